@@ -1,0 +1,3 @@
+from engramlab.cli import main
+
+main()

@@ -1,0 +1,152 @@
+r"""Analysis of associative-memory states: overlaps, attractor classes, fixed points.
+
+The overlap of a state :math:`s` with pattern :math:`\xi^\mu` is
+:math:`m^\mu = \frac1N \sum_i \xi^\mu_i s_i \in [-1, 1]`: 1 for the pattern itself,
+-1 for its reversal (the "reversed" or mirror state, also an attractor because the
+energy is even in :math:`s`).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from enum import IntEnum
+from typing import Any
+
+import numpy as np
+
+from engramlab.core.arrays import namespace, to_numpy
+from engramlab.core.errors import ParameterError
+
+__all__ = [
+    "BASIN_OVERLAP",
+    "StateKind",
+    "all_states",
+    "basin_radius",
+    "classify_states",
+    "fixed_points",
+    "overlaps",
+    "reachable_fixed_points",
+]
+
+Array = Any
+
+#: Largest N for which the 2**N state space is enumerated.
+MAX_ENUMERATED_NEURONS = 20
+
+
+class StateKind(IntEnum):
+    """Where a recalled state ended, relative to the stored patterns."""
+
+    STORED = 0
+    REVERSED = 1
+    SPURIOUS = 2
+
+
+def overlaps(patterns: Array, states: Array) -> Array:
+    r"""Overlaps :math:`m^\mu` of each state with each pattern, shape ``(B, P)``."""
+    xp = namespace(patterns, states)
+    n = patterns.shape[-1]
+    return xp.matmul(states, xp.permute_dims(patterns, (1, 0))) / n
+
+
+def classify_states(patterns: Array, states: Array) -> tuple[np.ndarray, np.ndarray]:
+    """Classify each state as a stored pattern, a reversed pattern or spurious.
+
+    Returns
+    -------
+    kind
+        :class:`StateKind` codes, shape ``(B,)``.
+    index
+        The pattern matched (stored or reversed), -1 for spurious states.
+    """
+    m = to_numpy(overlaps(patterns, states))
+    if m.ndim == 1:
+        m = m[None, :]
+    exact = np.isclose(m, 1.0, rtol=0, atol=1e-12)
+    mirror = np.isclose(m, -1.0, rtol=0, atol=1e-12)
+    kind = np.full(m.shape[0], StateKind.SPURIOUS, dtype=np.int8)
+    index = np.full(m.shape[0], -1, dtype=np.int64)
+    has_mirror = mirror.any(axis=1)
+    kind[has_mirror] = StateKind.REVERSED
+    index[has_mirror] = mirror[has_mirror].argmax(axis=1)
+    has_exact = exact.any(axis=1)
+    kind[has_exact] = StateKind.STORED
+    index[has_exact] = exact[has_exact].argmax(axis=1)
+    return kind, index
+
+
+def all_states(n: int) -> np.ndarray:
+    """Every ±1 state of ``n`` neurons, shape ``(2**n, n)``; state ``k`` encodes ``k``'s bits."""
+    if not 1 <= n <= MAX_ENUMERATED_NEURONS:
+        raise ParameterError("n", f"must be between 1 and {MAX_ENUMERATED_NEURONS} to enumerate", n)
+    bits = (np.arange(2**n)[:, None] >> np.arange(n)[None, :]) & 1
+    return (2.0 * bits - 1.0)
+
+
+def fixed_points(weights: np.ndarray) -> np.ndarray:
+    """All fixed points of the sign dynamics (``s = sgn(T s)``), by enumeration."""
+    w = to_numpy(weights)
+    states = all_states(w.shape[0])
+    h = states @ w
+    stable = np.all(np.where(h >= 0, 1.0, -1.0) == states, axis=1)
+    return states[stable]
+
+
+def reachable_fixed_points(weights: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Every fixed point that asynchronous updates can reach from ``start``, in any order.
+
+    A breadth-first search over states: from each state, updating any one neuron whose
+    sign disagrees with its field gives a successor. Each update lowers the energy
+    strictly, so the search ends; the fixed points found are the only possible
+    outcomes of asynchronous recall, whatever the visiting order.
+    """
+    w = to_numpy(weights)
+    n = w.shape[0]
+    if n > MAX_ENUMERATED_NEURONS:
+        raise ParameterError("weights", f"must be at most {MAX_ENUMERATED_NEURONS} neurons wide "
+                             "to search exhaustively", n)
+    weights_of_bits = 1 << np.arange(n)
+
+    def encode(s: np.ndarray) -> int:
+        return int(((s > 0) * weights_of_bits).sum())
+
+    start = np.where(to_numpy(start) >= 0, 1.0, -1.0)
+    seen = {encode(start)}
+    queue = deque([start])
+    found: dict[int, np.ndarray] = {}
+    while queue:
+        s = queue.popleft()
+        target = np.where(w @ s >= 0, 1.0, -1.0)
+        unstable = np.flatnonzero(target != s)
+        if unstable.size == 0:
+            found[encode(s)] = s
+            continue
+        for i in unstable:
+            nxt = s.copy()
+            nxt[i] = target[i]
+            code = encode(nxt)
+            if code not in seen:
+                seen.add(code)
+                queue.append(nxt)
+    return np.array([found[k] for k in sorted(found)])
+
+
+#: Mean overlap above which a cue counts as inside the basin of attraction.
+BASIN_OVERLAP = 0.9
+
+
+def basin_radius(noise: np.ndarray, mean_overlap: np.ndarray,
+                 threshold: float = BASIN_OVERLAP) -> float:
+    """The largest flip fraction with mean overlap >= ``threshold``, linearly interpolated.
+
+    0 if even the clean cue ends below the threshold.
+    """
+    above = mean_overlap >= threshold
+    if not above[0]:
+        return 0.0
+    k = int(np.argmin(above)) if not above.all() else len(noise) - 1
+    if above.all():
+        return float(noise[-1])
+    # Crossing between k-1 (above) and k (below).
+    x0, x1, y0, y1 = noise[k - 1], noise[k], mean_overlap[k - 1], mean_overlap[k]
+    return float(x0 + (y0 - threshold) * (x1 - x0) / (y0 - y1))

@@ -1,0 +1,224 @@
+"""Running experiments: parameters in, checked and saved results out.
+
+This is the one place that turns an experiment id, a preset, overrides and a seed into
+a :class:`RunOutcome` (dataset with provenance, metrics, checks) and writes it to disk.
+The CLI, the validate report and (later) sweeps all go through it.
+
+>>> import engramlab as el
+>>> out = el.run("hopfield.seed-demo", seed=0)          # doctest: +SKIP
+>>> [c.name for c in out.checks if not c.passed]         # doctest: +SKIP
+[]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from engramlab.core import ParameterError, Params, attach_provenance, check_seed, evaluate
+from engramlab.core import io as fileio
+from engramlab.experiments import (
+    Experiment,
+    Preset,
+    ProgressFn,
+    RunOutcome,
+    get_experiment,
+    list_experiments,
+    no_progress,
+)
+
+__all__ = [
+    "RunOutcome",
+    "ValidateOutcome",
+    "claim_directory",
+    "resolve_params",
+    "run",
+    "run_and_save",
+    "save",
+    "validate",
+]
+
+DEFAULT_OUT = Path("engramlab-results")
+RESULT_FILES = ("data.nc", "figure.png", "params.json", "metrics.json")
+
+
+@dataclasses.dataclass(frozen=True)
+class ValidateOutcome:
+    """All runs of one ``validate`` call and the report written for them."""
+
+    runs: list[RunOutcome]
+    report: str
+    summary: str
+
+    @property
+    def passed(self) -> int:
+        return sum(r.passed for r in self.runs)
+
+    @property
+    def failed(self) -> int:
+        return len(self.runs) - self.passed
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON object of ``engramlab validate --json``."""
+        return {
+            "experiments": [r.as_dict() for r in self.runs],
+            "passed": self.passed,
+            "failed": self.failed,
+            "report": self.report,
+        }
+
+
+def resolve_params(exp: Experiment, preset: Preset = "quick", *,
+                   overrides: Mapping[str, Any] | None = None,
+                   set_strings: Mapping[str, str] | None = None) -> Params:
+    """The validated parameters of ``exp``: preset, then ``overrides``, then ``set_strings``."""
+    params = exp.params(preset, **dict(overrides or {}))
+    if set_strings:
+        params = exp.Params.from_strings(params, set_strings, context=exp.id)
+    return params
+
+
+def run(
+    experiment_id: str,
+    *,
+    params: Params | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    set_strings: Mapping[str, str] | None = None,
+    seed: int = 0,
+    preset: Preset = "quick",
+    backend: str = "numpy",
+    progress: ProgressFn = no_progress,
+) -> RunOutcome:
+    """Run one experiment and check it against its published targets.
+
+    Parameters
+    ----------
+    experiment_id
+        A registered id, e.g. ``"hopfield.recall"``.
+    params
+        Complete parameters (from :func:`resolve_params`); if given, ``preset``,
+        ``overrides`` and ``set_strings`` are not consulted.
+    overrides
+        Parameter values (Python objects) applied on top of the preset.
+    set_strings
+        Parameter values as ``NAME -> "VALUE"`` strings (the CLI's ``--set``).
+    seed
+        The seed of every random choice in the run.
+    preset
+        ``"quick"`` (seconds) or ``"full"`` (the paper's scale).
+    backend
+        Array backend (``"numpy"``, ``"array_api_strict"``).
+    progress
+        ``progress(done, total)`` callback.
+
+    Raises
+    ------
+    ParameterError
+        Unknown id (with the closest ids), unknown parameter or invalid value.
+    """
+    exp = get_experiment(experiment_id)
+    seed = check_seed(seed)
+    if params is None:
+        params = resolve_params(exp, preset, overrides=overrides, set_strings=set_strings)
+    elif not isinstance(params, exp.Params):
+        raise ParameterError("params", f"must be a {exp.Params.__name__}", type(params).__name__)
+    start = time.perf_counter()
+    ds = exp.run(params, seed=seed, backend=backend, progress=progress)
+    wall = time.perf_counter() - start
+    ds = attach_provenance(ds, experiment=exp.id, params=params, seed=seed, preset=preset,
+                           backend=backend, wall_time_s=wall)
+    metrics = {k: float(v) for k, v in exp.metrics(ds).items()}
+    checks = evaluate(exp.targets(params), metrics)
+    return RunOutcome(exp, params, seed, preset, ds, metrics, checks, wall)
+
+
+def claim_directory(path: Path, *, force: bool) -> Path:
+    """A directory to write a result into, never silently replacing an earlier one.
+
+    ``path`` itself if it does not exist, is empty, or ``force`` is set; otherwise the
+    first free ``path-2``, ``path-3``, ... Creation uses ``mkdir``, which is atomic, so
+    two concurrent runs never claim the same directory.
+    """
+    candidates = [path] + [path.with_name(f"{path.name}-{k}") for k in range(2, 10_000)]
+    for cand in candidates:
+        if force and cand == path:
+            cand.mkdir(parents=True, exist_ok=True)
+            return cand
+        try:
+            cand.mkdir(parents=True)
+            return cand
+        except FileExistsError:
+            if cand.is_dir() and not any(cand.iterdir()):
+                return cand
+    raise ParameterError("out", f"has no free run directory next to {path}")  # pragma: no cover
+
+
+def save(outcome: RunOutcome, directory: Path) -> dict[str, str]:
+    """Write ``data.nc``, ``figure.png``, ``params.json``, ``metrics.json`` atomically."""
+    from engramlab.plotting import figure_png
+
+    directory = Path(directory)
+    files = {
+        "data": directory / "data.nc",
+        "figure": directory / "figure.png",
+        "params": directory / "params.json",
+        "metrics": directory / "metrics.json",
+    }
+    fileio.write_netcdf(files["data"], outcome.dataset)
+    fileio.write_bytes(files["figure"], figure_png(outcome.experiment.plot(outcome.dataset)))
+    fileio.write_json(files["params"], {
+        "experiment": outcome.experiment.id, "seed": outcome.seed, "preset": outcome.preset,
+        "params": outcome.params.model_dump(mode="json"),
+    })
+    body = outcome.as_dict()
+    fileio.write_json(files["metrics"], {k: body[k] for k in ("experiment", "metrics", "checks",
+                                                             "passed", "wall_time_s")})
+    return {k: os.fspath(v) for k, v in files.items()}
+
+
+def run_and_save(experiment_id: str, out: Path, *, force: bool = False,
+                 **kwargs: Any) -> RunOutcome:
+    """:func:`run`, then :func:`save` into ``out/<id>`` (or the next free directory)."""
+    outcome = run(experiment_id, **kwargs)
+    directory = claim_directory(Path(out) / outcome.experiment.id, force=force)
+    return dataclasses.replace(outcome, files=save(outcome, directory))
+
+
+def validate(
+    pattern: str = "*",
+    *,
+    preset: Preset = "quick",
+    out: Path = DEFAULT_OUT,
+    force: bool = False,
+    seed: int = 0,
+    backend: str = "numpy",
+    on_start: Callable[[Experiment], ProgressFn] | None = None,
+) -> ValidateOutcome:
+    """Run every experiment matching ``pattern``, check it and write the HTML report.
+
+    Results go to ``out`` (or the next free ``out-2``, ... unless ``force``):
+    ``<id>/`` per experiment, plus ``report.html`` and ``summary.json``.
+    ``on_start(experiment)`` may return a progress callback for that experiment.
+    """
+    from engramlab.report import write_report
+
+    experiments = list_experiments(pattern)
+    if not experiments:
+        raise ParameterError("only", f"matches no experiment id ({pattern!r}); "
+                             "`engramlab list` shows all")
+    root = claim_directory(Path(out), force=force)
+    runs = []
+    for exp in experiments:
+        progress = on_start(exp) if on_start else no_progress
+        outcome = run(exp.id, seed=seed, preset=preset, backend=backend, progress=progress)
+        directory = root / exp.id
+        directory.mkdir(parents=True, exist_ok=True)
+        runs.append(dataclasses.replace(outcome, files=save(outcome, directory)))
+    report = write_report(runs, root / "report.html")
+    result = ValidateOutcome(runs, os.fspath(report), os.fspath(root / "summary.json"))
+    fileio.write_json(root / "summary.json", result.as_dict())
+    return result
