@@ -12,11 +12,12 @@ from engramlab.core.errors import (
     UnknownExperimentError,
 )
 from engramlab.core.params import ParamInfo, Params, param
-from engramlab.core.results import attach_provenance, provenance
+from engramlab.core.results import PROVENANCE_KEYS, attach_provenance, provenance
 from engramlab.core.rng import check_seed, make_rng, spawn_rngs
 from engramlab.core.targets import Check, Target, evaluate
 
 __all__ = [
+    "PROVENANCE_KEYS",
     "Check",
     "EngramlabError",
     "ParamInfo",

@@ -46,7 +46,7 @@ def no_progress(done: int, total: int) -> None:
 class Citation:
     """A paper an experiment rests on."""
 
-    key: str  # e.g. "Hopfield1982"
+    key: str  # short form, e.g. "Hopfield 1982"
     text: str  # authors, year, title, journal, volume, pages
     doi: str = ""
 

@@ -15,16 +15,15 @@ def _cell(text: str) -> str:
 
 
 def catalogue_markdown() -> str:
-    """One table row per experiment (id, chapter, title, targets), then the papers."""
-    lines = ["| id | seed chapter | what it reproduces | published targets checked |",
-             "|---|---|---|---|"]
+    """One table row per experiment (id, chapter, title, checks, papers), then the papers."""
+    lines = ["| id | seed chapter | what it reproduces | checks (full preset) | papers |",
+             "|---|---|---|---|---|"]
     papers: dict[str, str] = {}
     for exp in list_experiments():
-        targets = exp.targets(exp.params("full"))
-        checks = "; ".join(
-            f"{t.description or t.metric} ({t.source.split(':')[0].split(';')[0]})"
-            for t in targets)
-        lines.append(f"| `{exp.id}` | {exp.chapter} | {_cell(exp.title)} | {_cell(checks)} |")
+        n_checks = len(exp.targets(exp.params("full")))
+        keys = "; ".join(c.key for c in exp.citations)
+        lines.append(f"| `{exp.id}` | {exp.chapter} | {_cell(exp.title)} | {n_checks} "
+                     f"| {_cell(keys)} |")
         for c in exp.citations:
             papers.setdefault(c.key, c.text + (f" doi:{c.doi}" if c.doi else ""))
     lines += ["", "Papers reproduced (cite them when you use the corresponding experiment):", ""]
