@@ -9,10 +9,10 @@ import typing
 import numpy as np
 import pytest
 import xarray as xr
-from conftest import EXPERIMENT_IDS, quick_run
 from pydantic import ValidationError
 
 import engramlab
+from conftest import EXPERIMENT_IDS, quick_run
 from engramlab.core import PROVENANCE_KEYS, ParameterError, Params
 from engramlab.core import io as fileio
 from engramlab.experiments import Experiment

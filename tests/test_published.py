@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import EXPERIMENT_IDS, quick_run
 
 import engramlab
+from conftest import EXPERIMENT_IDS, quick_run
 
 
 def _failures(outcome) -> list[str]:
