@@ -23,9 +23,24 @@ The weights are kept unnormalised, exactly as the seed writes them: the usual
 :math:`1/N` factor rescales fields and energy but cannot change a sign, and integer
 weights keep ties (:math:`h_i = 0`) exact in floating point.
 
+Couplings are given either as the ``(N, N)`` weight matrix or, matrix-free, as a
+:class:`HebbianMemory` holding only the ``(P, N)`` patterns. For the latter the fields
+come from the overlaps :math:`M = S \Xi^\top` (``B x P``),
+
+.. math::
+
+    H = M \Xi - P S ,
+
+(the :math:`-P S` term is the zero diagonal), so memory and time scale with
+:math:`N P` instead of :math:`N^2`: use it when :math:`P \ll N`. Every function below
+accepts either form and gives the same numbers.
+
 All functions take a batch of states ``(B, N)`` (or one state ``(N,)``) and are
 written against the array namespace of their inputs, so NumPy, array-api-strict and
-PyTorch arrays run the same code.
+PyTorch arrays run the same code. Asynchronous sweeps on NumPy arrays run in Numba
+kernels (:mod:`engramlab.memory._kernels`; ``ENGRAMLAB_NO_NUMBA=1`` or a missing Numba
+selects their NumPy twins); every random number is drawn outside them with the
+caller's NumPy generator, so all paths agree exactly.
 
 Example
 -------
@@ -36,10 +51,14 @@ Example
 >>> r = recall(W, xi, rng=make_rng(0))
 >>> bool((r.states == xi).all()), r.converged.tolist()
 (True, [True, True])
+>>> r2 = recall(HebbianMemory(xi), xi, rng=make_rng(0))  # matrix-free, same result
+>>> bool((r2.states == r.states).all())
+True
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
@@ -48,8 +67,10 @@ from engramlab.core.arrays import asarray, namespace
 from engramlab.core.errors import ParameterError
 
 __all__ = [
+    "HebbianMemory",
     "Recall",
     "energy",
+    "glauber",
     "hebbian_weights",
     "local_fields",
     "recall",
@@ -79,8 +100,53 @@ class Recall(NamedTuple):
     converged: Array
 
 
+@dataclasses.dataclass(frozen=True, eq=False)
+class HebbianMemory:
+    r"""Hebbian couplings held as the patterns only (the matrix-free representation).
+
+    Stands for :math:`T = \Xi^\top \Xi - P I` wherever a weight matrix is accepted
+    (:func:`recall`, :func:`glauber`, :func:`local_fields`, :func:`energy`,
+    :func:`update_sync`) without ever forming it: fields are computed as
+    :math:`H = (S \Xi^\top)\,\Xi - P S`, which costs :math:`2 B N P` instead of
+    :math:`B N^2` and stores :math:`P N` numbers instead of :math:`N^2`.
+
+    Parameters
+    ----------
+    patterns
+        Stored patterns :math:`\xi^\mu`, shape ``(P, N)``, values ±1 (any array
+        namespace; a float dtype).
+    """
+
+    patterns: Array
+
+    def __post_init__(self) -> None:
+        xi = self.patterns
+        if getattr(xi, "ndim", None) != 2:
+            raise ParameterError("patterns", "must have shape (P, N)",
+                                 tuple(getattr(xi, "shape", ())))
+        xp = namespace(xi)
+        if not bool(xp.all(xp.abs(xi) == 1)):
+            raise ParameterError("patterns", "must contain only -1 and +1")
+
+    @property
+    def n_patterns(self) -> int:
+        """Number of stored patterns ``P``."""
+        return int(self.patterns.shape[0])
+
+    @property
+    def n_neurons(self) -> int:
+        """Number of neurons ``N``."""
+        return int(self.patterns.shape[1])
+
+
+Couplings = Array | HebbianMemory
+
+
 def hebbian_weights(patterns: Array) -> Array:
     r"""Hebbian weights :math:`T = \Xi^\top \Xi - P\,I` (zero diagonal), no Python loop.
+
+    One GEMM; with float32 patterns the result is exact as long as
+    :math:`P < 2^{24}` (every entry is an integer of magnitude at most ``P``).
 
     Parameters
     ----------
@@ -107,25 +173,51 @@ def sgn(h: Array) -> Array:
     return xp.where(h >= 0, xp.asarray(1.0, dtype=h.dtype), xp.asarray(-1.0, dtype=h.dtype))
 
 
-def local_fields(weights: Array, states: Array) -> Array:
-    r"""Local fields :math:`h_i = \sum_j T_{ij} s_j` for a batch, ``(B, N)``."""
+def local_fields(weights: Couplings, states: Array) -> Array:
+    r"""Local fields :math:`h_i = \sum_j T_{ij} s_j` for a batch, ``(B, N)``.
+
+    With a :class:`HebbianMemory`, :math:`H = (S \Xi^\top) \Xi - P S` (two thin GEMMs).
+    """
+    if isinstance(weights, HebbianMemory):
+        xi = weights.patterns
+        xp = namespace(xi, states)
+        m = xp.matmul(states, xp.permute_dims(xi, (1, 0)))
+        return xp.matmul(m, xi) - weights.n_patterns * states
     xp = namespace(weights, states)
     return xp.matmul(states, weights)  # T is symmetric: (T s)^T = s^T T
 
 
-def energy(weights: Array, states: Array) -> Array:
+def energy(weights: Couplings, states: Array) -> Array:
     r"""Energy :math:`E = -\frac12 s^\top T s` of each state in the batch, shape ``(B,)``."""
-    xp = namespace(weights, states)
+    xp = namespace(states)
     return -0.5 * xp.sum(states * local_fields(weights, states), axis=-1)
 
 
-def update_sync(weights: Array, states: Array) -> Array:
+def update_sync(weights: Couplings, states: Array) -> Array:
     """One synchronous step: every neuron takes the sign of its local field."""
     return sgn(local_fields(weights, states))
 
 
+def _n_neurons(weights: Couplings) -> int:
+    if isinstance(weights, HebbianMemory):
+        return weights.n_neurons
+    if weights.ndim != 2 or weights.shape[0] != weights.shape[1]:
+        raise ParameterError("weights", "must be a square (N, N) matrix or a HebbianMemory",
+                             tuple(weights.shape))
+    return int(weights.shape[0])
+
+
+def _batch(weights: Couplings, cues: Array) -> tuple[Array, bool]:
+    n = _n_neurons(weights)
+    xp = namespace(cues)
+    if cues.ndim not in (1, 2) or cues.shape[-1] != n:
+        raise ParameterError("cues", f"must have shape (B, {n}) or ({n},)", tuple(cues.shape))
+    single = cues.ndim == 1
+    return (xp.reshape(cues, (1, -1)) if single else cues), single
+
+
 def recall(
-    weights: Array,
+    weights: Couplings,
     cues: Array,
     *,
     dynamics: Literal["async", "sync"] = "async",
@@ -138,7 +230,9 @@ def recall(
     Parameters
     ----------
     weights
-        ``(N, N)`` symmetric weights with zero diagonal.
+        ``(N, N)`` symmetric weights with zero diagonal, or a :class:`HebbianMemory`
+        (matrix-free Hebbian couplings: the same dynamics through the ``B x P``
+        overlaps, never forming ``N x N``; use it when ``P << N``).
     cues
         Initial states, ``(B, N)`` or ``(N,)``, values ±1.
     dynamics
@@ -148,7 +242,8 @@ def recall(
         Asynchronous visiting order: a fresh random permutation per sweep and per cue
         (``"random"``, needs ``rng``) or ``0 .. N-1`` (``"fixed"``).
     rng
-        Source of the random orders.
+        Source of the random orders. At each sweep the cues that are still moving
+        draw their orders at once, ``rng.permuted(tile(arange(N)), axis=1)``.
     max_sweeps
         Upper bound on sweeps.
 
@@ -156,15 +251,18 @@ def recall(
     -----
     Asynchronous updates keep the local fields ``H = S T`` up to date incrementally:
     when neuron ``i`` of cue ``b`` changes by :math:`\\Delta`, row ``b`` of ``H`` gains
-    :math:`\\Delta\\, T_{i\\cdot}`. A sweep therefore costs ``O(B N^2)`` with no
-    per-neuron matrix product, and all cues advance together.
+    :math:`\\Delta\\, T_{i\\cdot}` (``O(N)``). Matrix-free, the overlaps ``M = S Xi^T``
+    are kept instead: a visit reads :math:`h_i = M_b \\cdot \\xi_i - P s_i` and a flip adds
+    :math:`\\Delta\\, \\xi_i` to :math:`M_b` (``O(P)`` each). On NumPy arrays the sweeps
+    run in Numba kernels, parallel over the cues; synchronous dynamics cost one GEMM
+    per step (two thin ones matrix-free).
     """
-    xp = namespace(weights, cues)
     if max_sweeps < 1:
         raise ParameterError("max_sweeps", "must be >= 1", max_sweeps)
-    single = cues.ndim == 1
-    states = xp.reshape(cues, (1, -1)) if single else cues
+    states, single = _batch(weights, cues)
     if dynamics == "async":
+        if order not in ("random", "fixed"):
+            raise ParameterError("order", "must be one of 'random', 'fixed'", order)
         if order == "random" and rng is None:
             raise ParameterError("rng", "is required for a random asynchronous order")
         out = _recall_async(weights, states, order, rng, max_sweeps)
@@ -177,8 +275,101 @@ def recall(
     return out
 
 
-def _recall_sync(weights: Array, states: Array, max_sweeps: int) -> Recall:
-    xp = namespace(weights, states)
+def glauber(
+    weights: Couplings,
+    states: Array,
+    *,
+    temperature: float,
+    sweeps: int,
+    rng: np.random.Generator,
+    order: Literal["random", "fixed"] = "random",
+) -> Array:
+    r"""Stochastic (Glauber) asynchronous dynamics at temperature ``T`` for ``sweeps`` sweeps.
+
+    Each visit of neuron :math:`i` sets
+
+    .. math::
+
+        P(s_i = +1) = \frac{1}{1 + e^{-2 h_i / T}}, \qquad
+        h_i = \frac1N \sum_{j \ne i} T_{ij} s_j ,
+
+    the heat bath of the Ising model with the field normalised by :math:`N`: in this
+    convention the Hebbian network at low load :math:`\alpha = P/N \to 0` has the
+    Curie-Weiss retrieval state :math:`m = \tanh(m / T)` and loses it at
+    :math:`T_c = 1` (Amit, Gutfreund & Sompolinsky 1985, PRA 32:1007). There is no
+    convergence notion: exactly ``sweeps`` sweeps are run for every state.
+
+    Randomness (all drawn with ``rng``, outside any kernel): per sweep, first the
+    orders (``rng.permuted(tile(arange(N)), axis=1)`` for ``order="random"``), then
+    uniforms ``u = rng.random((B, N))``; ``u[b, k]`` decides the ``k``-th visit of cue
+    ``b``. The draw :math:`u < \sigma(2h/T)` is evaluated as the equivalent comparison
+    of the exact unnormalised field with a precomputed threshold,
+
+    .. math::
+
+        s_i = +1 \iff N h_i \ge \theta, \qquad
+        \theta = \frac{N T}{2} \log\frac{u}{1 - u},
+
+    so the Numba, NumPy and array-API paths make bit-identical decisions. At
+    :math:`T = 0` the threshold is 0 and the dynamics are the deterministic
+    :math:`\operatorname{sgn}` updates of :func:`recall` (``sgn(0) = +1``).
+
+    Parameters
+    ----------
+    weights
+        ``(N, N)`` weights (unnormalised, as :func:`hebbian_weights`) or a
+        :class:`HebbianMemory`.
+    states
+        Initial states ``(B, N)`` or ``(N,)``, values ±1.
+    temperature
+        :math:`T \ge 0`, in units of the normalised field (1).
+    sweeps
+        Number of asynchronous sweeps (``N`` visits each), ``>= 0``.
+    rng
+        NumPy generator for orders and uniforms.
+    order
+        ``"random"`` (fresh permutation per sweep and cue) or ``"fixed"`` (``0..N-1``).
+
+    Returns
+    -------
+    Array
+        The states after ``sweeps`` sweeps, same shape and namespace as ``states``.
+    """
+    if not temperature >= 0:
+        raise ParameterError("temperature", "must be >= 0", temperature)
+    if sweeps < 0:
+        raise ParameterError("sweeps", "must be >= 0", sweeps)
+    if order not in ("random", "fixed"):
+        raise ParameterError("order", "must be one of 'random', 'fixed'", order)
+    if rng is None:
+        raise ParameterError("rng", "is required for Glauber dynamics")
+    batch_states, single = _batch(weights, states)
+    runner = _Runner.make(weights, batch_states)
+    batch, n = batch_states.shape
+    everyone = np.arange(batch)
+    scale = 0.5 * n * float(temperature)
+    for _ in range(sweeps):
+        visit = _orders(rng, order, batch, n)
+        u = rng.random((batch, n))
+        if scale > 0:
+            with np.errstate(divide="ignore"):
+                thr = scale * (np.log(u) - np.log1p(-u))
+        else:
+            thr = np.zeros((batch, n))
+        runner.sweep(everyone, visit, thr)
+    out = runner.result()
+    return out[0, ...] if single else out
+
+
+def _orders(rng: np.random.Generator | None, order: str, b: int, n: int) -> np.ndarray:
+    visit = np.broadcast_to(np.arange(n), (b, n))
+    if order == "random":
+        return rng.permuted(visit, axis=1)
+    return np.ascontiguousarray(visit)
+
+
+def _recall_sync(weights: Couplings, states: Array, max_sweeps: int) -> Recall:
+    xp = namespace(states)
     batch = states.shape[0]
     sweeps = np.full(batch, max_sweeps)
     done = np.zeros(batch, dtype=bool)
@@ -195,53 +386,156 @@ def _recall_sync(weights: Array, states: Array, max_sweeps: int) -> Recall:
     return Recall(states, asarray(sweeps, xp), asarray(done, xp))
 
 
-def _recall_async(weights: Array, states: Array, order: str, rng: np.random.Generator | None,
-                  max_sweeps: int) -> Recall:
-    xp = namespace(weights, states)
+def _recall_async(weights: Couplings, states: Array, order: str,
+                  rng: np.random.Generator | None, max_sweeps: int) -> Recall:
     batch, n = states.shape
-    fields = local_fields(weights, states)
-    positions = xp.reshape(xp.arange(n), (1, n))
-    one = xp.asarray(1.0, dtype=states.dtype)
+    runner = _Runner.make(weights, states)
     sweeps = np.full(batch, max_sweeps)
-    active = np.arange(batch)  # cues still moving; the others are parked below
-    parked_ids: list[np.ndarray] = []
-    parked_states: list[Array] = []
+    active = np.arange(batch)  # cues still moving; the others are parked
     for sweep in range(max_sweeps):
-        b = active.size
-        visit = np.broadcast_to(np.arange(n), (b, n))
-        if order == "random":
-            visit = rng.permuted(visit, axis=1)
-        visit = asarray(visit, xp)
-        changed = xp.zeros(b, dtype=xp.bool)
-        for k in range(n):
-            idx = visit[:, k]
-            hit = xp.reshape(idx, (b, 1)) == positions  # one-hot (b, N)
-            h = xp.sum(xp.where(hit, fields, 0.0), axis=1)
-            old = xp.sum(xp.where(hit, states, 0.0), axis=1)
-            new = xp.where(h >= 0, one, -one)
-            delta = new - old
-            states = xp.where(hit, xp.reshape(new, (b, 1)), states)
-            fields = fields + xp.reshape(delta, (b, 1)) * xp.take(weights, idx, axis=0)
-            changed = changed | (delta != 0)
-        still = np.asarray(_to_host(changed))
+        visit = _orders(rng, order, active.size, n)
+        still = runner.sweep(active, visit, None)
         sweeps[active[~still]] = sweep + 1
-        if not still.all():
-            stopped = asarray(np.flatnonzero(~still), xp)
-            parked_ids.append(active[~still])
-            parked_states.append(xp.take(states, stopped, axis=0))
-            keep = asarray(np.flatnonzero(still), xp)
-            states = xp.take(states, keep, axis=0)
-            fields = xp.take(fields, keep, axis=0)
-            active = active[still]
+        active = active[still]
         if active.size == 0:
             break
-    parked_ids.append(active)
-    parked_states.append(states)
-    ids = np.concatenate(parked_ids)
-    final = xp.take(xp.concat(parked_states, axis=0), asarray(np.argsort(ids), xp), axis=0)
     converged = np.ones(batch, dtype=bool)
     converged[active] = False
-    return Recall(final, asarray(sweeps, xp), asarray(converged, xp))
+    xp = namespace(states)
+    return Recall(runner.result(), asarray(sweeps, xp), asarray(converged, xp))
+
+
+class _Runner:
+    """Asynchronous sweeps over a batch, in place; three interchangeable engines.
+
+    ``sweep(active, visit, thr)`` runs one sweep for cues ``active`` (visiting order
+    ``visit[a]`` for cue ``active[a]``; thresholds ``thr`` or ``None`` for 0) and
+    returns, per active cue, whether any neuron changed.
+    """
+
+    @staticmethod
+    def make(weights: Couplings, states: Array) -> _Runner:
+        if isinstance(weights, HebbianMemory):
+            numpy_inputs = isinstance(weights.patterns, np.ndarray)
+        else:
+            numpy_inputs = isinstance(weights, np.ndarray)
+        if numpy_inputs and isinstance(states, np.ndarray):
+            return _NumpyRunner(weights, states)
+        return _ArrayApiRunner(weights, states)
+
+    def sweep(self, active: np.ndarray, visit: np.ndarray, thr: np.ndarray | None) -> np.ndarray:
+        raise NotImplementedError
+
+    def result(self) -> Array:
+        raise NotImplementedError
+
+
+class _NumpyRunner(_Runner):
+    """NumPy arrays: Numba kernels (or their NumPy twins); int8 states, exact fields."""
+
+    def __init__(self, weights: Couplings, states: np.ndarray) -> None:
+        from engramlab.memory import _kernels
+
+        self.dtype = states.dtype
+        self.spins = np.where(states >= 0, 1, -1).astype(np.int8)
+        self.hebb = isinstance(weights, HebbianMemory)
+        use_numba = _kernels.numba_enabled()
+        if self.hebb:
+            xi = weights.patterns
+            self.p = weights.n_patterns
+            # Exact integer fields in float32 while |h| <= N P < 2^24, float64 beyond.
+            n = xi.shape[1]
+            ftype = np.float32 if n * (self.p + 1) < 2**24 else np.float64
+            self.xit = np.ascontiguousarray(xi.T, dtype=ftype)
+            self.m = np.ascontiguousarray(self.spins.astype(ftype) @ self.xit)
+            self.kernel = _kernels.sweep_hebb if use_numba else _kernels.sweep_hebb_numpy
+        else:
+            # The fields' dtype is what the reference S @ T promotes to.
+            fdtype = np.result_type(states.dtype, weights.dtype)
+            if not np.issubdtype(fdtype, np.floating):
+                fdtype = np.float64
+            self.w = np.ascontiguousarray(weights, dtype=fdtype)
+            self.fields = np.ascontiguousarray(states.astype(fdtype) @ self.w)
+            self.kernel = _kernels.sweep_dense if use_numba else _kernels.sweep_dense_numpy
+        self._none = np.zeros((1, 1))
+
+    def sweep(self, active: np.ndarray, visit: np.ndarray, thr: np.ndarray | None) -> np.ndarray:
+        changed = np.zeros(active.size, dtype=np.bool_)
+        if active.size == 0:
+            return changed
+        active = np.ascontiguousarray(active, dtype=np.int64)
+        visit = np.ascontiguousarray(visit, dtype=np.int64)
+        use_thr = thr is not None
+        t = np.ascontiguousarray(thr, dtype=np.float64) if use_thr else self._none
+        if self.hebb:
+            self.kernel(self.xit, self.spins, self.m, self.p, active, visit, t, use_thr, changed)
+        else:
+            self.kernel(self.w, self.spins, self.fields, active, visit, t, use_thr, changed)
+        return changed
+
+    def result(self) -> np.ndarray:
+        return self.spins.astype(self.dtype)
+
+
+class _ArrayApiRunner(_Runner):
+    """Any array-API namespace: vectorised over the cues, one step per visit position."""
+
+    def __init__(self, weights: Couplings, states: Array) -> None:
+        self.hebb = isinstance(weights, HebbianMemory)
+        if self.hebb:
+            xi = weights.patterns
+            xp = namespace(xi, states)
+            self.xit = xp.permute_dims(xi, (1, 0))  # (N, P)
+            self.p = weights.n_patterns
+            self.aux = xp.matmul(states, self.xit)  # overlaps (B, P)
+        else:
+            xp = namespace(weights, states)
+            self.w = weights
+            self.aux = local_fields(weights, states)  # fields (B, N)
+        self.xp = xp
+        self.states = states
+        n = states.shape[1]
+        self.positions = xp.reshape(xp.arange(n), (1, n))
+
+    def sweep(self, active: np.ndarray, visit: np.ndarray, thr: np.ndarray | None) -> np.ndarray:
+        xp = self.xp
+        rows = asarray(active, xp)
+        states = xp.take(self.states, rows, axis=0)
+        aux = xp.take(self.aux, rows, axis=0)
+        b, n = visit.shape
+        one = xp.asarray(1.0, dtype=states.dtype)
+        vis = asarray(visit, xp)
+        th = asarray(thr, xp) if thr is not None else None
+        changed = xp.zeros(b, dtype=xp.bool)
+        for k in range(n):
+            idx = vis[:, k]
+            hit = xp.reshape(idx, (b, 1)) == self.positions  # one-hot (b, N)
+            old = xp.sum(xp.where(hit, states, 0.0), axis=1)
+            if self.hebb:
+                rows_k = xp.take(self.xit, idx, axis=0)  # (b, P)
+                h = xp.sum(aux * rows_k, axis=1) - self.p * old
+            else:
+                h = xp.sum(xp.where(hit, aux, 0.0), axis=1)
+            new = xp.where(h >= (th[:, k] if th is not None else 0.0), one, -one)
+            delta = new - old
+            states = xp.where(hit, xp.reshape(new, (b, 1)), states)
+            if self.hebb:
+                aux = aux + xp.reshape(delta, (b, 1)) * rows_k
+            else:
+                aux = aux + xp.reshape(delta, (b, 1)) * xp.take(self.w, idx, axis=0)
+            changed = changed | (delta != 0)
+        # Scatter the active rows back (array-API: no in-place fancy assignment).
+        full = np.arange(self.states.shape[0])
+        pos = np.full(full.size, -1)
+        pos[active] = np.arange(active.size)
+        src = asarray(np.where(pos >= 0, pos, 0), xp)
+        mask = asarray((pos >= 0)[:, None], xp)
+        self.states = xp.where(mask, xp.take(states, src, axis=0), self.states)
+        self.aux = xp.where(mask, xp.take(aux, src, axis=0), self.aux)
+        return np.asarray(_to_host(changed))
+
+    def result(self) -> Array:
+        return self.states
 
 
 def _to_host(x: Array) -> np.ndarray:
