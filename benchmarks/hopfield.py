@@ -84,13 +84,15 @@ def main() -> None:
 
     # (c) per-cue retrieval vs the seed's retrieve
     cues = noisy(xi, 64, rng)
-    n_slow = 3
-    t_ref = best_of(lambda: [seed_retrieve(w64, c, make_rng(1)) for c in cues[:n_slow]],
+    n_slow = 5
+    # The seed's patterns are integer arrays (np.array([1, -1, ...])), its weights float64.
+    seed_cues = cues[:n_slow].astype(np.int64)
+    t_ref = best_of(lambda: [seed_retrieve(w64, c, make_rng(1)) for c in seed_cues],
                     1) / n_slow
     rows.append(("(c) retrieval per cue: seed retrieve (Python loop, async)", t_ref, 1.0))
     for label, c in (("dense float64, async (Numba)", w64), ("dense float32, async (Numba)", w32),
                      ("matrix-free, async (Numba)", HebbianMemory(xi))):
-        t = best_of(lambda c=c: recall(c, cues, rng=make_rng(2))) / len(cues)
+        t = best_of(lambda c=c: recall(c, cues, rng=make_rng(2)), 5) / len(cues)
         rows.append((f"(c) retrieval per cue: {label}, B=64", t, t_ref / t))
     t = best_of(lambda: recall(w32, cues.astype(np.float32), dynamics="sync")) / len(cues)
     rows.append(("(c) retrieval per cue: dense float32, sync, B=64", t, t_ref / t))

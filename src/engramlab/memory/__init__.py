@@ -1,5 +1,31 @@
-"""Associative memories: the classical Hopfield network and its analysis tools."""
+"""Associative memories, from Hebb's rule to modern Hopfield networks.
 
+One API for the whole family of the seed's chapter 4. Every model takes a batch of cues
+``(B, N)`` and is written against the array namespace of its inputs.
+
+Storage rules
+    :func:`hebbian_weights` (Hopfield 1982), :func:`storkey_weights` (Storkey 1997),
+    :func:`pseudo_inverse_weights` (Personnaz, Guyon & Dreyfus 1985),
+    :func:`covariance_weights` for sparse 0/1 patterns (Tsodyks & Feigel'man 1988);
+    :class:`HebbianMemory` runs Hebbian dynamics without forming the N x N matrix.
+Dynamics
+    :func:`recall` (asynchronous in random or fixed order, or synchronous),
+    :func:`glauber` (stochastic, temperature T), :func:`sparse_recall`,
+    :func:`energy` (a Lyapunov function of asynchronous updates).
+Successors
+    :func:`dense_recall` / :func:`dense_energy` (Krotov & Hopfield 2016),
+    :func:`modern_update` / :func:`modern_energy` (Ramsauer et al. 2020),
+    :mod:`~engramlab.memory.rbm` (restricted Boltzmann machine, contrastive divergence),
+    :mod:`~engramlab.memory.bam` (Kosko's bidirectional associative memory),
+    :func:`localist_recall` (one unit per item, the contrast to distributed storage).
+Analysis
+    :func:`overlaps`, :func:`classify_states` (stored / reversed / spurious),
+    :func:`classify_mixtures`, :func:`fixed_points`, :func:`reachable_fixed_points`,
+    :func:`basin_radius`, and the Amit-Gutfreund-Sompolinsky theory
+    (:func:`ags_critical_load`, :func:`ags_retrieval_overlap`).
+"""
+
+from engramlab.memory import bam, dense, modern, rbm, rules, sparse
 from engramlab.memory.analysis import (
     BASIN_OVERLAP,
     StateKind,
@@ -9,32 +35,66 @@ from engramlab.memory.analysis import (
     overlaps,
     reachable_fixed_points,
 )
+from engramlab.memory.bam import bam_energy, bam_weights
+from engramlab.memory.dense import Interaction, dense_energy, dense_recall
 from engramlab.memory.hopfield import (
+    HebbianMemory,
     Recall,
     energy,
+    glauber,
     hebbian_weights,
     local_fields,
     recall,
     sgn,
     update_sync,
 )
+from engramlab.memory.localist import localist_recall, localist_weights
+from engramlab.memory.mixtures import classify_mixtures, mixture_states
+from engramlab.memory.modern import modern_energy, modern_recall, modern_update
+from engramlab.memory.rules import pseudo_inverse_weights, storkey_weights
+from engramlab.memory.sparse import covariance_weights, sparse_patterns, sparse_recall
 from engramlab.memory.theory import ags_critical_load, ags_retrieval_overlap
 
 __all__ = [
     "BASIN_OVERLAP",
+    "HebbianMemory",
+    "Interaction",
     "Recall",
     "StateKind",
     "ags_critical_load",
     "ags_retrieval_overlap",
+    "bam",
+    "bam_energy",
+    "bam_weights",
     "basin_radius",
+    "classify_mixtures",
     "classify_states",
+    "covariance_weights",
+    "dense",
+    "dense_energy",
+    "dense_recall",
     "energy",
     "fixed_points",
+    "glauber",
     "hebbian_weights",
     "local_fields",
+    "localist_recall",
+    "localist_weights",
+    "mixture_states",
+    "modern",
+    "modern_energy",
+    "modern_recall",
+    "modern_update",
     "overlaps",
+    "pseudo_inverse_weights",
+    "rbm",
     "reachable_fixed_points",
     "recall",
+    "rules",
     "sgn",
+    "sparse",
+    "sparse_patterns",
+    "sparse_recall",
+    "storkey_weights",
     "update_sync",
 ]

@@ -127,13 +127,16 @@ if HAVE_NUMBA:
         n_p = xit.shape[1]
         for a in prange(active.shape[0]):
             b = active[a]
+            mb = m[b]  # row views: lets LLVM vectorise the O(P) loops
+            sb = states[b]
             moved = False
             for k in range(n):
                 i = visit[a, k]
-                old = states[b, i]
+                xr = xit[i]
+                old = sb[i]
                 acc = m.dtype.type(0)
                 for mu in range(n_p):
-                    acc += m[b, mu] * xit[i, mu]
+                    acc += mb[mu] * xr[mu]
                 h = acc - m.dtype.type(n_patterns) * m.dtype.type(old)
                 if use_thr:
                     new = 1 if h >= thr[a, k] else -1
@@ -141,9 +144,9 @@ if HAVE_NUMBA:
                     new = 1 if h >= 0 else -1
                 if new != old:
                     d = m.dtype.type(new) - m.dtype.type(old)
-                    states[b, i] = new
+                    sb[i] = new
                     for mu in range(n_p):
-                        m[b, mu] += d * xit[i, mu]
+                        mb[mu] += d * xr[mu]
                     moved = True
             changed[a] = moved
 

@@ -243,7 +243,9 @@ def recall(
         (``"random"``, needs ``rng``) or ``0 .. N-1`` (``"fixed"``).
     rng
         Source of the random orders. At each sweep the cues that are still moving
-        draw their orders at once, ``rng.permuted(tile(arange(N)), axis=1)``.
+        draw their orders at once, ``rng.permuted(tile(arange(N)), axis=1)``; a cue
+        already at a fixed point is credited the confirming sweep without drawing
+        an order (one GEMM checks every neuron against its field).
     max_sweeps
         Upper bound on sweeps.
 
@@ -393,8 +395,14 @@ def _recall_async(weights: Couplings, states: Array, order: str,
     sweeps = np.full(batch, max_sweeps)
     active = np.arange(batch)  # cues still moving; the others are parked
     for sweep in range(max_sweeps):
-        visit = _orders(rng, order, active.size, n)
-        still = runner.sweep(active, visit, None)
+        # A cue whose every neuron already agrees with its field would change nothing in
+        # this sweep: credit the sweep without running it. One GEMM-backed check
+        # replaces the confirming sweep, and no visiting order is drawn for it.
+        moving = ~runner.stable(active)
+        still = np.zeros(active.size, dtype=bool)
+        if moving.any():
+            visit = _orders(rng, order, int(moving.sum()), n)
+            still[moving] = runner.sweep(active[moving], visit, None)
         sweeps[active[~still]] = sweep + 1
         active = active[still]
         if active.size == 0:
@@ -424,6 +432,10 @@ class _Runner:
         return _ArrayApiRunner(weights, states)
 
     def sweep(self, active: np.ndarray, visit: np.ndarray, thr: np.ndarray | None) -> np.ndarray:
+        raise NotImplementedError
+
+    def stable(self, active: np.ndarray) -> np.ndarray:
+        """Per active cue: is every neuron already equal to sgn of its field?"""
         raise NotImplementedError
 
     def result(self) -> Array:
@@ -472,6 +484,15 @@ class _NumpyRunner(_Runner):
         else:
             self.kernel(self.w, self.spins, self.fields, active, visit, t, use_thr, changed)
         return changed
+
+    def stable(self, active: np.ndarray) -> np.ndarray:
+        spins = self.spins[active]
+        if self.hebb:
+            # h = M Xi - P s: one GEMM, exact (integer values, see __init__).
+            fields = self.m[active] @ self.xit.T - self.p * spins.astype(self.m.dtype)
+        else:
+            fields = self.fields[active]
+        return np.all((fields >= 0) == (spins > 0), axis=1)
 
     def result(self) -> np.ndarray:
         return self.spins.astype(self.dtype)
@@ -533,6 +554,17 @@ class _ArrayApiRunner(_Runner):
         self.states = xp.where(mask, xp.take(states, src, axis=0), self.states)
         self.aux = xp.where(mask, xp.take(aux, src, axis=0), self.aux)
         return np.asarray(_to_host(changed))
+
+    def stable(self, active: np.ndarray) -> np.ndarray:
+        xp = self.xp
+        rows = asarray(active, xp)
+        states = xp.take(self.states, rows, axis=0)
+        aux = xp.take(self.aux, rows, axis=0)
+        if self.hebb:
+            fields = xp.matmul(aux, xp.permute_dims(self.xit, (1, 0))) - self.p * states
+        else:
+            fields = aux
+        return np.asarray(_to_host(xp.all((fields >= 0) == (states > 0), axis=1)))
 
     def result(self) -> Array:
         return self.states
