@@ -291,11 +291,19 @@ def _recall_async(patterns: Array, states: Array, interaction: Interaction, orde
     sweeps = np.full(batch, max_sweeps)
     done = np.zeros(batch, dtype=bool)
     for sweep in range(max_sweeps):
-        visit = np.broadcast_to(np.arange(n), (batch, n))
+        # As in memory.hopfield: a cue already at a fixed point is credited this sweep
+        # without running it, and random orders are drawn only for the cues that move,
+        # so n = 2 replays the classical network's random draws exactly.
+        h_all = dense_fields(patterns, states, interaction)
+        stable = to_numpy(xp.all((h_all >= 0) == (states > 0), axis=1))
+        sweeps[stable & ~done] = sweep + 1
+        done |= stable
+        if done.all():
+            break
+        visit = np.array(np.broadcast_to(np.arange(n), (batch, n)))
         if order == "random":
-            visit = rng.permuted(visit, axis=1)
+            visit[~done] = rng.permuted(visit[~done], axis=1)
         visit = asarray(visit, xp)
-        changed = xp.zeros(batch, dtype=xp.bool)
         for k in range(n):
             idx = visit[:, k]
             hit = xp.reshape(idx, (batch, 1)) == positions  # one-hot (B, N)
@@ -308,10 +316,4 @@ def _recall_async(patterns: Array, states: Array, interaction: Interaction, orde
             delta = new - old
             states = xp.where(hit, xp.reshape(new, (batch, 1)), states)
             a = a + col * xp.reshape(delta, (batch, 1))
-            changed = changed | (delta != 0)
-        still = to_numpy(changed)
-        sweeps[~still & ~done] = sweep + 1
-        done |= ~still
-        if done.all():
-            break
     return Recall(states, asarray(sweeps, xp), asarray(done, xp))
