@@ -31,7 +31,7 @@ from engramlab.core import Params, Target, asarray, get_namespace, make_rng, par
 from engramlab.experiments._registry import register
 from engramlab.experiments.base import Experiment, ProgressFn, no_progress
 from engramlab.experiments.hopfield import AGS_1985, AGS_1987, HOPFIELD_1982
-from engramlab.memory import ags_critical_load, ags_retrieval_overlap
+from engramlab.memory import ags_critical_load, ags_retrieval_overlap, falls_below
 from engramlab.memory.hopfield import HebbianMemory, recall
 
 #: Final overlap at or above which a recall counts as a success (see the module docstring).
@@ -148,7 +148,7 @@ class Capacity(Experiment):
         widths = []
         for n in ds.n_neurons.values:
             s = success.sel(n_neurons=n).values
-            out[f"crossing@N={n}"] = _crossing(loads, s, 0.5)
+            out[f"crossing@N={n}"] = falls_below(loads, s, 0.5)
             width = _logistic_width(loads, s)
             out[f"width@N={n}"] = width
             widths.append(width)
@@ -192,18 +192,6 @@ class Capacity(Experiment):
         return plot_capacity(ds)
 
 
-def _crossing(x: np.ndarray, y: np.ndarray, level: float) -> float:
-    """First x at which y (decreasing overall) falls below ``level``, interpolated linearly."""
-    below = np.flatnonzero(y < level)
-    if below.size == 0:
-        return float("nan")
-    k = int(below[0])
-    if k == 0:
-        return float(x[0])
-    x0, x1, y0, y1 = x[k - 1], x[k], y[k - 1], y[k]
-    return float(x0 + (y0 - level) * (x1 - x0) / (y0 - y1))
-
-
 def _logistic_width(x: np.ndarray, y: np.ndarray) -> float:
     """Width w of the fit y = 1 / (1 + exp((x - x_50) / w)) (10-90 % width = 2 ln 9 w).
 
@@ -215,7 +203,7 @@ def _logistic_width(x: np.ndarray, y: np.ndarray) -> float:
     def logistic(x: np.ndarray, x50: float, w: float) -> np.ndarray:
         return 1.0 / (1.0 + np.exp((x - x50) / w))
 
-    mid = _crossing(x, y, 0.5)
+    mid = falls_below(x, y, 0.5)
     start = (mid if np.isfinite(mid) else float(x[-1]), float(x[-1] - x[0]) / 10)
     span = float(x[-1] - x[0])
     try:

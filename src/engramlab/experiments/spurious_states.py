@@ -31,7 +31,7 @@ from engramlab.core import Params, Target, asarray, get_namespace, make_rng, par
 from engramlab.experiments._registry import register
 from engramlab.experiments.base import Citation, Experiment, ProgressFn, no_progress
 from engramlab.experiments.hopfield import AGS_1987, HOPFIELD_1982
-from engramlab.memory import hebbian_weights, overlaps, recall
+from engramlab.memory import falls_below, hebbian_weights, overlaps, recall
 from engramlab.memory.mixtures import (
     classify_mixtures,
     energy_per_neuron,
@@ -241,7 +241,7 @@ class SpuriousStates(Experiment):
             out["still_mixture_low_load"] = float(frac[below].min())
         if above.any():
             out["still_mixture_high_load"] = float(frac[above].max())
-        out["mixture_dissolves_at"] = _half_crossing(loads, frac)
+        out["mixture_dissolves_at"] = falls_below(loads, frac, 0.5)
         return out
 
     def targets(self, params: SpuriousParams) -> tuple[Target, ...]:
@@ -315,15 +315,3 @@ class SpuriousStates(Experiment):
         from engramlab.plotting.attractors import plot_spurious_states
 
         return plot_spurious_states(ds)
-
-
-def _half_crossing(loads: np.ndarray, frac: np.ndarray) -> float:
-    """The load where the fraction of surviving mixtures first falls below 1/2 (linear)."""
-    below = np.flatnonzero(frac < 0.5)
-    if below.size == 0:
-        return float("nan")
-    k = int(below[0])
-    if k == 0:
-        return float(loads[0])
-    x0, x1, y0, y1 = loads[k - 1], loads[k], frac[k - 1], frac[k]
-    return float(x0 + (y0 - 0.5) * (x1 - x0) / (y0 - y1))

@@ -32,6 +32,7 @@ from engramlab.core import Params, Target, asarray, get_namespace, make_rng, par
 from engramlab.experiments._registry import register
 from engramlab.experiments.base import Citation, Experiment, ProgressFn, no_progress
 from engramlab.experiments.hopfield import AGS_1985, HOPFIELD_1982
+from engramlab.memory.analysis import falls_below
 from engramlab.memory.hopfield import HebbianMemory, glauber
 
 AGS_1985_PRA = Citation(
@@ -188,7 +189,7 @@ class Stochastic(Experiment):
         out["overlap_above_Tc"] = float(np.mean(low[hot])) if hot.any() else float("nan")
         halves = []
         for a in ds["load"].values:
-            th = _falls_through(temps, mean.sel(load=a).values, HALF)
+            th = falls_below(temps, mean.sel(load=a).values, HALF)
             out[f"T_half@{a:g}"] = th
             halves.append(th)
         out["T_half_low_load"] = halves[0]
@@ -230,15 +231,3 @@ class Stochastic(Experiment):
         from engramlab.plotting.capacity import plot_stochastic
 
         return plot_stochastic(ds)
-
-
-def _falls_through(x: np.ndarray, y: np.ndarray, level: float) -> float:
-    """First x at which y falls below ``level`` (linear interpolation); NaN if never."""
-    below = np.flatnonzero(y < level)
-    if below.size == 0:
-        return float("nan")
-    k = int(below[0])
-    if k == 0:
-        return float(x[0])
-    x0, x1, y0, y1 = x[k - 1], x[k], y[k - 1], y[k]
-    return float(x0 + (y0 - level) * (x1 - x0) / (y0 - y1))

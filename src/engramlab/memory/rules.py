@@ -42,6 +42,7 @@ import numpy as np
 
 from engramlab.core.arrays import namespace
 from engramlab.core.errors import ParameterError
+from engramlab.memory.analysis import falls_below
 
 __all__ = [
     "crossing",
@@ -242,11 +243,6 @@ def crossing(x: np.ndarray, fraction: np.ndarray, level: float = 0.5) -> float:
     stored pattern is recalled, or is a fixed point, with probability 1/2). NaN if the
     fraction never falls below ``level`` on the grid or starts below it.
     """
-    x = np.asarray(x, dtype=float)
-    fraction = np.asarray(fraction, dtype=float)
-    below = fraction < level
-    if not below.any() or below[0]:
+    if fraction[0] < level:
         return float("nan")
-    k = int(np.argmax(below))
-    x0, x1, y0, y1 = x[k - 1], x[k], fraction[k - 1], fraction[k]
-    return float(x0 + (y0 - level) * (x1 - x0) / (y0 - y1))
+    return falls_below(x, fraction, level)
