@@ -190,3 +190,13 @@ def test_recall_rejects_bad_arguments():
         recall(w, np.ones(3), dynamics="chaotic")
     with pytest.raises(ParameterError, match="max_sweeps"):
         recall(w, np.ones(3), order="fixed", max_sweeps=0)
+
+
+@pytest.mark.parametrize("n", [7, 100, 1000, 10_000])
+def test_wilson_interval_contains_the_fraction(n):
+    """Error bars of the seed-demo figure never have negative length (regression)."""
+    from engramlab.plotting.hopfield import _wilson
+
+    p = np.array([0.0, 1.0, 0.5, 0.013])
+    lo, hi = _wilson(p, n)
+    assert (lo <= p).all() and (p <= hi).all() and (lo >= -1e-12).all()

@@ -204,6 +204,46 @@ def validate_cmd(
 
 
 @app.command()
+def sweep(
+    experiment_id: Annotated[str, typer.Argument(metavar="ID")],
+    grid: Annotated[list[str], typer.Option(
+        "--grid", metavar="NAME=V1,V2|NAME=START:STOP:NUM",
+        help="A swept parameter (repeatable): a list, or NUM points from START to STOP.")],
+    seeds: Annotated[int, typer.Option("--seeds", help="Seeds per grid point.")] = 1,
+    seed: Annotated[int, typer.Option("--seed", help="Base seed of the sweep.")] = 0,
+    scheduler: Annotated[str, typer.Option(
+        "--scheduler", help="'local' (a local Dask cluster), 'serial', or a Dask "
+                            "scheduler address such as tcp://127.0.0.1:8786.")] = "local",
+    workers: Annotated[int, typer.Option("--workers", help="Workers of the local cluster.")] = 2,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", metavar="NAME=VALUE", help="Fix a parameter for every point.")] = None,
+    full: FullOpt = False,
+    out: Annotated[Path, typer.Option("--out", help="Directory for sweeps.")] = Path(
+        "engramlab-results") / "sweeps",
+    json_out: JsonOpt = False,
+) -> None:
+    """Run an experiment over a parameter grid on Dask; resumes where it stopped."""
+    from engramlab.sweep import Grid, run_sweep
+
+    exp = get_experiment(experiment_id)
+    grids = [Grid.parse(g) for g in grid]
+    with _progress(quiet=False) as progress:
+        task = progress.add_task(f"sweep {exp.id}", total=None)
+        result = run_sweep(
+            exp.id, grids, seeds=seeds, seed=seed, preset="full" if full else "quick",
+            sets=_parse_sets(set_ or []), scheduler=scheduler, workers=workers, out=out,
+            on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+    body = result.as_dict()
+    if json_out:
+        _emit_json(body)
+    else:
+        stdout.print(f"{exp.id}: {body['points']} points ({body['computed']} computed, "
+                     f"{body['reused']} reused, {body['failed']} failed) · dims "
+                     f"{body['dims']} · {body['files']['data']}")
+    raise typer.Exit(0 if result.failed == 0 else 1)
+
+
+@app.command()
 def catalogue() -> None:
     """Print the catalogue of experiments as Markdown (the README's catalogue section)."""
     from engramlab.experiments.catalogue import catalogue_markdown

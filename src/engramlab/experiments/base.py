@@ -64,6 +64,8 @@ class Experiment(abc.ABC):
     Params: ClassVar[type[Params]]
     quick: ClassVar[Mapping[str, Any]] = MappingProxyType({})
     citations: ClassVar[tuple[Citation, ...]] = ()
+    #: The metric a parameter sweep plots over its grid; ``None``: the first target's.
+    main_metric: ClassVar[str | None] = None
 
     def params(self, preset: Preset = "quick", **overrides: Any) -> Params:
         """The parameters of a preset (``"quick"`` or ``"full"``) with ``overrides``."""

@@ -73,7 +73,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from engramlab.core.arrays import asarray, namespace, to_numpy
+from engramlab.core.arrays import asarray, device_of, namespace, to_numpy
 from engramlab.core.errors import ParameterError
 from engramlab.memory.hopfield import Recall
 
@@ -286,7 +286,7 @@ def _recall_async(patterns: Array, states: Array, interaction: Interaction, orde
     batch, n = states.shape
     xi_t = xp.matrix_transpose(patterns)  # (N, K): row i holds xi^mu_i
     a = _overlaps(patterns, states)  # (B, K)
-    positions = xp.reshape(xp.arange(n), (1, n))
+    positions = xp.reshape(xp.arange(n, device=device_of(states)), (1, n))
     one = xp.asarray(1.0, dtype=states.dtype)
     sweeps = np.full(batch, max_sweeps)
     done = np.zeros(batch, dtype=bool)

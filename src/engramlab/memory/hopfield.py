@@ -63,7 +63,7 @@ from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
-from engramlab.core.arrays import asarray, namespace
+from engramlab.core.arrays import asarray, device_of, namespace
 from engramlab.core.errors import ParameterError
 
 __all__ = [
@@ -164,7 +164,7 @@ def hebbian_weights(patterns: Array) -> Array:
     n_patterns, n = patterns.shape
     w = xp.matmul(xp.permute_dims(patterns, (1, 0)), patterns)
     # Each diagonal entry is sum_mu (xi_i^mu)^2 = P for ±1 patterns.
-    return w - n_patterns * xp.eye(n, dtype=w.dtype)
+    return w - n_patterns * xp.eye(n, dtype=w.dtype, device=device_of(w))
 
 
 def sgn(h: Array) -> Array:
@@ -516,7 +516,7 @@ class _ArrayApiRunner(_Runner):
         self.xp = xp
         self.states = states
         n = states.shape[1]
-        self.positions = xp.reshape(xp.arange(n), (1, n))
+        self.positions = xp.reshape(xp.arange(n, device=device_of(states)), (1, n))
 
     def sweep(self, active: np.ndarray, visit: np.ndarray, thr: np.ndarray | None) -> np.ndarray:
         xp = self.xp
@@ -527,7 +527,7 @@ class _ArrayApiRunner(_Runner):
         one = xp.asarray(1.0, dtype=states.dtype)
         vis = asarray(visit, xp)
         th = asarray(thr, xp) if thr is not None else None
-        changed = xp.zeros(b, dtype=xp.bool)
+        changed = xp.zeros(b, dtype=xp.bool, device=device_of(states))
         for k in range(n):
             idx = vis[:, k]
             hit = xp.reshape(idx, (b, 1)) == self.positions  # one-hot (b, N)

@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from engramlab.core.arrays import asarray, namespace
+from engramlab.core.arrays import asarray, device_of, namespace
 from engramlab.core.errors import ParameterError
 from engramlab.memory.hopfield import sgn
 
@@ -87,7 +87,8 @@ def localist_recall(weights: Array, cues: Array, alive: Any = None) -> LocalistR
         raise ParameterError("alive", f"must have shape ({n_items},)", alive_np.shape)
     batch = cues.shape[0]
     if not alive_np.any():
-        states = sgn(xp.zeros((batch, weights.shape[1]), dtype=weights.dtype))
+        states = sgn(xp.zeros((batch, weights.shape[1]), dtype=weights.dtype,
+                              device=device_of(weights)))
         return LocalistRecall(states, asarray(np.full(batch, -1), xp))
     scores = xp.matmul(cues, xp.permute_dims(weights, (1, 0)))  # (B, K)
     scores = xp.where(asarray(alive_np[None, :], xp), scores,

@@ -57,7 +57,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from engramlab.core.arrays import asarray, namespace, to_numpy
+from engramlab.core.arrays import asarray, device_of, namespace, to_numpy
 from engramlab.core.errors import ParameterError
 
 __all__ = [
@@ -170,7 +170,7 @@ def separation(patterns: Array) -> Array:
     xp = namespace(patterns)
     g = xp.matmul(patterns, xp.matrix_transpose(patterns))
     n = patterns.shape[0]
-    eye = xp.eye(n, dtype=xp.bool)
+    eye = xp.eye(n, dtype=xp.bool, device=device_of(patterns))
     diag = xp.sum(xp.where(eye, g, 0.0), axis=1)
     others = xp.max(xp.where(eye, -xp.inf, g), axis=1)
     return diag - others

@@ -66,7 +66,7 @@ from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
-from engramlab.core.arrays import asarray, namespace, to_numpy
+from engramlab.core.arrays import asarray, device_of, namespace, to_numpy
 from engramlab.core.errors import ParameterError
 
 __all__ = [
@@ -286,7 +286,7 @@ def init_rbm(data: Array, n_hidden: int, rng: np.random.Generator, *,
     return RBM(
         weights=asarray(weight_std * rng.standard_normal((n_visible, n_hidden)), xp, dtype),
         visible_bias=asarray(np.log(p / (1.0 - p)), xp, dtype),
-        hidden_bias=xp.zeros(n_hidden, dtype=dtype),
+        hidden_bias=xp.zeros(n_hidden, dtype=dtype, device=device_of(data)),
     )
 
 
@@ -449,7 +449,7 @@ def complete(rbm: RBM, cues: Array, known: Array, *, n_steps: int,
     elif method == "gibbs":
         if rng is None:
             raise ParameterError("rng", "is required for Gibbs completion")
-        half = xp.full(v.shape, 0.5, dtype=v.dtype)
+        half = xp.full(v.shape, 0.5, dtype=v.dtype, device=device_of(v))
         v = xp.where(known, v, sample_bernoulli(half, rng))
         clamped = v
         total = xp.zeros_like(v)

@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from engramlab.core.arrays import namespace
+from engramlab.core.arrays import device_of, namespace
 from engramlab.core.errors import ParameterError
 from engramlab.memory.analysis import falls_below
 
@@ -64,8 +64,10 @@ def _check_patterns(patterns: Array) -> None:
         raise ParameterError("patterns", "must have at least 2 neurons", tuple(patterns.shape))
 
 
-def _off_diagonal(xp: Any, n: int, dtype: Any) -> Array:
-    return xp.ones((n, n), dtype=dtype) - xp.eye(n, dtype=dtype)
+def _off_diagonal(xp: Any, n: int, like: Array) -> Array:
+    """Ones off the diagonal, zeros on it, with the dtype and device of ``like``."""
+    dev = device_of(like)
+    return xp.ones((n, n), dtype=like.dtype, device=dev) - xp.eye(n, dtype=like.dtype, device=dev)
 
 
 def storkey_weights(patterns: Array) -> Array:
@@ -115,7 +117,7 @@ def storkey_weights(patterns: Array) -> Array:
     n = patterns.shape[-1]
     dtype = patterns.dtype if xp.isdtype(patterns.dtype, "real floating") else xp.float64
     xi_all = xp.astype(patterns, dtype)
-    w = xp.zeros((*xi_all.shape[:-2], n, n), dtype=dtype)
+    w = xp.zeros((*xi_all.shape[:-2], n, n), dtype=dtype, device=device_of(xi_all))
     for nu in range(xi_all.shape[-2]):
         w = storkey_step(w, xi_all[..., nu, :])
     return w
@@ -138,7 +140,7 @@ def storkey_step(weights: Array, pattern: Array) -> Array:
     # weights stay exactly symmetric.
     delta = (col_xi * row_xi - (col_xi * row_g + col_g * row_xi)
              + weights * (sq[..., :, None] + sq[..., None, :]))
-    return weights + (delta * _off_diagonal(xp, n, weights.dtype)) / n
+    return weights + (delta * _off_diagonal(xp, n, weights)) / n
 
 
 def pseudo_inverse_weights(patterns: Array, *, zero_diagonal: bool = False,
@@ -200,7 +202,7 @@ def pseudo_inverse_weights(patterns: Array, *, zero_diagonal: bool = False,
     w = xp.matmul(v * keep[..., None, :], vh)
     w = (w + xp.matrix_transpose(w)) / 2
     if zero_diagonal:
-        w = w * _off_diagonal(xp, n, dtype)
+        w = w * _off_diagonal(xp, n, w)
     return w
 
 

@@ -43,7 +43,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from engramlab.core.arrays import asarray, namespace, to_numpy
+from engramlab.core.arrays import asarray, device_of, namespace, to_numpy
 from engramlab.core.errors import ParameterError
 
 __all__ = [
@@ -119,7 +119,8 @@ def covariance_weights(patterns: Array, coding_level: float) -> Array:
     n = patterns.shape[-1]
     y = patterns - coding_level
     w = xp.matmul(xp.matrix_transpose(y), y) / (coding_level * (1.0 - coding_level) * n)
-    return w * (xp.ones((n, n), dtype=w.dtype) - xp.eye(n, dtype=w.dtype))
+    dev = device_of(w)
+    return w * (xp.ones((n, n), dtype=w.dtype, device=dev) - xp.eye(n, dtype=w.dtype, device=dev))
 
 
 def sparse_overlaps(patterns: Array, states: Array, coding_level: float) -> Array:

@@ -17,10 +17,14 @@ __all__ = ["plot_recall", "plot_seed_demo"]
 
 
 def _wilson(p: np.ndarray, n: int, z: float = 1.96) -> tuple[np.ndarray, np.ndarray]:
-    """95 % Wilson score interval of a binomial fraction."""
+    """95 % Wilson score interval of a binomial fraction (clipped to contain ``p``).
+
+    At p = 0 or 1 the interval's own end equals p up to rounding; the clip keeps error
+    bar lengths non-negative.
+    """
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return centre - half, centre + half
+    return np.minimum(centre - half, p), np.maximum(centre + half, p)
 
 
 def plot_seed_demo(ds: xr.Dataset) -> Figure:

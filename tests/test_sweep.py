@@ -1,0 +1,200 @@
+"""Sweeps: deterministic per-point seeds, durable points, resume, real Dask processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from engramlab.core import ParameterError
+from engramlab.sweep import Grid, run_sweep
+
+pytest.importorskip("distributed")
+
+# The issue's example (hopfield.capacity at one (N, alpha) per point: quick preset).
+GRID = ["n_neurons=200,400", "load=0.05:0.2:4"]
+
+
+def grids():
+    return [Grid.parse(g) for g in GRID]
+
+
+def cli(*args: str, **kw) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "engramlab", *args], capture_output=True,
+                          text=True, timeout=300, **kw)
+
+
+def test_grid_parsing():
+    assert Grid.parse("load=0.05:0.2:4").values == ("0.05", "0.1", "0.15", "0.2")
+    assert Grid.parse("n_neurons=200, 400").values == ("200", "400")
+    for bad in ("load", "=1,2", "load=", "load=1,,2", "load=0:1:0", "load=a:b:2", "x=1,1"):
+        with pytest.raises(ParameterError):
+            Grid.parse(bad)
+
+
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory):
+    return run_sweep("hopfield.capacity", grids(), seeds=3, scheduler="serial",
+                     out=tmp_path_factory.mktemp("serial"))
+
+
+def test_dataset_dims_and_seeds(serial):
+    ds = serial.dataset
+    assert ds.success.dims == ("n_neurons", "load", "seed")
+    assert ds.sizes == {"n_neurons": 2, "load": 4, "seed": 3}
+    np.testing.assert_allclose(ds["load"].values, [0.05, 0.1, 0.15, 0.2])
+    assert ds["n_neurons"].dtype.kind == "i"
+    assert len(np.unique(ds.point_seed.values)) == 24, "every point has its own seed"
+    assert serial.computed == 24 and serial.reused == 0 and serial.failed == 0
+    # Physics: retrieval at low load, failure far above alpha_c.
+    assert float(ds.success.sel(load=0.05).min()) == 1.0
+    assert float(ds.success.sel(load=0.2, n_neurons=400).mean()) < 0.5
+    assert Path(serial.files["figure"]).stat().st_size > 0
+    back = xr.open_dataset(serial.files["data"], engine="h5netcdf").load()
+    xr.testing.assert_identical(back, ds)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_local_cluster_matches_serial(serial, workers, tmp_path):
+    result = run_sweep("hopfield.capacity", grids(), seeds=3, scheduler="local",
+                       workers=workers, out=tmp_path)
+    xr.testing.assert_identical(result.dataset, serial.dataset)
+
+
+def test_rerun_reuses_every_finished_point(serial):
+    out = serial.directory.parent
+    before = {p: p.stat().st_mtime_ns for p in (serial.directory / "points").iterdir()}
+    again = run_sweep("hopfield.capacity", grids(), seeds=3, scheduler="serial", out=out)
+    assert (again.computed, again.reused, again.failed) == (0, 24, 0)
+    assert {p: p.stat().st_mtime_ns for p in before} == before, "points were rewritten"
+    xr.testing.assert_identical(again.dataset, serial.dataset)
+
+
+def test_failing_point_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
+    import engramlab.sweep as sweep_mod
+
+    real = sweep_mod.run
+
+    def flaky(experiment_id, **kw):
+        if kw["set_strings"]["load"] == "0.1":
+            raise RuntimeError("simulated failure")
+        return real(experiment_id, **kw)
+
+    monkeypatch.setattr(sweep_mod, "run", flaky)
+    result = run_sweep("hopfield.capacity", grids(), seeds=1, scheduler="serial", out=tmp_path)
+    ds = result.dataset
+    assert result.failed == 2 and result.computed == 8
+    assert bool(ds.failed.sel(load=0.1).all()) and not bool(ds.failed.sel(load=0.05).any())
+    assert np.isnan(ds.success.sel(load=0.1)).all()
+    assert "simulated failure" in str(ds.error.sel(load=0.1, n_neurons=200, seed=0).values)
+    # Rerun without the fault: only the failed points are computed again.
+    monkeypatch.setattr(sweep_mod, "run", real)
+    again = run_sweep("hopfield.capacity", grids(), seeds=1, scheduler="serial", out=tmp_path)
+    assert (again.computed, again.reused, again.failed) == (2, 6, 0)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(args: list[str], log: Path) -> subprocess.Popen:
+    return subprocess.Popen(args, stdout=log.open("w"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def _wait_for(predicate, timeout: float, what: str) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_real_scheduler_survives_a_killed_worker(serial, tmp_path):
+    """A real `dask scheduler` and two `dask worker` processes on loopback; one is killed
+    mid-sweep; the sweep still completes, every point present, numbers identical."""
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    dask = [sys.executable, "-m", "distributed.cli.dask_scheduler"]
+    worker = [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
+              "--nworkers", "1", "--host", "127.0.0.1", "--no-dashboard"]
+    procs = [_start([*dask, "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                    tmp_path / "scheduler.log")]
+    try:
+        procs += [_start(worker, tmp_path / f"worker{k}.log") for k in range(2)]
+        from distributed import Client
+
+        with Client(address, timeout="30s") as client:
+            client.wait_for_workers(2, timeout=60)
+        # Slow the points down a little so the kill lands mid-sweep: full-size cues.
+        sweep = subprocess.Popen(
+            [sys.executable, "-m", "engramlab", "sweep", "hopfield.capacity", "--grid", GRID[0],
+             "--grid", GRID[1], "--seeds", "3", "--scheduler", address, "--json",
+             "--out", str(tmp_path / "out")],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        points = tmp_path / "out"
+        _wait_for(lambda: len(list(points.glob("*/points/*.json"))) >= 3, 120, "first points")
+        os.killpg(procs[1].pid, signal.SIGKILL)  # a worker dies mid-sweep
+        stdout, stderr = sweep.communicate(timeout=300)
+        assert sweep.returncode == 0, stderr
+        body = json.loads(stdout)
+        assert body["points"] == 24 and body["failed"] == 0
+        ds = xr.open_dataset(body["files"]["data"], engine="h5netcdf").load()
+        xr.testing.assert_identical(ds, serial.dataset)
+    finally:
+        for p in procs:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            p.wait(timeout=30)
+
+
+def test_ctrl_c_then_rerun_skips_finished_points(tmp_path):
+    args = ["sweep", "hopfield.capacity", "--grid", "n_neurons=400,800",
+            "--grid", "load=0.05:0.25:6", "--seeds", "2", "--scheduler", "local",
+            "--workers", "1", "--json", "--out", str(tmp_path)]
+    proc = subprocess.Popen([sys.executable, "-m", "engramlab", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _wait_for(lambda: len(list(tmp_path.glob("*/points/*.json"))) >= 2, 180, "first points")
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=120)
+    assert proc.returncode != 0, "the interrupted sweep must not report success"
+    done = {p: p.stat().st_mtime_ns for p in tmp_path.glob("*/points/*.json")}
+    assert 2 <= len(done) < 24
+    rerun = cli(*args)
+    assert rerun.returncode == 0, rerun.stderr
+    body = json.loads(rerun.stdout)
+    assert body["reused"] == len(done) and body["computed"] == 24 - len(done)
+    assert {p: p.stat().st_mtime_ns for p in done} == done, "finished points recomputed"
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--grid", "colour=1,2"], ["colour", "unknown"]),
+    (["--grid", "load=0.1:0.2:0"], ["load", "empty"]),
+    (["--grid", "load=-1,0.1"], ["load", "> 0"]),
+    (["--grid", "load=0.1", "--scheduler", "tcp://127.0.0.1:9"], ["scheduler", "cannot reach"]),
+])
+def test_bad_input_exits_2_and_touches_nothing(args, words, tmp_path):
+    earlier = tmp_path / "earlier.json"
+    earlier.write_text("{}")
+    proc = cli("sweep", "hopfield.capacity", *args, "--out", str(tmp_path), "--json")
+    assert proc.returncode == 2, proc.stderr
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip() and "sweep " not in ln]
+    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
+    for w in words:
+        assert w in lines[0]
+    assert proc.stdout == ""
+    assert [p.name for p in tmp_path.iterdir()] == ["earlier.json"]
