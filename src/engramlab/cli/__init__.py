@@ -37,6 +37,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+#: Exit status after Ctrl-C (128 + SIGINT), as shells report it.
+INTERRUPTED = 130
+
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True)
 
@@ -259,11 +262,18 @@ def main(argv: list[str] | None = None) -> None:
     except EngramlabError as exc:
         stderr.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(2)
-    except typer.Abort:
-        stderr.print("aborted", markup=False)
-        sys.exit(130)
+    except (typer.Abort, KeyboardInterrupt):
+        _say_interrupted()
+        sys.exit(INTERRUPTED)
     except typer.TyperException as exc:  # usage errors: bad option, missing argument
         stderr.print(f"error: {exc.format_message()}", markup=False, highlight=False,
                      soft_wrap=True)
         sys.exit(2)
+    if code == INTERRUPTED:  # typer turns Ctrl-C into Exit(130)
+        _say_interrupted()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _say_interrupted() -> None:
+    stderr.print("interrupted: finished results are on disk; the same command resumes "
+                 "a sweep", markup=False, highlight=False)
