@@ -2,7 +2,8 @@
 
 Run: ``python benchmarks/sweep.py``. Prints points per second and the ratio; nothing
 is asserted anywhere (DESIGN.md: tests never assert on time). The grid is the issue's
-example made longer: hopfield.capacity (quick preset) at 2 sizes x 8 loads x 4 seeds.
+example made longer: hopfield.capacity (quick preset) at N = 1000, 2000 x 8 loads x
+4 seeds, long enough (tens of seconds) that the cluster start-up does not dominate.
 Both runs write to fresh directories, so nothing is reused.
 """
 
@@ -16,7 +17,7 @@ import xarray as xr
 
 from engramlab.sweep import Grid, run_sweep
 
-GRID = ["n_neurons=400,800", "load=0.05:0.26:8"]
+GRID = ["n_neurons=1000,2000", "load=0.05:0.26:8"]
 SEEDS = 4
 
 
