@@ -7,7 +7,6 @@ from engramlab.core.arrays import asarray, backend_name, get_namespace, namespac
 from engramlab.core.errors import (
     EngramlabError,
     ParameterError,
-    ResultExistsError,
     SimulationError,
     UnknownExperimentError,
 )
@@ -23,7 +22,6 @@ __all__ = [
     "ParamInfo",
     "ParameterError",
     "Params",
-    "ResultExistsError",
     "SimulationError",
     "Target",
     "UnknownExperimentError",

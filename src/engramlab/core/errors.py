@@ -70,7 +70,3 @@ class SimulationError(EngramlabError, FloatingPointError):
         self.variable = variable
         self.step = step
         super().__init__(f"{variable}: {detail} at step {step}")
-
-
-class ResultExistsError(EngramlabError, FileExistsError):
-    """A finished result would be overwritten without ``force``."""
