@@ -5,5 +5,15 @@ function applying it; none mutates its input.
 """
 
 from engramlab.interventions.lesion import Lesion, Lesioned, apply_lesion, lesion_mask
+from engramlab.interventions.network import (
+    add_conductance,
+    cut_projection,
+    inject_current,
+    lesion_neurons,
+    lesion_synapses,
+    scale_receptor,
+)
 
-__all__ = ["Lesion", "Lesioned", "apply_lesion", "lesion_mask"]
+__all__ = ["Lesion", "Lesioned", "add_conductance", "apply_lesion", "cut_projection",
+           "inject_current", "lesion_mask", "lesion_neurons", "lesion_synapses",
+           "scale_receptor"]

@@ -1,0 +1,71 @@
+"""Spiking networks: populations + projections + schedule -> :func:`simulate`.
+
+A network is data (:class:`Network`: named :class:`Population` s, :class:`Projection` s,
+external :class:`PoissonInput` s and stimulus windows). :func:`simulate` (or a
+:class:`Simulator` when the state must be kept, snapshotted and restored between
+phases) builds it with an explicit seed and owns the time loop: event-driven spike
+propagation through per-projection CSR tables and delay ring buffers, exact
+integration of the linear parts, all in one compiled loop (:mod:`._engine`).
+"""
+
+from engramlab.network.connectivity import (
+    Explicit,
+    FixedInDegree,
+    FixedProbability,
+    OneToOne,
+    RingProfile,
+)
+from engramlab.network.model import (
+    ConductanceStep,
+    CurrentStep,
+    Network,
+    Normal,
+    Phase,
+    PoissonInput,
+    PoissonSource,
+    Population,
+    Projection,
+    ReceptorScale,
+    RemoveNeurons,
+    RemoveProjection,
+    RemoveSynapses,
+    SpikeSource,
+    Uniform,
+)
+from engramlab.network.plasticity import PlasticityContext, PlasticityRule
+from engramlab.network.record import Rates, Spikes, State, Weights
+from engramlab.network.simulate import Built, Simulator, Snapshot, build, simulate
+
+__all__ = [
+    "Built",
+    "ConductanceStep",
+    "CurrentStep",
+    "Explicit",
+    "FixedInDegree",
+    "FixedProbability",
+    "Network",
+    "Normal",
+    "OneToOne",
+    "Phase",
+    "PlasticityContext",
+    "PlasticityRule",
+    "PoissonInput",
+    "PoissonSource",
+    "Population",
+    "Projection",
+    "Rates",
+    "ReceptorScale",
+    "RemoveNeurons",
+    "RemoveProjection",
+    "RemoveSynapses",
+    "RingProfile",
+    "Simulator",
+    "Snapshot",
+    "SpikeSource",
+    "Spikes",
+    "State",
+    "Uniform",
+    "Weights",
+    "build",
+    "simulate",
+]

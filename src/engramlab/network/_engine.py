@@ -1,0 +1,474 @@
+r"""The compiled time loop of the network engine.
+
+One call of :func:`advance` runs ``n_steps`` steps of the whole network. Everything is
+flat arrays (built by :mod:`engramlab.network.simulate`); this module knows no Python
+objects. Per step ``t`` (time :math:`t\,\Delta t` to :math:`(t+1)\,\Delta t`):
+
+1. input arrival: the ring-buffer slot ``t mod D`` is added to the synaptic channels
+   (a ``delta`` channel jumps the membrane potential of non-refractory neurons), then
+   the external Poisson inputs draw their counts;
+2. every population integrates one step (model equations below); a neuron reaching
+   threshold spikes, is reset and enters its refractory period; a spike source fires;
+3. every spike is sent through the CSR rows of its outgoing projections into slot
+   ``(t + d) mod D`` (``d >= 1`` steps of delay), scaled by Tsodyks-Markram ``u x``
+   where the projection has short-term plasticity;
+4. the synaptic channels of the population decay exactly over the step.
+
+A spike is time-stamped :math:`t\,\Delta t` (the start of the step in which threshold
+was crossed) and acts on its targets from :math:`(t + d)\,\Delta t`.
+
+Models, with :math:`I_s` the synaptic currents and :math:`g_s` the conductances (times
+:math:`B(V)` for Mg2+-blocked channels) at the start of the step:
+
+LIF, only current / delta inputs (exact; Rotter & Diesmann 1999):
+    :math:`V' = E_L + (V - E_L) e^{-\Delta t/\tau_m} + \sum_s P_{21,s} I_s
+    + I_b (1 - e^{-\Delta t/\tau_m}) / g_L`, with
+    :math:`P_{21,s} = \frac{\tau_m \tau_s}{C (\tau_s - \tau_m)}
+    (e^{-\Delta t/\tau_s} - e^{-\Delta t/\tau_m})`.
+LIF with conductances (exponential Euler, exact for frozen conductances):
+    :math:`G = g_L + \sum g_s`, :math:`V_\infty = (g_L E_L + \sum g_s E_s + I)/G`,
+    :math:`V' = V_\infty + (V - V_\infty) e^{-\Delta t\, G / C}`.
+AdEx (Brette & Gerstner 2005): the same exponential Euler with the spike current
+    :math:`g_L \Delta_T e^{(V - V_T)/\Delta_T}` and :math:`-w` frozen over the step;
+    :math:`w' = a(V - E_L) + (w - a(V - E_L)) e^{-\Delta t/\tau_w}`; at
+    :math:`V \ge V_{peak}`: :math:`V \leftarrow V_r`, :math:`w \leftarrow w + b`.
+Hodgkin-Huxley: gates exact for frozen V, :math:`x' = x_\infty + (x - x_\infty)
+    e^{-\Delta t/\tau_x}`, then V by exponential Euler with the total conductance; a
+    spike is an upward crossing of ``v_spike``.
+
+Randomness (Poisson inputs and sources) is counter-based: the uniform for unit ``i`` at
+step ``t`` of stream ``key`` is a SplitMix64 hash of ``(key, t, i)``. There is no
+generator state to carry, so a snapshot / restore continues with the same numbers.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import os
+
+import numpy as np
+
+__all__ = ["ERR_NONE", "ERR_NONFINITE", "HAVE_NUMBA", "advance", "compiled", "uniform_np"]
+
+#: Numba is importable (imported only when the loop is first compiled).
+HAVE_NUMBA = importlib.util.find_spec("numba") is not None
+
+ERR_NONE = 0
+ERR_NONFINITE = 1
+
+K_LIF, K_ADEX, K_HH, K_POISSON, K_SCHEDULED = 0, 1, 2, 10, 11
+C_DELTA, C_CURRENT, C_COND = 0, 1, 2
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_ODD = np.uint64(0xD1B54A32D192ED03)
+_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+_TWO53 = 1.0 / 9007199254740992.0
+V_LIMIT = 1.0e4  # |V| beyond this (mV) is divergence
+
+
+def _mix(z):
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    return z ^ (z >> _S31)
+
+
+def _uniform(key, t, i):
+    """Uniform in [0, 1) for (stream ``key``, step ``t``, unit ``i``)."""
+    z = _mix(key + np.uint64(t) * _GOLDEN)
+    z = _mix(z ^ (np.uint64(i) * _ODD + _GOLDEN))
+    return float(z >> _S11) * _TWO53
+
+
+def _poisson(lam, key, t, i):
+    """Poisson count with mean ``lam`` by inversion of one uniform (normal above 30)."""
+    if lam <= 0.0:
+        return 0
+    if lam > 30.0:
+        u1 = _uniform(key, t, 2 * i)
+        u2 = _uniform(key, t, 2 * i + 1)
+        z = math.sqrt(-2.0 * math.log(1.0 - u1)) * math.cos(2.0 * math.pi * u2)
+        k = math.floor(lam + math.sqrt(lam) * z + 0.5)
+        return k if k > 0 else 0
+    u = _uniform(key, t, i)
+    p = math.exp(-lam)
+    s = p
+    k = 0
+    while u > s and k < 200:
+        k += 1
+        p *= lam / k
+        s += p
+    return k
+
+
+def _xexp(x):
+    """x / (1 - exp(-x)), continuous at 0."""
+    if abs(x) < 1e-7:
+        return 1.0 + 0.5 * x
+    return x / (1.0 - math.exp(-x))
+
+
+def _mg(v, mg_mm):
+    return 1.0 / (1.0 + mg_mm / 3.57 * math.exp(-0.062 * v))
+
+
+def _deliver(j, p, t, pop_proj, pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x, stp_last,
+             ch_i, ch_f, buf, dt):
+    """Send a spike of global unit ``j`` (population ``p``) into the delay buffer."""
+    D = buf.shape[0]
+    for k in range(pop_proj[p, 0], pop_proj[p, 1]):
+        pre_start = pj_i[k, 5]
+        local = j - pre_start
+        r = pj_i[k, 1]
+        off = ch_i[r, 2]
+        so = pj_i[k, 4]
+        rel = 1.0
+        if so >= 0:
+            s = so + local
+            U = stp_f[k, 0]
+            if stp_last[s] >= 0:
+                gap = (t - stp_last[s]) * dt
+                stp_x[s] = 1.0 - (1.0 - stp_x[s]) * math.exp(-gap / stp_f[k, 1])
+                if stp_f[k, 2] > 0.0:
+                    stp_u[s] = stp_u[s] * math.exp(-gap / stp_f[k, 2])
+            if stp_f[k, 2] > 0.0:
+                stp_u[s] = stp_u[s] + U * (1.0 - stp_u[s])
+            else:
+                stp_u[s] = U
+            rel = stp_u[s] * stp_x[s]
+            stp_x[s] -= rel
+            stp_last[s] = t
+        a = pj_i[k, 3] + local
+        syn0 = pj_i[k, 2]
+        for q in range(iptr[a], iptr[a + 1]):
+            sq = syn0 + q
+            buf[(t + dly[sq]) % D, off + post[sq]] += w[sq] * rel
+
+
+def _arrive(x, c, s, ch_i, ch_f, g, h):
+    """Input ``x`` arriving on channel ``c`` at slot ``s``; returns a delta jump (mV)."""
+    kind = ch_i[c, 0]
+    if kind == C_DELTA:
+        return x * ch_f[c, 7]
+    if ch_f[c, 1] > 0.0:
+        h[s] += x * ch_f[c, 7] * ch_f[c, 3]
+    else:
+        g[s] += x * ch_f[c, 7]
+    return 0.0
+
+
+def _emit(j, p, t, step, nspk, spk_t, spk_i, counts, pop_proj, pj_i, iptr, post, w, dly,
+          stp_f, stp_u, stp_x, stp_last, ch_i, ch_f, buf, dt):
+    """Record a spike of unit ``j`` and send it on; returns the new spike count."""
+    spk_t[nspk] = t
+    spk_i[nspk] = j
+    counts[step, p] += 1
+    _deliver(j, p, t, pop_proj, pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x, stp_last,
+             ch_i, ch_f, buf, dt)
+    return nspk + 1
+
+
+def _advance(t0, n_steps, dt,
+             pop_i, pop_f, pop_key, ch_i, ch_f, g, h, buf,
+             v, a1, a2, a3, refr, flag, ibias, gs, gse,
+             pop_proj, pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x, stp_last,
+             pop_in, in_i, in_f, in_key, sch_step, sch_unit, sch_ptr,
+             spk_t, spk_i, counts, rec_unit, rec_var, rec_every, rec_out, status):
+    """Run steps ``t0 .. t0 + n_steps - 1``; returns the number of steps done.
+
+    ``status`` (int64[6]) returns: [0] spikes written, [1] samples written, [2] error
+    code, [3] error step, [4] error unit, [5] spare. The loop stops early, before a
+    step, when the spike buffer could overflow. Each neuron is visited once per step:
+    arrivals, external drive, integration, channel decay, threshold, and its spike is
+    delivered at once (delays are at least one step, so the current step's slot is
+    never written).
+    """
+    P = pop_i.shape[0]
+    D = buf.shape[0]
+    n_total = v.shape[0]
+    nspk = status[0]
+    nrec = status[1]
+    cap = spk_t.shape[0]
+    max_n = 1
+    for p in range(P):
+        max_n = max(max_n, pop_i[p, 2] - pop_i[p, 1])
+    vtmp = np.zeros(max_n)
+    dvs = np.zeros(max_n)
+    for step in range(n_steps):
+        t = t0 + step
+        if nspk + n_total > cap:
+            status[0] = nspk
+            status[1] = nrec
+            return step
+        slot = t % D
+        # scheduled sources fire at their steps
+        while sch_ptr[0] < sch_step.shape[0] and sch_step[sch_ptr[0]] <= t:
+            if sch_step[sch_ptr[0]] == t:
+                j = sch_unit[sch_ptr[0]]
+                if refr[j] >= 0:
+                    p = 0
+                    while not (pop_i[p, 1] <= j < pop_i[p, 2]):
+                        p += 1
+                    nspk = _emit(j, p, t, step, nspk, spk_t, spk_i, counts, pop_proj, pj_i,
+                                 iptr, post, w, dly, stp_f, stp_u, stp_x, stp_last, ch_i,
+                                 ch_f, buf, dt)
+            sch_ptr[0] += 1
+        for p in range(P):
+            kind = pop_i[p, 0]
+            start = pop_i[p, 1]
+            stop = pop_i[p, 2]
+            c0 = pop_i[p, 3]
+            c1 = pop_i[p, 4]
+            cond = pop_i[p, 5]
+            ref_steps = pop_i[p, 6]
+            if kind == K_POISSON:
+                prob = pop_f[p, 0]
+                if prob > 0.0:
+                    for j in range(start, stop):
+                        if refr[j] >= 0 and _uniform(pop_key[p], t, j - start) < prob:
+                            nspk = _emit(j, p, t, step, nspk, spk_t, spk_i, counts, pop_proj,
+                                         pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x,
+                                         stp_last, ch_i, ch_f, buf, dt)
+                continue
+            if kind == K_SCHEDULED:
+                continue
+            C = pop_f[p, 0]
+            n_p = stop - start
+            # 1. arrivals from the delay buffer (one branch-free pass per channel)
+            has_dv = False
+            for c in range(c0, c1):
+                off = ch_i[c, 2]
+                row = buf[slot]
+                sc = ch_f[c, 7]
+                if ch_i[c, 0] == C_DELTA:
+                    if not has_dv:
+                        dvs[:n_p] = 0.0
+                        has_dv = True
+                    for jl in range(n_p):
+                        dvs[jl] += row[off + jl] * sc
+                        row[off + jl] = 0.0
+                elif ch_f[c, 1] > 0.0:
+                    sc *= ch_f[c, 3]
+                    for jl in range(n_p):
+                        h[off + jl] += row[off + jl] * sc
+                        row[off + jl] = 0.0
+                else:
+                    for jl in range(n_p):
+                        g[off + jl] += row[off + jl] * sc
+                        row[off + jl] = 0.0
+            # external Poisson drive
+            for q in range(pop_in[p, 0], pop_in[p, 1]):
+                lam = in_f[q, 0]
+                if lam <= 0.0:
+                    continue
+                c = in_i[q, 0]
+                off = ch_i[c, 2]
+                if ch_i[c, 0] == C_DELTA and not has_dv:
+                    dvs[:n_p] = 0.0
+                    has_dv = True
+                for jl in range(n_p):
+                    k = _poisson(lam, in_key[q], t, jl)
+                    if k > 0:
+                        dvs[jl] += _arrive(k * in_f[q, 1], c, off + jl, ch_i, ch_f, g, h)
+            # 2. integration
+            if kind == K_LIF and cond == 0:
+                # exact propagator; refractory neurons are fixed below
+                EL = pop_f[p, 2]
+                P22 = pop_f[p, 5]
+                B = pop_f[p, 6]
+                for jl in range(n_p):
+                    vtmp[jl] = EL + (v[start + jl] - EL) * P22 + ibias[start + jl] * B
+                if has_dv:
+                    for jl in range(n_p):
+                        vtmp[jl] += dvs[jl] * P22
+                for c in range(c0, c1):
+                    if ch_i[c, 0] == C_CURRENT:
+                        off = ch_i[c, 2]
+                        P21 = ch_f[c, 6]
+                        for jl in range(n_p):
+                            vtmp[jl] += P21 * g[off + jl]
+                vth = pop_f[p, 3]
+                vr = pop_f[p, 4]
+                for jl in range(n_p):
+                    j = start + jl
+                    if refr[j] != 0:
+                        if refr[j] > 0:
+                            refr[j] -= 1
+                        continue
+                    vn = vtmp[jl]
+                    if vn >= vth:
+                        v[j] = vr
+                        refr[j] = ref_steps
+                        nspk = _emit(j, p, t, step, nspk, spk_t, spk_i, counts, pop_proj,
+                                     pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x, stp_last,
+                                     ch_i, ch_f, buf, dt)
+                    elif abs(vn) < V_LIMIT:
+                        v[j] = vn
+                    else:
+                        status[0] = nspk
+                        status[1] = nrec
+                        status[2] = ERR_NONFINITE
+                        status[3] = t
+                        status[4] = j
+                        return step
+            else:
+                for jl in range(n_p):
+                    j = start + jl
+                    if refr[j] != 0:  # refractory (> 0) or removed (< 0)
+                        if refr[j] > 0:
+                            refr[j] -= 1
+                        continue
+                    vj = v[j]
+                    if has_dv:
+                        vj += dvs[jl]
+                    spike = False
+                    if kind == K_HH:
+                        sc = pop_f[p, 8]
+                        am = _xexp((vj + 40.0) / 10.0)
+                        bm = 4.0 * math.exp(-(vj + 65.0) / 18.0)
+                        ah = 0.07 * math.exp(-(vj + 65.0) / 20.0)
+                        bh = 1.0 / (1.0 + math.exp(-(vj + 35.0) / 10.0))
+                        an = 0.1 * _xexp((vj + 55.0) / 10.0)
+                        bn = 0.125 * math.exp(-(vj + 65.0) / 80.0)
+                        s_m = am + bm
+                        s_h = ah + bh
+                        s_n = an + bn
+                        m = am / s_m + (a1[j] - am / s_m) * math.exp(-dt * s_m)
+                        hh = ah / s_h + (a2[j] - ah / s_h) * math.exp(-dt * s_h)
+                        n = an / s_n + (a3[j] - an / s_n) * math.exp(-dt * s_n)
+                        a1[j] = m
+                        a2[j] = hh
+                        a3[j] = n
+                        gna = pop_f[p, 1] * m * m * m * hh
+                        gk = pop_f[p, 2] * n * n * n * n
+                        G = gna + gk + pop_f[p, 3] + gs[j] * sc
+                        i_tot = (gna * pop_f[p, 4] + gk * pop_f[p, 5] + pop_f[p, 3] * pop_f[p, 6]
+                             + (ibias[j] + gse[j]) * sc)
+                    else:
+                        sc = 1.0
+                        gL = pop_f[p, 1]
+                        EL = pop_f[p, 2]
+                        G = gL + gs[j]
+                        i_tot = gL * EL + ibias[j] + gse[j]
+                        if kind == K_ADEX:
+                            arg = (vj - pop_f[p, 3]) / pop_f[p, 4]
+                            if arg > 30.0:
+                                arg = 30.0
+                            i_tot += gL * pop_f[p, 4] * math.exp(arg) - a1[j]
+                    for c in range(c0, c1):
+                        ck = ch_i[c, 0]
+                        gv = g[ch_i[c, 2] + jl] * sc
+                        if ck == C_CURRENT:
+                            i_tot += gv
+                        elif ck == C_COND:
+                            if ch_i[c, 3] == 1:
+                                gv *= _mg(vj, ch_f[c, 5])
+                            G += gv
+                            i_tot += gv * ch_f[c, 4]
+                    vinf = i_tot / G
+                    vn = vinf + (vj - vinf) * math.exp(-dt * G / C)
+                    if kind == K_HH:
+                        if vn >= pop_f[p, 7]:
+                            if flag[j] == 0:
+                                spike = True
+                                flag[j] = 1
+                        else:
+                            flag[j] = 0
+                    elif kind == K_ADEX:
+                        winf = pop_f[p, 6] * (vj - pop_f[p, 2])
+                        a1[j] = winf + (a1[j] - winf) * pop_f[p, 5]
+                        if vn >= pop_f[p, 9]:
+                            spike = True
+                            vn = pop_f[p, 8]
+                            a1[j] += pop_f[p, 7]
+                            refr[j] = ref_steps
+                    elif vn >= pop_f[p, 3]:
+                        spike = True
+                        vn = pop_f[p, 4]
+                        refr[j] = ref_steps
+                    if not (abs(vn) < V_LIMIT):
+                        status[0] = nspk
+                        status[1] = nrec
+                        status[2] = ERR_NONFINITE
+                        status[3] = t
+                        status[4] = j
+                        return step
+                    v[j] = vn
+                    if spike:
+                        nspk = _emit(j, p, t, step, nspk, spk_t, spk_i, counts, pop_proj,
+                                     pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x, stp_last,
+                                     ch_i, ch_f, buf, dt)
+            # 3. channels decay exactly over the step (one pass per channel)
+            for c in range(c0, c1):
+                if ch_i[c, 0] == C_DELTA:
+                    continue
+                off = ch_i[c, 2]
+                ed = ch_f[c, 0]
+                if ch_f[c, 1] > 0.0:
+                    er = ch_f[c, 1]
+                    coef = ch_f[c, 2]
+                    for jl in range(n_p):
+                        g[off + jl] = g[off + jl] * ed + h[off + jl] * coef
+                        h[off + jl] *= er
+                else:
+                    for jl in range(n_p):
+                        g[off + jl] *= ed
+        # sampled state variables
+        if rec_unit.shape[0] > 0 and (t + 1) % rec_every == 0:
+            for m_ in range(rec_unit.shape[0]):
+                j = rec_unit[m_]
+                var = rec_var[m_]
+                if var == 0:
+                    rec_out[nrec, m_] = v[j]
+                elif var == 1:
+                    rec_out[nrec, m_] = a1[j]
+                elif var == 2:
+                    rec_out[nrec, m_] = a2[j]
+                elif var == 3:
+                    rec_out[nrec, m_] = a3[j]
+                else:  # channel conductance / current: var = 100 + channel, j = slot
+                    rec_out[nrec, m_] = g[j]
+            nrec += 1
+    status[0] = nspk
+    status[1] = nrec
+    return n_steps
+
+
+_HELPERS = ("_mix", "_uniform", "_poisson", "_xexp", "_mg", "_deliver", "_arrive", "_emit")
+
+
+def _compile():
+    """JIT the kernel and its helpers (cached on disk next to this file)."""
+    import numba
+
+    g = globals()
+    for name in _HELPERS:
+        g[name] = numba.njit(cache=True, error_model="numpy")(g[name])
+    return numba.njit(cache=True, nogil=True, error_model="numpy")(_advance)
+
+
+_COMPILED = None
+
+
+def compiled() -> bool:
+    """Numba is installed and not switched off with ``ENGRAMLAB_NO_NUMBA=1``."""
+    return HAVE_NUMBA and os.environ.get("ENGRAMLAB_NO_NUMBA", "").strip() not in ("1", "true")
+
+
+def advance(*args):
+    """Run :func:`_advance`, compiled unless ``ENGRAMLAB_NO_NUMBA=1``."""
+    global _COMPILED
+    if compiled():
+        if _COMPILED is None:
+            _COMPILED = _compile()
+        return _COMPILED(*args)
+    with np.errstate(over="ignore"):
+        return _advance(*args)
+
+
+def uniform_np(key: int, t: int, i: np.ndarray) -> np.ndarray:
+    """The kernel's counter-based uniforms, vectorised (for tests)."""
+    with np.errstate(over="ignore"):
+        return np.array([_uniform(np.uint64(key), t, int(k)) for k in np.asarray(i)])

@@ -1,0 +1,200 @@
+"""What to record from a simulation, and how records become Dataset variables.
+
+Recorder specifications (pass a list as ``record=`` to :func:`~engramlab.network.simulate`):
+
+:class:`Spikes`
+    spike times (ms) and local neuron indices of a population;
+:class:`Rates`
+    the population rate (Hz, mean over neurons) in bins of ``bin_ms``;
+:class:`State`
+    a state variable (``v`` in mV, ``w`` in pA for AdEx, ``m`` / ``h`` / ``n`` for HH, or
+    a receptor's name for its conductance in nS / current in pA) of some neurons every
+    ``every_ms``;
+:class:`Weights`
+    some synaptic weights of a projection every ``every_ms``.
+
+Records are appended chunk by chunk to a sink: in memory, or, with
+``stream_to=path``, to a NetCDF file on disk (unlimited dimensions) that the result is
+then opened from lazily, so a long run never holds its records in memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+import numpy as np
+
+from engramlab.core import ParameterError
+
+__all__ = ["Rates", "Recorder", "Spikes", "State", "Weights"]
+
+
+def _index(field: str, values, n: int) -> np.ndarray:
+    idx = np.arange(n) if values is None else np.asarray(values, dtype=np.int64).ravel()
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        raise ParameterError(field, f"indices must lie in [0, {n})")
+    return idx
+
+
+class Recorder:
+    """Base of the recorder specifications."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Spikes(Recorder):
+    """Spike times and neuron indices of ``population`` (all neurons, or ``neurons``)."""
+
+    population: str
+    neurons: Sequence[int] | np.ndarray | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Rates(Recorder):
+    """The mean rate of ``population`` in bins of ``bin_ms`` (Hz)."""
+
+    population: str
+    bin_ms: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not self.bin_ms > 0:
+            raise ParameterError(f"Rates({self.population}).bin_ms", "must be > 0", self.bin_ms)
+
+
+@dataclasses.dataclass(frozen=True)
+class State(Recorder):
+    """``variable`` of ``neurons`` of ``population``, sampled every ``every_ms``."""
+
+    population: str
+    variable: str = "v"
+    neurons: Sequence[int] | np.ndarray | None = (0,)
+    every_ms: float | None = None  # None: every step
+
+    def __post_init__(self) -> None:
+        if self.every_ms is not None and not self.every_ms > 0:
+            raise ParameterError(f"State({self.population}).every_ms", "must be > 0",
+                                 self.every_ms)
+
+
+@dataclasses.dataclass(frozen=True)
+class Weights(Recorder):
+    """Weights of ``synapses`` (indices in CSR order; all by default) of ``projection``,
+    every ``every_ms``."""
+
+    projection: str
+    synapses: Sequence[int] | np.ndarray | None = None
+    every_ms: float = 100.0
+
+    def __post_init__(self) -> None:
+        if not self.every_ms > 0:
+            raise ParameterError(f"Weights({self.projection}).every_ms", "must be > 0",
+                                 self.every_ms)
+
+
+class MemorySink:
+    """Keeps records in lists of chunks; :meth:`dataset` concatenates them."""
+
+    def __init__(self) -> None:
+        self.chunks: dict[str, list[np.ndarray]] = {}
+        self.dims: dict[str, tuple[str, ...]] = {}
+        self.attrs: dict[str, dict] = {}
+        self.fixed: dict[str, tuple[tuple[str, ...], np.ndarray, dict]] = {}
+
+    def declare(self, name: str, dims: tuple[str, ...], dtype, attrs: dict) -> None:
+        self.chunks[name] = []
+        self.dims[name] = dims
+        self.attrs[name] = attrs
+        self._dtype = getattr(self, "_dtype", {})
+        self._dtype[name] = dtype
+
+    def fixed_variable(self, name: str, dims: tuple[str, ...], data: np.ndarray,
+                       attrs: dict) -> None:
+        self.fixed[name] = (dims, data, attrs)
+
+    def append(self, name: str, data: np.ndarray) -> None:
+        if data.shape[0]:
+            self.chunks[name].append(np.array(data, copy=True))
+
+    def dataset(self, attrs: dict):
+        import xarray as xr
+
+        ds = xr.Dataset(attrs=attrs)
+        for name, dims in self.dims.items():
+            parts = self.chunks[name]
+            if parts:
+                data = np.concatenate(parts, axis=0)
+            else:
+                shape = (0, *(self.fixed[d][1].size if d in self.fixed else 0
+                              for d in dims[1:]))
+                data = np.zeros(shape, dtype=self._dtype[name])
+            ds[name] = xr.Variable(dims, data.astype(self._dtype[name], copy=False),
+                                   attrs=self.attrs[name])
+        for name, (dims, data, a) in self.fixed.items():
+            ds[name] = xr.Variable(dims, data, attrs=a)
+        return ds
+
+
+class FileSink(MemorySink):
+    """Appends every chunk to a NetCDF file (h5netcdf, unlimited leading dimensions)."""
+
+    def __init__(self, path) -> None:
+        super().__init__()
+        import h5netcdf
+
+        self.path = str(path)
+        self.file = h5netcdf.File(self.path, "w")
+        self.length: dict[str, int] = {}
+
+    def _dim(self, dim: str, size: int | None) -> None:
+        if dim not in self.file.dimensions:
+            self.file.dimensions[dim] = size
+
+    def declare(self, name, dims, dtype, attrs):
+        super().declare(name, dims, dtype, attrs)
+        self._dim(dims[0], None)
+        for d in dims[1:]:
+            self._dim(d, self.fixed[d][1].size if d in self.fixed else None)
+        var = self.file.create_variable(name, dims, dtype=np.dtype(dtype))
+        for k, val in attrs.items():
+            var.attrs[k] = val
+        self.length[name] = 0
+
+    def fixed_variable(self, name, dims, data, attrs):
+        super().fixed_variable(name, dims, data, attrs)
+        for d in dims:
+            if d not in self.file.dimensions:
+                self.file.dimensions[d] = data.shape[dims.index(d)]
+        if data.dtype.kind in "OU":
+            import h5py
+
+            var = self.file.create_variable(name, dims, dtype=h5py.string_dtype())
+            var[...] = data.astype(object)
+        else:
+            var = self.file.create_variable(name, dims, data=data)
+        for k, val in attrs.items():
+            var.attrs[k] = val
+
+    def append(self, name, data):
+        n = data.shape[0]
+        if not n:
+            return
+        var = self.file.variables[name]
+        dim = self.dims[name][0]
+        start = self.length[name]
+        if self.file.dimensions[dim].size < start + n:
+            self.file.resize_dimension(dim, start + n)
+        var[start:start + n, ...] = data
+        self.length[name] = start + n
+        self.file.flush()
+
+    def dataset(self, attrs):
+        import xarray as xr
+
+        for d, size in list(self.length.items()):
+            dim = self.dims[d][0]
+            if self.file.dimensions[dim].size < size:
+                self.file.resize_dimension(dim, size)
+        for k, val in attrs.items():
+            self.file.attrs[k] = val
+        self.file.close()
+        return xr.open_dataset(self.path, engine="h5netcdf")
