@@ -82,8 +82,9 @@ def _uniform(key, t, i):
     return float(z >> _S11) * _TWO53
 
 
-def _poisson(lam, key, t, i):
-    """Poisson count with mean ``lam`` by inversion of one uniform (normal above 30)."""
+def _poisson(lam, emlam, key, t, i):
+    """Poisson count with mean ``lam`` (``emlam`` = exp(-lam)) by inversion of one
+    uniform; above a mean of 30, the normal approximation (two uniforms)."""
     if lam <= 0.0:
         return 0
     if lam > 30.0:
@@ -93,7 +94,7 @@ def _poisson(lam, key, t, i):
         k = math.floor(lam + math.sqrt(lam) * z + 0.5)
         return k if k > 0 else 0
     u = _uniform(key, t, i)
-    p = math.exp(-lam)
+    p = emlam
     s = p
     k = 0
     while u > s and k < 200:
@@ -268,8 +269,9 @@ def _advance(t0, n_steps, dt,
                 if ch_i[c, 0] == C_DELTA and not has_dv:
                     dvs[:n_p] = 0.0
                     has_dv = True
+                emlam = math.exp(-lam)
                 for jl in range(n_p):
-                    k = _poisson(lam, in_key[q], t, jl)
+                    k = _poisson(lam, emlam, in_key[q], t, jl)
                     if k > 0:
                         dvs[jl] += _arrive(k * in_f[q, 1], c, off + jl, ch_i, ch_f, g, h)
             # 2. integration
