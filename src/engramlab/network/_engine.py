@@ -44,6 +44,7 @@ generator state to carry, so a snapshot / restore continues with the same number
 from __future__ import annotations
 
 import importlib.util
+import logging
 import math
 import os
 
@@ -116,14 +117,13 @@ def _mg(v, mg_mm):
 
 
 def _deliver(j, p, t, pop_proj, pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x, stp_last,
-             ch_i, ch_f, buf, dt):
-    """Send a spike of global unit ``j`` (population ``p``) into the delay buffer."""
-    D = buf.shape[0]
+             ch_i, bflat, D, S, dt):
+    """Send a spike of global unit ``j`` (population ``p``) into the delay buffer
+    (``bflat``: the ``D x S`` ring buffer, flattened)."""
+    base = t % D
     for k in range(pop_proj[p, 0], pop_proj[p, 1]):
-        pre_start = pj_i[k, 5]
-        local = j - pre_start
-        r = pj_i[k, 1]
-        off = ch_i[r, 2]
+        local = j - pj_i[k, 5]
+        off = ch_i[pj_i[k, 1], 2]
         so = pj_i[k, 4]
         rel = 1.0
         if so >= 0:
@@ -145,7 +145,10 @@ def _deliver(j, p, t, pop_proj, pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x, s
         syn0 = pj_i[k, 2]
         for q in range(iptr[a], iptr[a + 1]):
             sq = syn0 + q
-            buf[(t + dly[sq]) % D, off + post[sq]] += w[sq] * rel
+            r = base + dly[sq]
+            if r >= D:
+                r -= D
+            bflat[r * S + off + post[sq]] += w[sq] * rel
 
 
 def _arrive(x, c, s, ch_i, ch_f, g, h):
@@ -161,13 +164,13 @@ def _arrive(x, c, s, ch_i, ch_f, g, h):
 
 
 def _emit(j, p, t, step, nspk, spk_t, spk_i, counts, pop_proj, pj_i, iptr, post, w, dly,
-          stp_f, stp_u, stp_x, stp_last, ch_i, ch_f, buf, dt):
+          stp_f, stp_u, stp_x, stp_last, ch_i, bflat, D, S, dt):
     """Record a spike of unit ``j`` and send it on; returns the new spike count."""
     spk_t[nspk] = t
     spk_i[nspk] = j
     counts[step, p] += 1
     _deliver(j, p, t, pop_proj, pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x, stp_last,
-             ch_i, ch_f, buf, dt)
+             ch_i, bflat, D, S, dt)
     return nspk + 1
 
 
@@ -188,6 +191,8 @@ def _advance(t0, n_steps, dt,
     """
     P = pop_i.shape[0]
     D = buf.shape[0]
+    S = buf.shape[1]
+    bflat = buf.reshape(D * S)
     n_total = v.shape[0]
     nspk = status[0]
     nrec = status[1]
@@ -195,8 +200,21 @@ def _advance(t0, n_steps, dt,
     max_n = 1
     for p in range(P):
         max_n = max(max_n, pop_i[p, 2] - pop_i[p, 1])
-    vtmp = np.zeros(max_n)
     dvs = np.zeros(max_n)
+    vtmp = np.zeros(max_n)
+    # channel constants as flat local arrays (fixed within a call)
+    R = ch_i.shape[0]
+    c_kind = np.empty(R, np.int64)
+    c_off = np.empty(R, np.int64)
+    c_sc = np.empty(R)
+    c_p21 = np.empty(R)
+    c_ed = np.empty(R)
+    for c in range(R):
+        c_kind[c] = ch_i[c, 0]
+        c_off[c] = ch_i[c, 2]
+        c_sc[c] = ch_f[c, 7]
+        c_p21[c] = ch_f[c, 6]
+        c_ed[c] = ch_f[c, 0]
     for step in range(n_steps):
         t = t0 + step
         if nspk + n_total > cap:
@@ -214,7 +232,7 @@ def _advance(t0, n_steps, dt,
                         p += 1
                     nspk = _emit(j, p, t, step, nspk, spk_t, spk_i, counts, pop_proj, pj_i,
                                  iptr, post, w, dly, stp_f, stp_u, stp_x, stp_last, ch_i,
-                                 ch_f, buf, dt)
+                                 bflat, D, S, dt)
             sch_ptr[0] += 1
         for p in range(P):
             kind = pop_i[p, 0]
@@ -231,34 +249,38 @@ def _advance(t0, n_steps, dt,
                         if refr[j] >= 0 and _uniform(pop_key[p], t, j - start) < prob:
                             nspk = _emit(j, p, t, step, nspk, spk_t, spk_i, counts, pop_proj,
                                          pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x,
-                                         stp_last, ch_i, ch_f, buf, dt)
+                                         stp_last, ch_i, bflat, D, S, dt)
                 continue
             if kind == K_SCHEDULED:
                 continue
             C = pop_f[p, 0]
             n_p = stop - start
+            # LIF with only current / delta inputs: one fused exact pass per neuron
+            fused = kind == K_LIF and cond == 0
             # 1. arrivals from the delay buffer (one branch-free pass per channel)
             has_dv = False
             for c in range(c0, c1):
+                if fused and c_kind[c] == C_CURRENT:
+                    continue
                 off = ch_i[c, 2]
-                row = buf[slot]
+                rv = buf[slot, off:off + n_p]
                 sc = ch_f[c, 7]
                 if ch_i[c, 0] == C_DELTA:
                     if not has_dv:
                         dvs[:n_p] = 0.0
                         has_dv = True
                     for jl in range(n_p):
-                        dvs[jl] += row[off + jl] * sc
-                        row[off + jl] = 0.0
-                elif ch_f[c, 1] > 0.0:
-                    sc *= ch_f[c, 3]
-                    for jl in range(n_p):
-                        h[off + jl] += row[off + jl] * sc
-                        row[off + jl] = 0.0
+                        dvs[jl] += rv[jl] * sc
+                        rv[jl] = 0.0
                 else:
+                    if ch_f[c, 1] > 0.0:
+                        sc *= ch_f[c, 3]
+                        tv = h[off:off + n_p]
+                    else:
+                        tv = g[off:off + n_p]
                     for jl in range(n_p):
-                        g[off + jl] += row[off + jl] * sc
-                        row[off + jl] = 0.0
+                        tv[jl] += rv[jl] * sc
+                        rv[jl] = 0.0
             # external Poisson drive
             for q in range(pop_in[p, 0], pop_in[p, 1]):
                 lam = in_f[q, 0]
@@ -275,45 +297,57 @@ def _advance(t0, n_steps, dt,
                     if k > 0:
                         dvs[jl] += _arrive(k * in_f[q, 1], c, off + jl, ch_i, ch_f, g, h)
             # 2. integration
-            if kind == K_LIF and cond == 0:
-                # exact propagator; refractory neurons are fixed below
+            if fused:
+                # exact propagator (arrival, integration and decay of the currents in
+                # one pass); refractory neurons keep their potential
                 EL = pop_f[p, 2]
                 P22 = pop_f[p, 5]
                 B = pop_f[p, 6]
+                vth = pop_f[p, 3]
+                vr = pop_f[p, 4]
+                row = buf[slot]
+                # views with non-negative loop indices: no wrap-around checks, SIMD
+                vv = v[start:stop]
+                bv = ibias[start:stop]
+                rf = refr[start:stop]
                 for jl in range(n_p):
-                    vtmp[jl] = EL + (v[start + jl] - EL) * P22 + ibias[start + jl] * B
+                    vtmp[jl] = EL + (vv[jl] - EL) * P22 + bv[jl] * B
                 if has_dv:
                     for jl in range(n_p):
                         vtmp[jl] += dvs[jl] * P22
                 for c in range(c0, c1):
-                    if ch_i[c, 0] == C_CURRENT:
-                        off = ch_i[c, 2]
-                        P21 = ch_f[c, 6]
-                        for jl in range(n_p):
-                            vtmp[jl] += P21 * g[off + jl]
-                vth = pop_f[p, 3]
-                vr = pop_f[p, 4]
+                    if c_kind[c] != C_CURRENT:
+                        continue
+                    gv = g[c_off[c]:c_off[c] + n_p]
+                    rv = row[c_off[c]:c_off[c] + n_p]
+                    sc = c_sc[c]
+                    p21 = c_p21[c]
+                    ed = c_ed[c]
+                    for jl in range(n_p):
+                        x = gv[jl] + rv[jl] * sc
+                        rv[jl] = 0.0
+                        vtmp[jl] += p21 * x
+                        gv[jl] = x * ed
                 for jl in range(n_p):
-                    j = start + jl
-                    if refr[j] != 0:
-                        if refr[j] > 0:
-                            refr[j] -= 1
+                    if rf[jl] != 0:
+                        if rf[jl] > 0:
+                            rf[jl] -= 1
                         continue
                     vn = vtmp[jl]
                     if vn >= vth:
-                        v[j] = vr
-                        refr[j] = ref_steps
-                        nspk = _emit(j, p, t, step, nspk, spk_t, spk_i, counts, pop_proj,
-                                     pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x, stp_last,
-                                     ch_i, ch_f, buf, dt)
+                        vv[jl] = vr
+                        rf[jl] = ref_steps
+                        nspk = _emit(start + jl, p, t, step, nspk, spk_t, spk_i, counts,
+                                     pop_proj, pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x,
+                                     stp_last, ch_i, bflat, D, S, dt)
                     elif abs(vn) < V_LIMIT:
-                        v[j] = vn
+                        vv[jl] = vn
                     else:
                         status[0] = nspk
                         status[1] = nrec
                         status[2] = ERR_NONFINITE
                         status[3] = t
-                        status[4] = j
+                        status[4] = start + jl
                         return step
             else:
                 for jl in range(n_p):
@@ -401,22 +435,24 @@ def _advance(t0, n_steps, dt,
                     if spike:
                         nspk = _emit(j, p, t, step, nspk, spk_t, spk_i, counts, pop_proj,
                                      pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x, stp_last,
-                                     ch_i, ch_f, buf, dt)
+                                     ch_i, bflat, D, S, dt)
             # 3. channels decay exactly over the step (one pass per channel)
             for c in range(c0, c1):
-                if ch_i[c, 0] == C_DELTA:
+                if ch_i[c, 0] == C_DELTA or (fused and c_kind[c] == C_CURRENT):
                     continue
                 off = ch_i[c, 2]
                 ed = ch_f[c, 0]
+                gv = g[off:off + n_p]
                 if ch_f[c, 1] > 0.0:
                     er = ch_f[c, 1]
                     coef = ch_f[c, 2]
+                    hv = h[off:off + n_p]
                     for jl in range(n_p):
-                        g[off + jl] = g[off + jl] * ed + h[off + jl] * coef
-                        h[off + jl] *= er
+                        gv[jl] = gv[jl] * ed + hv[jl] * coef
+                        hv[jl] *= er
                 else:
                     for jl in range(n_p):
-                        g[off + jl] *= ed
+                        gv[jl] *= ed
         # sampled state variables
         if rec_unit.shape[0] > 0 and (t + 1) % rec_every == 0:
             for m_ in range(rec_unit.shape[0]):
@@ -440,18 +476,138 @@ def _advance(t0, n_steps, dt,
 
 _HELPERS = ("_mix", "_uniform", "_poisson", "_xexp", "_mg", "_deliver", "_arrive", "_emit")
 
+#: The argument types of :func:`_advance` (Numba notation; arrays C-contiguous).
+SIGNATURE = (
+    "i8(i8, i8, f8, "
+    "i8[:, ::1], f8[:, ::1], u8[::1], i8[:, ::1], f8[:, ::1], f8[::1], f8[::1], f8[:, ::1], "
+    "f8[::1], f8[::1], f8[::1], f8[::1], i4[::1], i1[::1], f8[::1], f8[::1], f8[::1], "
+    "i8[:, ::1], i8[:, ::1], i8[::1], i4[::1], f8[::1], i4[::1], f8[:, ::1], f8[::1], "
+    "f8[::1], i8[::1], "
+    "i8[:, ::1], i8[:, ::1], f8[:, ::1], u8[::1], i8[::1], i8[::1], i8[::1], "
+    "i8[::1], i4[::1], i4[:, ::1], i8[::1], i8[::1], i8, f8[:, ::1], i8[::1])"
+)
 
-def _compile():
-    """JIT the kernel and its helpers (cached on disk next to this file)."""
+
+def _jit_helpers() -> None:
     import numba
 
     g = globals()
     for name in _HELPERS:
-        g[name] = numba.njit(cache=True, error_model="numpy")(g[name])
+        if not hasattr(g[name], "py_func"):
+            g[name] = numba.njit(cache=True, error_model="numpy")(g[name])
+
+
+def _jit():
+    """JIT the kernel and its helpers (Numba's on-disk cache next to this file)."""
+    import numba
+
+    _jit_helpers()
     return numba.njit(cache=True, nogil=True, error_model="numpy")(_advance)
 
 
+# --- ahead-of-time compilation ------------------------------------------------------
+#
+# Importing Numba and loading a JIT-cached kernel costs ~0.6 s per process, more than a
+# second of CUBA. The loop is therefore compiled once, ahead of time, into a plain
+# extension module (numba.pycc, for this machine's CPU) that a process imports in
+# under a millisecond without importing Numba. It lives in a cache directory keyed by
+# the source of this file, NumPy and Python; the compilation runs in a subprocess the
+# first time (about 20 s) and falls back to the JIT if it fails (no C compiler).
+
+
+def _source_key() -> str:
+    import hashlib
+    import platform
+    import sys
+
+    h = hashlib.sha256(open(__file__, "rb").read())
+    h.update(f"{np.__version__}|{sys.version}|{platform.machine()}".encode())
+    return h.hexdigest()[:16]
+
+
+def cache_dir() -> str:
+    """Where the compiled loop is kept: ``$ENGRAMLAB_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/engramlab`` (``~/.cache/engramlab``)."""
+    base = os.environ.get("ENGRAMLAB_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+        "engramlab")
+    return base
+
+
+def _aot_name() -> str:
+    return f"engramlab_loop_{_source_key()}"
+
+
+def _find_aot():
+    import glob
+    import importlib.machinery
+    import importlib.util
+
+    name = _aot_name()
+    for path in glob.glob(os.path.join(cache_dir(), name + ".*")):
+        loader = importlib.machinery.ExtensionFileLoader(name, path)
+        spec = importlib.util.spec_from_file_location(name, path, loader=loader)
+        if spec is None:
+            continue
+        mod = importlib.util.module_from_spec(spec)
+        loader.exec_module(mod)
+        return mod.advance
+    return None
+
+
+def build_aot(directory: str | None = None) -> str:
+    """Compile the loop ahead of time into ``directory`` (default :func:`cache_dir`);
+    returns the path of the extension module. Atomic: concurrent builders are safe."""
+    import glob
+    import shutil
+    import tempfile
+
+    from numba.pycc import CC
+
+    directory = directory or cache_dir()
+    os.makedirs(directory, exist_ok=True)
+    name = _aot_name()
+    _jit_helpers()
+    tmp = tempfile.mkdtemp(prefix=".build-", dir=directory)
+    try:
+        cc = CC(name)
+        cc.output_dir = tmp
+        cc.target_cpu = "host"
+        cc.verbose = False
+        cc.export("advance", SIGNATURE)(_advance)
+        cc.compile()
+        (built,) = glob.glob(os.path.join(tmp, name + ".*"))
+        final = os.path.join(directory, os.path.basename(built))
+        os.replace(built, final)
+        return final
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _load():
+    """The fastest available implementation of :func:`_advance`, and its name."""
+    fn = _find_aot()
+    if fn is not None:
+        return fn, "aot"
+    if os.environ.get("ENGRAMLAB_NO_AOT", "").strip() not in ("1", "true"):
+        import subprocess
+        import sys
+
+        proc = subprocess.run(
+            [sys.executable, "-c", "from engramlab.network._engine import build_aot as b; b()"],
+            capture_output=True, text=True)
+        if proc.returncode == 0:
+            fn = _find_aot()
+            if fn is not None:
+                return fn, "aot"
+        log = logging.getLogger("engramlab.network")
+        log.warning("ahead-of-time compilation of the network loop failed; using the "
+                    "JIT (%s)", (proc.stderr.strip().splitlines() or ["no message"])[-1])
+    return _jit(), "jit"
+
+
 _COMPILED = None
+ENGINE = "python"
 
 
 def compiled() -> bool:
@@ -459,12 +615,20 @@ def compiled() -> bool:
     return HAVE_NUMBA and os.environ.get("ENGRAMLAB_NO_NUMBA", "").strip() not in ("1", "true")
 
 
+def engine_name() -> str:
+    """``"aot"``, ``"jit"`` or ``"python"``: what :func:`advance` runs."""
+    if not compiled():
+        return "python"
+    return ENGINE if _COMPILED is not None else "aot or jit (not loaded yet)"
+
+
 def advance(*args):
-    """Run :func:`_advance`, compiled unless ``ENGRAMLAB_NO_NUMBA=1``."""
-    global _COMPILED
+    """Run :func:`_advance`: compiled (ahead of time, else JIT) unless
+    ``ENGRAMLAB_NO_NUMBA=1``, in which case the Python source runs as written."""
+    global _COMPILED, ENGINE
     if compiled():
         if _COMPILED is None:
-            _COMPILED = _compile()
+            _COMPILED, ENGINE = _load()
         return _COMPILED(*args)
     with np.errstate(over="ignore"):
         return _advance(*args)
@@ -474,3 +638,4 @@ def uniform_np(key: int, t: int, i: np.ndarray) -> np.ndarray:
     """The kernel's counter-based uniforms, vectorised (for tests)."""
     with np.errstate(over="ignore"):
         return np.array([_uniform(np.uint64(key), t, int(k)) for k in np.asarray(i)])
+

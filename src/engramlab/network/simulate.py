@@ -716,7 +716,7 @@ class Simulator:
                                 {"units": "1"})
             attrs = {"dt_ms": dt, "seed": b.seed, "t_start_ms": t_start * dt,
                      "t_stop_ms": self.step * dt, "n_spikes": int(n_spikes),
-                     "engine": "numba" if E.compiled() else "python",
+                     "engine": E.engine_name(),
                      "engramlab_version": __version__, "sim_wall_s": wall}
             for _pi, p in enumerate(self.network.populations):
                 attrs[f"n_{p.name}"] = p.n
