@@ -280,7 +280,7 @@ def test_phases_switch_inputs_and_are_recorded(caplog):
     with caplog.at_level("INFO", logger="engramlab.network"):
         ds = simulate(net, phases=phases, seed=1, record=[Rates("E", 50.0)])
     assert "quiet" in caplog.text
-    assert list(ds["phase"].values) == ["drive", "quiet"]
+    assert list(ds["phase_name"].values) == ["drive", "quiet"]
     assert ds["phase_start_ms"].values.tolist() == [0.0, 100.0]
     rate = ds["E_rate"].values
     assert rate[1] > 1.0  # driven
@@ -368,8 +368,10 @@ def test_connectivity_rules():
     assert not np.any(pre == post)
     assert pre.size == pytest.approx(0.05 * 1000 * 999, rel=0.02)
     assert np.unique(pre * 1000 + post).size == pre.size  # no duplicates
+    assert np.all(np.diff(pre * 1000 + post) > 0)  # CSR order: by pre, then post
     pre, post = FixedInDegree(30).sample(500, 200, False, rng)
     assert np.all(np.bincount(post, minlength=200) == 30)
+    assert np.all(np.diff(pre * 1000 + post) > 0)
     assert np.unique(pre * 1000 + post).size == pre.size
     pre, post = OneToOne().sample(5, 5, False, rng)
     np.testing.assert_array_equal(pre, post)

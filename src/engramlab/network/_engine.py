@@ -579,6 +579,12 @@ def build_aot(directory: str | None = None) -> str:
         (built,) = glob.glob(os.path.join(tmp, name + ".*"))
         final = os.path.join(directory, os.path.basename(built))
         os.replace(built, final)
+        for old in glob.glob(os.path.join(directory, "engramlab_loop_*")):
+            if not os.path.basename(old).startswith(name):  # loops of older sources
+                try:
+                    os.remove(old)
+                except OSError:  # pragma: no cover - in use elsewhere / read-only
+                    pass
         return final
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

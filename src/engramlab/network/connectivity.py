@@ -29,7 +29,8 @@ _BLOCK = 2_000_000  # pairs per dense block
 
 
 def _distinct(counts: np.ndarray, n_choices: int, rng: np.random.Generator) -> np.ndarray:
-    """For row ``r``, ``counts[r]`` distinct values in ``[0, n_choices)``, rows concatenated.
+    """For row ``r``, ``counts[r]`` distinct values in ``[0, n_choices)``, rows concatenated,
+    each row sorted.
 
     Uniform draws with replacement, then every duplicate inside a row is redrawn until
     none is left: the result is a uniform sample without replacement per row.
@@ -44,7 +45,7 @@ def _distinct(counts: np.ndarray, n_choices: int, rng: np.random.Generator) -> n
         order = np.argsort(key, kind="stable")
         dup = order[1:][key[order[1:]] == key[order[:-1]]]
         if dup.size == 0:
-            return val
+            return val[order]  # rows stay in place (row is the major key)
         val[dup] = rng.integers(0, n_choices, size=dup.size)
 
 
@@ -94,10 +95,10 @@ class FixedProbability(Connectivity):
         else:
             counts = rng.binomial(m, self.p, size=n_pre)
             pre = np.repeat(np.arange(n_pre, dtype=np.int64), counts)
-            post = _distinct(counts, m, rng)
+            post = _distinct(counts, m, rng)  # sorted within each presynaptic row
         if skip_self:
-            post = post + (post >= pre)
-        return _sorted(pre, post)
+            post = post + (post >= pre)  # keeps the order within a row
+        return pre.astype(np.int64), post.astype(np.int64)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,7 +123,8 @@ class FixedInDegree(Connectivity):
         pre = _distinct(counts, m, rng)
         if skip_self:
             pre = pre + (pre >= post)
-        return _sorted(pre, post)
+        order = np.argsort(pre, kind="stable")  # post is already ascending: (pre, post)
+        return pre[order], post[order]
 
 
 @dataclasses.dataclass(frozen=True)

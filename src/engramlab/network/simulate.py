@@ -707,7 +707,8 @@ class Simulator:
             wall = time.perf_counter() - wall
             names = [ph.name for ph in phases]
             starts = t_start + np.concatenate([[0], np.cumsum(steps)[:-1]])
-            sink.fixed_variable("phase", ("phase",), np.asarray(names, dtype=str), {})
+            # not a coordinate: an index would make xarray probe for dask (0.2 s)
+            sink.fixed_variable("phase_name", ("phase",), np.asarray(names, dtype=str), {})
             sink.fixed_variable("phase_start_ms", ("phase",), starts * dt, {"units": "ms"})
             sink.fixed_variable("phase_stop_ms", ("phase",), (starts + steps) * dt,
                                 {"units": "ms"})
