@@ -202,6 +202,9 @@ def _advance(t0, n_steps, dt,
         max_n = max(max_n, pop_i[p, 2] - pop_i[p, 1])
     dvs = np.zeros(max_n)
     vtmp = np.zeros(max_n)
+    vpre = np.zeros(max_n)
+    Gt = np.zeros(max_n)
+    It = np.zeros(max_n)
     # channel constants as flat local arrays (fixed within a call)
     R = ch_i.shape[0]
     c_kind = np.empty(R, np.int64)
@@ -349,7 +352,87 @@ def _advance(t0, n_steps, dt,
                         status[3] = t
                         status[4] = start + jl
                         return step
-            else:
+            elif kind == K_LIF or kind == K_ADEX:
+                # exponential Euler with the conductances frozen over the step, as
+                # passes over views: G and I summed channel by channel
+                gL = pop_f[p, 1]
+                EL = pop_f[p, 2]
+                vv = v[start:stop]
+                rf = refr[start:stop]
+                for jl in range(n_p):
+                    vpre[jl] = vv[jl]
+                if has_dv:
+                    for jl in range(n_p):
+                        if rf[jl] == 0:
+                            vpre[jl] += dvs[jl]
+                gsv = gs[start:stop]
+                gev = gse[start:stop]
+                bv = ibias[start:stop]
+                for jl in range(n_p):
+                    Gt[jl] = gL + gsv[jl]
+                    It[jl] = gL * EL + bv[jl] + gev[jl]
+                if kind == K_ADEX:
+                    wv = a1[start:stop]
+                    vt_ = pop_f[p, 3]
+                    dT = pop_f[p, 4]
+                    for jl in range(n_p):
+                        arg = (vpre[jl] - vt_) / dT
+                        if arg > 30.0:
+                            arg = 30.0
+                        It[jl] += gL * dT * math.exp(arg) - wv[jl]
+                for c in range(c0, c1):
+                    ck = c_kind[c]
+                    if ck == C_DELTA:
+                        continue
+                    gv = g[c_off[c]:c_off[c] + n_p]
+                    if ck == C_CURRENT:
+                        for jl in range(n_p):
+                            It[jl] += gv[jl]
+                    else:
+                        e_rev = ch_f[c, 4]
+                        if ch_i[c, 3] == 1:
+                            mg = ch_f[c, 5]
+                            for jl in range(n_p):
+                                gb = gv[jl] * _mg(vpre[jl], mg)
+                                Gt[jl] += gb
+                                It[jl] += gb * e_rev
+                        else:
+                            for jl in range(n_p):
+                                Gt[jl] += gv[jl]
+                                It[jl] += gv[jl] * e_rev
+                for jl in range(n_p):
+                    if rf[jl] != 0:  # refractory (> 0) or removed (< 0)
+                        if rf[jl] > 0:
+                            rf[jl] -= 1
+                        continue
+                    vj = vpre[jl]
+                    vinf = It[jl] / Gt[jl]
+                    vn = vinf + (vj - vinf) * math.exp(-dt * Gt[jl] / C)
+                    spike = False
+                    if kind == K_ADEX:
+                        winf = pop_f[p, 6] * (vj - EL)
+                        a1[start + jl] = winf + (a1[start + jl] - winf) * pop_f[p, 5]
+                        if vn >= pop_f[p, 9]:
+                            spike = True
+                            vn = pop_f[p, 8]
+                            a1[start + jl] += pop_f[p, 7]
+                    elif vn >= pop_f[p, 3]:
+                        spike = True
+                        vn = pop_f[p, 4]
+                    if not (abs(vn) < V_LIMIT):
+                        status[0] = nspk
+                        status[1] = nrec
+                        status[2] = ERR_NONFINITE
+                        status[3] = t
+                        status[4] = start + jl
+                        return step
+                    vv[jl] = vn
+                    if spike:
+                        rf[jl] = ref_steps
+                        nspk = _emit(start + jl, p, t, step, nspk, spk_t, spk_i, counts,
+                                     pop_proj, pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x,
+                                     stp_last, ch_i, bflat, D, S, dt)
+            else:  # Hodgkin-Huxley
                 for jl in range(n_p):
                     j = start + jl
                     if refr[j] != 0:  # refractory (> 0) or removed (< 0)
