@@ -373,6 +373,12 @@ def test_connectivity_rules():
     assert np.all(np.bincount(post, minlength=200) == 30)
     assert np.all(np.diff(pre * 1000 + post) > 0)
     assert np.unique(pre * 1000 + post).size == pre.size
+    pre, post = FixedInDegree(200).sample(300, 300, True, rng)  # dense rows
+    assert np.all(np.bincount(post, minlength=300) == 200) and not np.any(pre == post)
+    assert np.unique(pre * 1000 + post).size == pre.size
+    assert np.all(np.diff(pre * 1000 + post) > 0)
+    use = np.bincount(pre, minlength=300)  # out-degrees: mean 200, sd ~ 8
+    assert use.min() > 160 and use.max() < 240
     pre, post = OneToOne().sample(5, 5, False, rng)
     np.testing.assert_array_equal(pre, post)
     ring = RingProfile(1.0, 0.055, profile="box")  # 5 neighbours each side

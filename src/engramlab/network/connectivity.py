@@ -38,15 +38,38 @@ def _distinct(counts: np.ndarray, n_choices: int, rng: np.random.Generator) -> n
     total = int(counts.sum())
     if total == 0:
         return np.zeros(0, dtype=np.int64)
+    if 4 * int(counts.max()) > n_choices:
+        # dense rows: the k smallest of m uniform keys are a uniform k-subset
+        out = []
+        block = max(1, _BLOCK // n_choices)
+        for start in range(0, counts.size, block):
+            c = counts[start:start + block]
+            keys = rng.random((c.size, n_choices))
+            kmax = int(c.max())
+            part = np.argpartition(keys, kmax - 1, axis=1)[:, :kmax] if kmax else keys[:, :0]
+            for r in range(c.size):  # keep the c[r] smallest keys of the row, sorted
+                sel = part[r, np.argsort(keys[r, part[r]])[: c[r]]]
+                out.append(np.sort(sel))
+        return np.concatenate(out).astype(np.int64)
     row = np.repeat(np.arange(counts.size, dtype=np.int64), counts)
     val = rng.integers(0, n_choices, size=total)
-    while True:
-        key = row * n_choices + val
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    active = np.arange(counts.size, dtype=np.int64)  # rows that may hold duplicates
+    while active.size:
+        lens = counts[active]
+        # positions of the active rows' entries
+        idx = np.repeat(starts[active] - np.concatenate([[0], np.cumsum(lens)[:-1]]),
+                        lens) + np.arange(int(lens.sum()))
+        key = row[idx] * n_choices + val[idx]
         order = np.argsort(key, kind="stable")
-        dup = order[1:][key[order[1:]] == key[order[:-1]]]
+        ks = key[order]
+        dup = idx[order[1:][ks[1:] == ks[:-1]]]
         if dup.size == 0:
-            return val[order]  # rows stay in place (row is the major key)
+            break
         val[dup] = rng.integers(0, n_choices, size=dup.size)
+        active = np.unique(row[dup])
+    order = np.argsort(row * n_choices + val, kind="stable")
+    return val[order]  # rows stay in place (row is the major key)
 
 
 def _sorted(pre: np.ndarray, post: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

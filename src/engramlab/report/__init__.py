@@ -60,8 +60,13 @@ def _num(value: float | None) -> str:
     return f"{value:.6g}"
 
 
-def _verdict(passed: bool) -> str:
-    return '<span class="pass">pass</span>' if passed else '<span class="fail">FAIL</span>'
+def _verdict(c) -> str:
+    if c.passed:
+        return '<span class="pass">pass</span>'
+    if c.deviation:
+        return (f'<span class="fail" title="{_e(c.deviation)}">not reproduced '
+                '(known deviation)</span>')
+    return '<span class="fail">FAIL</span>'
 
 
 def _summary_rows(run: RunOutcome) -> str:
@@ -80,7 +85,7 @@ def _summary_rows(run: RunOutcome) -> str:
             + f"<td>{_e(c.name)}</td><td class='num'>{_num(c.value)}</td>"
             f"<td class='num'>{_num(c.target)}</td>"
             f"<td class='num'>{_e(rule[c.compare])} {_num(c.tolerance)}</td>"
-            f"<td>{_verdict(c.passed)}</td><td class='small'>{_e(c.source)}</td></tr>")
+            f"<td>{_verdict(c)}</td><td class='small'>{_e(c.source)}</td></tr>")
     state = "pass" if run.passed else "fail"
     return (f'<tbody class="experiment-block" data-experiment="{_e(exp.id)}" '
             f'data-status="{state}">' + "".join(rows) + "</tbody>")
@@ -100,7 +105,9 @@ def _section(run: RunOutcome) -> str:
     checks = "".join(
         f"<tr><td>{_e(c.name)}</td><td class='small'>{_e(c.description)}</td>"
         f"<td class='num'>{_num(c.value)}</td><td class='num'>{_num(c.target)}</td>"
-        f"<td>{_verdict(c.passed)}</td><td class='small'>{_e(c.reason)}</td></tr>"
+        f"<td>{_verdict(c)}</td><td class='small'>{_e(c.reason)}"
+        + (f"<br><b>Not reproduced:</b> {_e(c.deviation)}" if c.deviation else "")
+        + "</td></tr>"
         for c in run.checks)
     cites = "".join(
         f"<li>{_e(c.text)}" + (f" doi:{_e(c.doi)}" if c.doi else "") + "</li>"
