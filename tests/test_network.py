@@ -321,6 +321,8 @@ def test_stream_to_file_equals_memory(tmp_path):
     for name in ("E_spike_time", "E_spike_neuron", "I_rate", "E_v"):
         np.testing.assert_array_equal(mem[name].values, disk[name].values)
     disk.close()
+    with pytest.raises(ParameterError, match="stream_to"):
+        simulate(net, 1.0, record=rec, stream_to=tmp_path / "run.nc")
 
 
 # --- interventions ------------------------------------------------------------------
@@ -435,3 +437,19 @@ def test_uniform_v0():
     sim = Simulator(Network([pop]), seed=0)
     v = sim.built.state["v"]
     assert v.min() >= -60 and v.max() < -50 and abs(v.mean() + 55) < 0.5
+
+
+def test_interrupted_stream_keeps_what_was_recorded(tmp_path):
+    import xarray as xr
+
+    net = Network([Population("n", 5, LIF_P, i_bias_pa=300.0)])
+
+    def stop(done, total):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        simulate(net, 3000.0, record=[Spikes("n")], stream_to=tmp_path / "x.nc",
+                 progress=stop)
+    with xr.open_dataset(tmp_path / "x.nc", engine="h5netcdf") as ds:
+        t = ds["n_spike_time"].values
+    assert t.size > 10 and t.max() < 1000.0  # the first 1-s chunk, then the interrupt

@@ -141,10 +141,15 @@ class FileSink(MemorySink):
 
     def __init__(self, path) -> None:
         super().__init__()
+        import os
+
         import h5netcdf
 
         self.path = str(path)
-        self.file = h5netcdf.File(self.path, "w")
+        if os.path.exists(self.path):  # results are never overwritten silently
+            raise ParameterError("stream_to", "names an existing file; choose a new path",
+                                 self.path)
+        self.file = h5netcdf.File(self.path, "w-")
         self.length: dict[str, int] = {}
 
     def _dim(self, dim: str, size: int | None) -> None:
@@ -188,6 +193,12 @@ class FileSink(MemorySink):
         var[start:start + n, ...] = data
         self.length[name] = start + n
         self.file.flush()
+
+    def close(self) -> None:
+        try:
+            self.file.close()
+        except Exception:  # pragma: no cover - already closed
+            pass
 
     def dataset(self, attrs):
         import xarray as xr

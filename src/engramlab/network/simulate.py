@@ -723,8 +723,8 @@ class Simulator:
                 attrs[f"n_{p.name}"] = p.n
             return sink.dataset(attrs)
         except BaseException:
-            if isinstance(sink, FileSink) and not sink.file._closed:
-                sink.file.close()
+            if isinstance(sink, FileSink):
+                sink.close()  # what was recorded so far stays readable on disk
             raise
 
     def _run_phases(self, phases, steps, col, total, progress) -> int:
