@@ -28,6 +28,11 @@ def main() -> None:
     ap.add_argument("--duration-ms", type=float, default=1000.0)
     ap.add_argument("--n", type=int, default=4000)
     ap.add_argument("--seed", type=int, default=1)
+    # accepted for the shared contract; engramlab's loop is single-threaded and
+    # needs no code generation target or cache directory
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--target", default="")
+    ap.add_argument("--cache-dir", default="")
     args = ap.parse_args()
 
     from engramlab.network import Simulator, Spikes
@@ -39,7 +44,7 @@ def main() -> None:
     t2 = time.perf_counter()
     spikes = int(ds["E_spike_time"].size + ds["I_spike_time"].size)
     print(json.dumps({
-        "simulator": "engramlab", "variant": "numba", "n": args.n,
+        "simulator": "engramlab", "variant": "numba-aot", "n": args.n,
         "duration_ms": args.duration_ms, "spikes": spikes,
         "rate_hz": spikes / args.n / (args.duration_ms * 1e-3),
         "t_setup_s": t1 - T0, "t_sim_s": t2 - t1,
