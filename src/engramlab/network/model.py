@@ -56,8 +56,6 @@ class SpikeSource:
         object.__setattr__(self, "indices", i)
 
 
-NeuronModel = LIF | AdEx | HodgkinHuxley
-SourceModel = PoissonSource | SpikeSource
 NEURON_MODELS = (LIF, AdEx, HodgkinHuxley)
 
 

@@ -30,7 +30,8 @@ from engramlab.core import ParameterError
 __all__ = ["Rates", "Recorder", "Spikes", "State", "Weights"]
 
 
-def _index(field: str, values, n: int) -> np.ndarray:
+def index_list(field: str, values, n: int) -> np.ndarray:
+    """``values`` as int indices in ``[0, n)`` (all of them for ``None``), else raise."""
     idx = np.arange(n) if values is None else np.asarray(values, dtype=np.int64).ravel()
     if idx.size and (idx.min() < 0 or idx.max() >= n):
         raise ParameterError(field, f"indices must lie in [0, {n})")

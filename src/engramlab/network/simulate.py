@@ -45,7 +45,16 @@ from engramlab.network.model import (
     SpikeSource,
 )
 from engramlab.network.plasticity import PlasticityContext
-from engramlab.network.record import FileSink, MemorySink, Rates, Recorder, Spikes, State, Weights
+from engramlab.network.record import (
+    FileSink,
+    MemorySink,
+    Rates,
+    Recorder,
+    Spikes,
+    State,
+    Weights,
+    index_list,
+)
 from engramlab.neurons import (
     LIF,
     AdEx,
@@ -411,12 +420,7 @@ class _Collectors:
                 pi = sim._pop(r.population, "record")
                 pop = b.network.populations[pi]
                 keep = np.zeros(pop.n, bool)
-                idx = (np.arange(pop.n) if r.neurons is None
-                       else np.asarray(r.neurons, np.int64).ravel())
-                if idx.size and (idx.min() < 0 or idx.max() >= pop.n):
-                    raise ParameterError(f"Spikes({r.population}).neurons",
-                                         f"indices must lie in [0, {pop.n})")
-                keep[idx] = True
+                keep[index_list(f"Spikes({r.population}).neurons", r.neurons, pop.n)] = True
                 name = claim(f"{r.population}_spike_time")
                 claim(f"{r.population}_spike_neuron")
                 dim = f"{r.population}_spike"
@@ -442,11 +446,10 @@ class _Collectors:
                 pop = b.network.populations[pi]
                 every = (1 if r.every_ms is None else
                          _steps(f"State({r.population}).every_ms", r.every_ms, dt, 1))
-                idx = np.arange(pop.n) if r.neurons is None else np.asarray(
-                    r.neurons, np.int64).ravel()
-                if idx.size == 0 or idx.min() < 0 or idx.max() >= pop.n:
+                idx = index_list(f"State({r.population}).neurons", r.neurons, pop.n)
+                if idx.size == 0:
                     raise ParameterError(f"State({r.population}).neurons",
-                                         f"needs indices in [0, {pop.n})")
+                                         "needs at least one neuron")
                 code, unit, units = self._variable(pop, r.variable, idx, b)
                 name = claim(f"{r.population}_{r.variable}")
                 tdim, ndim = f"{name}_time", f"{name}_neuron"
@@ -465,11 +468,7 @@ class _Collectors:
                     raise ParameterError("record", "unknown projection", r.projection)
                 pre, post, sl = b.syn[r.projection]
                 n = sl.stop - sl.start
-                idx = np.arange(n) if r.synapses is None else np.asarray(
-                    r.synapses, np.int64).ravel()
-                if idx.size and (idx.min() < 0 or idx.max() >= n):
-                    raise ParameterError(f"Weights({r.projection}).synapses",
-                                         f"indices must lie in [0, {n})")
+                idx = index_list(f"Weights({r.projection}).synapses", r.synapses, n)
                 every = _steps(f"Weights({r.projection}).every_ms", r.every_ms, dt, 1)
                 name = claim(f"{r.projection}_weight")
                 tdim, sdim = f"{name}_time", f"{r.projection}_synapse"
@@ -542,9 +541,6 @@ class _Collectors:
                 keep = times_steps % every == 0
                 self.sink.append(tdim, times_steps[keep] * dt)
                 self.sink.append(name, rec_out[:nrec][keep][:, cols])
-
-    def weights_due(self, t: int) -> list:
-        return [w for w in self.weights if t % w[1] == 0]
 
     def write_weights(self, t: int) -> None:
         for idx, every, name, tdim in self.weights:
