@@ -4,6 +4,13 @@ See ``docs/design.md``. Each intervention is a small frozen description plus a p
 function applying it; none mutates its input.
 """
 
+from engramlab.interventions.drugs import (
+    Drug,
+    anisomycin,
+    ap5,
+    apply_to_network,
+    availability,
+)
 from engramlab.interventions.lesion import Lesion, Lesioned, apply_lesion, lesion_mask
 from engramlab.interventions.network import (
     add_conductance,
@@ -14,6 +21,7 @@ from engramlab.interventions.network import (
     scale_receptor,
 )
 
-__all__ = ["Lesion", "Lesioned", "add_conductance", "apply_lesion", "cut_projection",
+__all__ = ["Drug", "Lesion", "Lesioned", "add_conductance", "anisomycin", "ap5",
+           "apply_lesion", "apply_to_network", "availability", "cut_projection",
            "inject_current", "lesion_mask", "lesion_neurons", "lesion_synapses",
            "scale_receptor"]

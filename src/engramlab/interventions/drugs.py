@@ -1,0 +1,122 @@
+"""Drugs of the plasticity experiments, applied in a time window.
+
+A :class:`Drug` blocks a fraction of one molecular target during ``[start_s, stop_s)``:
+
+- :func:`ap5` -- D-AP5 (D-2-amino-5-phosphonovalerate), a competitive NMDA-receptor
+  antagonist: blocks NMDA-receptor current and so the NMDA calcium influx that induces
+  LTP and LTD (Collingridge, Kehl & McLennan 1983, J. Physiol. 334:33,
+  doi:10.1113/jphysiol.1983.sp014478; Dudek & Bear 1992, PNAS 89:4363,
+  doi:10.1073/pnas.89.10.4363);
+- :func:`anisomycin` -- a protein-synthesis (translation) inhibitor: spares early LTP
+  and blocks late LTP (Frey, Krug, Reymann & Matthies 1988, Brain Res. 452:57,
+  doi:10.1016/0006-8993(88)90008-X; Frey & Morris 1997, Nature 385:533,
+  doi:10.1038/385533a0).
+
+Models do not know about drugs. A model that has such a target takes a *factor of
+time*: a function ``f(t_s) -> array`` giving the fraction of the target still working
+(1 = untouched, 0 = fully blocked). :func:`availability` builds that function from a
+list of drugs; :func:`apply_to_network` turns NMDA blockers into receptor scalings of a
+spiking :class:`~engramlab.network.Network`. With several drugs on one target the
+factors multiply (independent binding). Outside its window a drug has no effect (the
+wash-in and wash-out are taken as instantaneous).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable, Sequence
+from typing import Literal
+
+import numpy as np
+
+from engramlab.core import ParameterError
+from engramlab.interventions.network import scale_receptor
+from engramlab.network import Network
+
+__all__ = ["NMDA", "PROTEIN_SYNTHESIS", "Drug", "Target", "anisomycin", "ap5",
+           "apply_to_network", "availability"]
+
+Target = Literal["nmda", "protein_synthesis"]
+NMDA: Target = "nmda"
+PROTEIN_SYNTHESIS: Target = "protein_synthesis"
+_TARGETS = (NMDA, PROTEIN_SYNTHESIS)
+
+
+@dataclasses.dataclass(frozen=True)
+class Drug:
+    """``block`` of ``target`` (fraction, 0..1) during ``[start_s, stop_s)`` (s)."""
+
+    name: str
+    target: Target
+    start_s: float = -math.inf
+    stop_s: float = math.inf
+    block: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.target not in _TARGETS:
+            raise ParameterError(f"{self.name}.target", f"must be one of {_TARGETS}",
+                                 self.target)
+        if not 0.0 <= self.block <= 1.0:
+            raise ParameterError(f"{self.name}.block", "must be between 0 and 1",
+                                 self.block)
+        if math.isnan(self.start_s) or math.isnan(self.stop_s):
+            raise ParameterError(f"{self.name}.start_s", "must not be NaN", self.start_s)
+        if not self.stop_s > self.start_s:
+            raise ParameterError(f"{self.name}.stop_s", "must be > start_s", self.stop_s)
+
+    def factor(self, t_s: float | np.ndarray) -> np.ndarray:
+        """Fraction of the target still working at ``t_s`` (s): ``1 - block`` inside the
+        window, 1 outside."""
+        t = np.asarray(t_s, dtype=float)
+        inside = (t >= self.start_s) & (t < self.stop_s)
+        return np.where(inside, 1.0 - self.block, 1.0)
+
+
+def ap5(start_s: float = -math.inf, stop_s: float = math.inf, *, block: float = 1.0) -> Drug:
+    """D-AP5, the NMDA-receptor antagonist (50-100 uM in slices blocks LTP and LTD:
+    Dudek & Bear 1992); ``block`` is the fraction of NMDA current removed."""
+    return Drug("AP5", NMDA, start_s, stop_s, block)
+
+
+def anisomycin(start_s: float = -math.inf, stop_s: float = math.inf, *,
+               block: float = 1.0) -> Drug:
+    """Anisomycin, the protein-synthesis inhibitor (25 uM blocks late LTP: Frey & Morris
+    1997); ``block`` is the fraction of plasticity-related protein synthesis removed."""
+    return Drug("anisomycin", PROTEIN_SYNTHESIS, start_s, stop_s, block)
+
+
+def availability(drugs: Sequence[Drug], target: Target) -> Callable[[float | np.ndarray],
+                                                                     np.ndarray]:
+    """The factor of time of ``target`` under ``drugs``: ``f(t_s)`` = product of the
+    factors of the drugs acting on it (1 where none acts)."""
+    if target not in _TARGETS:
+        raise ParameterError("target", f"must be one of {_TARGETS}", target)
+    acting = tuple(d for d in drugs if d.target == target)
+
+    def factor(t_s: float | np.ndarray) -> np.ndarray:
+        out = np.ones_like(np.asarray(t_s, dtype=float))
+        for drug in acting:
+            out = out * drug.factor(t_s)
+        return out
+
+    return factor
+
+
+def apply_to_network(network: Network, drugs: Sequence[Drug], *, population: str,
+                     nmda_receptor: str = "nmda") -> Network:
+    """Apply the NMDA blockers of ``drugs`` to ``nmda_receptor`` of ``population``
+    (a :class:`~engramlab.network.ReceptorScale` per drug over its window, in ms).
+
+    Protein-synthesis blockers have no target in a spiking network without a
+    consolidation model; passing one is an error rather than a silent no-op.
+    """
+    for drug in drugs:
+        if drug.target != NMDA:
+            raise ParameterError(f"{drug.name}.target",
+                                 "a spiking network has no protein synthesis; apply it to "
+                                 "a consolidation model", drug.target)
+        start = max(drug.start_s * 1000.0, 0.0)
+        network = scale_receptor(network, population, nmda_receptor, 1.0 - drug.block,
+                                 start_ms=start, stop_ms=drug.stop_s * 1000.0)
+    return network
