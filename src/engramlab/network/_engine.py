@@ -116,8 +116,59 @@ def _mg(v, mg_mm):
     return 1.0 / (1.0 + mg_mm / 3.57 * math.exp(-0.062 * v))
 
 
+def _trace(tb, tt, i, t, decay, nearest, col):
+    """Trace ``col`` of unit ``i`` at step ``t``, just before a spike at ``t``: ``tb``
+    holds each trace just before the unit's last spike (at step ``tt``; -1: never),
+    ``decay`` is dt / tau."""
+    tl = tt[i]
+    if tl < 0:
+        return 0.0
+    if tl == t:
+        return tb[i, col]
+    after = 1.0 if nearest else tb[i, col] + 1.0
+    return after * math.exp(-(t - tl) * decay)
+
+
+def _jump(tb, tt, i, t, decay1, decay2, nearest):
+    """Unit ``i`` spikes at step ``t``: keep its two traces as of just before."""
+    if tt[i] != t:
+        b1 = _trace(tb, tt, i, t, decay1, nearest, 0)
+        b2 = _trace(tb, tt, i, t, decay2, nearest, 1)
+        tb[i, 0] = b1
+        tb[i, 1] = b2
+        tt[i] = t
+
+
+def _post_stdp(j, p, t, w, pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t, cptr, cidx,
+               syn_pre, plin, plin_k):
+    """Unit ``j`` of population ``p`` spiked: potentiate its plastic inputs (the
+    trace rule of :class:`~engramlab.plasticity.stdp.TraceRule`), then its traces."""
+    for m in range(plin[p, 0], plin[p, 1]):
+        k = plin_k[m]
+        jl = j - pl_i[k, 4]
+        po = pl_i[k, 2] + jl
+        nearest = pl_f[k, 11] > 0.0
+        if pl_i[k, 0] == 1:
+            amp = pl_f[k, 4] + pl_f[k, 5] * _trace(tr_post, tr_post_t, po, t, pl_f[k, 3],
+                                                   nearest, 1)
+            soft = pl_f[k, 10] > 0.0
+            wmax = pl_f[k, 9]
+            pre_off = pl_i[k, 1]
+            c = pl_i[k, 3] + jl
+            for e in range(cptr[c], cptr[c + 1]):
+                sq = cidx[e]
+                x1 = _trace(tr_pre, tr_pre_t, pre_off + syn_pre[sq], t, pl_f[k, 0], nearest, 0)
+                if x1 > 0.0:
+                    dw = x1 * amp
+                    if soft:
+                        dw *= wmax - w[sq]
+                    wn = w[sq] + dw
+                    w[sq] = wmax if wn > wmax else wn
+        _jump(tr_post, tr_post_t, po, t, pl_f[k, 2], pl_f[k, 3], nearest)
+
+
 def _deliver(j, p, t, pop_proj, pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x, stp_last,
-             ch_i, bflat, D, S, dt):
+             ch_i, bflat, D, S, dt, pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t):
     """Send a spike of global unit ``j`` (population ``p``) into the delay buffer
     (``bflat``: the ``D x S`` ring buffer, flattened)."""
     base = t % D
@@ -143,12 +194,38 @@ def _deliver(j, p, t, pop_proj, pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x, s
             stp_last[s] = t
         a = pj_i[k, 3] + local
         syn0 = pj_i[k, 2]
+        mode = pl_i[k, 0]
+        if mode == 0:
+            for q in range(iptr[a], iptr[a + 1]):
+                sq = syn0 + q
+                r = base + dly[sq]
+                if r >= D:
+                    r -= D
+                bflat[r * S + off + post[sq]] += w[sq] * rel
+            continue
+        # compiled STDP: the spike is sent with the weight before its own depression
+        nearest = pl_f[k, 11] > 0.0
+        pre_tr = pl_i[k, 1] + local
+        post_off = pl_i[k, 2]
+        amp = pl_f[k, 6] + pl_f[k, 7] * _trace(tr_pre, tr_pre_t, pre_tr, t, pl_f[k, 1],
+                                               nearest, 1)
+        soft = pl_f[k, 10] > 0.0
+        wmin = pl_f[k, 8]
         for q in range(iptr[a], iptr[a + 1]):
             sq = syn0 + q
             r = base + dly[sq]
             if r >= D:
                 r -= D
             bflat[r * S + off + post[sq]] += w[sq] * rel
+            if mode == 1:
+                y1 = _trace(tr_post, tr_post_t, post_off + post[sq], t, pl_f[k, 2], nearest, 0)
+                if y1 > 0.0:
+                    dw = y1 * amp
+                    if soft:
+                        dw *= w[sq] - wmin
+                    wn = w[sq] - dw
+                    w[sq] = wmin if wn < wmin else wn
+        _jump(tr_pre, tr_pre_t, pre_tr, t, pl_f[k, 0], pl_f[k, 1], nearest)
 
 
 def _arrive(x, c, s, ch_i, ch_f, g, h):
@@ -164,13 +241,18 @@ def _arrive(x, c, s, ch_i, ch_f, g, h):
 
 
 def _emit(j, p, t, step, nspk, spk_t, spk_i, counts, pop_proj, pj_i, iptr, post, w, dly,
-          stp_f, stp_u, stp_x, stp_last, ch_i, bflat, D, S, dt):
-    """Record a spike of unit ``j`` and send it on; returns the new spike count."""
+          stp_f, stp_u, stp_x, stp_last, ch_i, bflat, D, S, dt,
+          pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t, cptr, cidx, syn_pre, plin, plin_k):
+    """Record a spike of unit ``j`` and send it on (depressing plastic synapses it
+    uses); potentiate the plastic synapses onto it; returns the new spike count."""
     spk_t[nspk] = t
     spk_i[nspk] = j
     counts[step, p] += 1
     _deliver(j, p, t, pop_proj, pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x, stp_last,
-             ch_i, bflat, D, S, dt)
+             ch_i, bflat, D, S, dt, pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t)
+    if plin[p, 1] > plin[p, 0]:
+        _post_stdp(j, p, t, w, pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t, cptr, cidx,
+                   syn_pre, plin, plin_k)
     return nspk + 1
 
 
@@ -179,7 +261,9 @@ def _advance(t0, n_steps, dt,
              v, a1, a2, a3, refr, flag, ibias, gs, gse,
              pop_proj, pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x, stp_last,
              pop_in, in_i, in_f, in_key, sch_step, sch_unit, sch_ptr,
-             spk_t, spk_i, counts, rec_unit, rec_var, rec_every, rec_out, status):
+             spk_t, spk_i, counts, rec_unit, rec_var, rec_every, rec_out,
+             pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t, cptr, cidx, syn_pre, plin,
+             plin_k, status):
     """Run steps ``t0 .. t0 + n_steps - 1``; returns the number of steps done.
 
     ``status`` (int64[6]) returns: [0] spikes written, [1] samples written, [2] error
@@ -235,7 +319,9 @@ def _advance(t0, n_steps, dt,
                         p += 1
                     nspk = _emit(j, p, t, step, nspk, spk_t, spk_i, counts, pop_proj, pj_i,
                                  iptr, post, w, dly, stp_f, stp_u, stp_x, stp_last, ch_i,
-                                 bflat, D, S, dt)
+                                 bflat, D, S, dt,
+                                 pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t,
+                                 cptr, cidx, syn_pre, plin, plin_k)
             sch_ptr[0] += 1
         for p in range(P):
             kind = pop_i[p, 0]
@@ -247,12 +333,34 @@ def _advance(t0, n_steps, dt,
             ref_steps = pop_i[p, 6]
             if kind == K_POISSON:
                 prob = pop_f[p, 0]
-                if prob > 0.0:
+                n_p = stop - start
+                lam_tot = n_p * -math.log1p(-prob) if prob < 1.0 else math.inf
+                if prob > 0.0 and lam_tot <= 30.0:
+                    # sparse: K ~ Poisson(n lambda) spikes, each on a unit drawn uniformly
+                    # (Poisson splitting: independent Poisson(lambda) counts per unit);
+                    # a unit drawn twice spikes once, so P(spike) = 1 - e^-lambda = prob
+                    k_tot = _poisson(lam_tot, math.exp(-lam_tot), pop_key[p], t, n_p)
+                    for m_ in range(k_tot):
+                        jl = int(_uniform(pop_key[p], t, n_p + 1 + m_) * n_p)
+                        j = start + (jl if jl < n_p else n_p - 1)
+                        if refr[j] >= 0 and flag[j] == 0:
+                            flag[j] = 1
+                            nspk = _emit(j, p, t, step, nspk, spk_t, spk_i, counts, pop_proj,
+                                         pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x,
+                                         stp_last, ch_i, bflat, D, S, dt,
+                                         pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t,
+                                         cptr, cidx, syn_pre, plin, plin_k)
+                    for m_ in range(k_tot):
+                        jl = int(_uniform(pop_key[p], t, n_p + 1 + m_) * n_p)
+                        flag[start + (jl if jl < n_p else n_p - 1)] = 0
+                elif prob > 0.0:
                     for j in range(start, stop):
                         if refr[j] >= 0 and _uniform(pop_key[p], t, j - start) < prob:
                             nspk = _emit(j, p, t, step, nspk, spk_t, spk_i, counts, pop_proj,
                                          pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x,
-                                         stp_last, ch_i, bflat, D, S, dt)
+                                         stp_last, ch_i, bflat, D, S, dt,
+                                         pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t,
+                                         cptr, cidx, syn_pre, plin, plin_k)
                 continue
             if kind == K_SCHEDULED:
                 continue
@@ -342,7 +450,9 @@ def _advance(t0, n_steps, dt,
                         rf[jl] = ref_steps
                         nspk = _emit(start + jl, p, t, step, nspk, spk_t, spk_i, counts,
                                      pop_proj, pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x,
-                                     stp_last, ch_i, bflat, D, S, dt)
+                                     stp_last, ch_i, bflat, D, S, dt,
+                                     pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t,
+                                     cptr, cidx, syn_pre, plin, plin_k)
                     elif abs(vn) < V_LIMIT:
                         vv[jl] = vn
                     else:
@@ -431,7 +541,9 @@ def _advance(t0, n_steps, dt,
                         rf[jl] = ref_steps
                         nspk = _emit(start + jl, p, t, step, nspk, spk_t, spk_i, counts,
                                      pop_proj, pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x,
-                                     stp_last, ch_i, bflat, D, S, dt)
+                                     stp_last, ch_i, bflat, D, S, dt,
+                                     pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t,
+                                     cptr, cidx, syn_pre, plin, plin_k)
             else:  # Hodgkin-Huxley
                 for jl in range(n_p):
                     j = start + jl
@@ -518,7 +630,9 @@ def _advance(t0, n_steps, dt,
                     if spike:
                         nspk = _emit(j, p, t, step, nspk, spk_t, spk_i, counts, pop_proj,
                                      pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x, stp_last,
-                                     ch_i, bflat, D, S, dt)
+                                     ch_i, bflat, D, S, dt,
+                                     pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t,
+                                     cptr, cidx, syn_pre, plin, plin_k)
             # 3. channels decay exactly over the step (one pass per channel)
             for c in range(c0, c1):
                 if ch_i[c, 0] == C_DELTA or (fused and c_kind[c] == C_CURRENT):
@@ -557,7 +671,8 @@ def _advance(t0, n_steps, dt,
     return n_steps
 
 
-_HELPERS = ("_mix", "_uniform", "_poisson", "_xexp", "_mg", "_deliver", "_arrive", "_emit")
+_HELPERS = ("_mix", "_uniform", "_poisson", "_xexp", "_mg", "_trace", "_jump", "_post_stdp",
+            "_deliver", "_arrive", "_emit")
 
 #: The argument types of :func:`_advance` (Numba notation; arrays C-contiguous).
 SIGNATURE = (
@@ -567,7 +682,9 @@ SIGNATURE = (
     "i8[:, ::1], i8[:, ::1], i8[::1], i4[::1], f8[::1], i4[::1], f8[:, ::1], f8[::1], "
     "f8[::1], i8[::1], "
     "i8[:, ::1], i8[:, ::1], f8[:, ::1], u8[::1], i8[::1], i8[::1], i8[::1], "
-    "i8[::1], i4[::1], i4[:, ::1], i8[::1], i8[::1], i8, f8[:, ::1], i8[::1])"
+    "i8[::1], i4[::1], i4[:, ::1], i8[::1], i8[::1], i8, f8[:, ::1], "
+    "i8[:, ::1], f8[:, ::1], f8[:, ::1], i8[::1], f8[:, ::1], i8[::1], i8[::1], i8[::1], "
+    "i4[::1], i8[:, ::1], i8[::1], i8[::1])"
 )
 
 

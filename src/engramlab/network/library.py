@@ -6,17 +6,29 @@
     doi:10.1523/JNEUROSCI.3508-05.2005).
 ``brunel_network``
     Brunel 2000 (J Comput Neurosci 8:183, doi:10.1023/A:1008925309027), model A.
+``song_network``
+    Song, Miller & Abbott 2000 (Nat Neurosci 3:919, doi:10.1038/78829): one conductance
+    LIF neuron whose excitatory synapses learn by pair STDP.
 """
 
 from __future__ import annotations
 
 from engramlab.core import ParameterError
 from engramlab.network.connectivity import FixedInDegree, FixedProbability
-from engramlab.network.model import Network, PoissonInput, Population, Projection, Uniform
+from engramlab.network.model import (
+    Network,
+    PoissonInput,
+    PoissonSource,
+    Population,
+    Projection,
+    SpikeSource,
+    Uniform,
+)
 from engramlab.neurons import LIF
-from engramlab.synapses import current_exp, delta
+from engramlab.plasticity.stdp import PairSTDP
+from engramlab.synapses import Receptor, current_exp, delta
 
-__all__ = ["brunel_network", "brunel_nu_thr_hz", "cuba_network"]
+__all__ = ["brunel_network", "brunel_nu_thr_hz", "cuba_network", "song_network"]
 
 
 def cuba_network(n_neurons: int = 4000, *, connections_per_neuron: float = 80.0,
@@ -103,3 +115,58 @@ def brunel_network(g: float, nu_ext_over_thr: float, *, n_e: int = 10_000,
                                                 tau_ms=tau_ms)
     inputs = [PoissonInput(f"ext_{post}", post, "syn", c_e, nu_ext, j_mv) for post in ("E", "I")]
     return Network(pops, projs, inputs)
+
+
+def song_network(n_exc: int = 1000, *, rate_exc_hz: float = 10.0, n_inh: int = 200,
+                 rate_inh_hz: float = 10.0, g_max: float = 0.015, g_inh: float = 0.05,
+                 a_plus: float = 0.005, a_ratio: float = 1.05, tau_plus_ms: float = 20.0,
+                 tau_minus_ms: float = 20.0, tau_m_ms: float = 20.0, e_l_mv: float = -70.0,
+                 v_th_mv: float = -54.0, v_reset_mv: float = -60.0, e_ex_mv: float = 0.0,
+                 e_in_mv: float = -70.0, tau_syn_ms: float = 5.0, g_l_ns: float = 10.0,
+                 g0: float | None = None, exc_source: SpikeSource | None = None,
+                 plastic: bool = True) -> Network:
+    r"""Song, Miller & Abbott (2000): STDP on the excitatory inputs of one neuron.
+
+    .. math::
+
+        \tau_m \frac{dV}{dt} = V_{rest} - V + g_{ex}(E_{ex} - V) + g_{in}(E_{in} - V),
+        \qquad \tau_{syn} \frac{dg_{ex,in}}{dt} = -g_{ex,in}
+
+    with conductances in units of the leak conductance; a presynaptic spike of
+    excitatory synapse :math:`a` raises :math:`g_{ex}` by :math:`\bar g_a \in [0,
+    g_{max}]`, an inhibitory one raises :math:`g_{in}` by :math:`g_{inh}`; the
+    :math:`\bar g_a` follow additive pair STDP with :math:`A_+ = a_+ g_{max}`,
+    :math:`A_- = a_{ratio} A_+`, all-to-all, hard bounds. Defaults: the paper's
+    (Methods): :math:`\tau_m` 20 ms, :math:`V_{rest}` -70, threshold -54, reset -60,
+    :math:`E_{ex}` 0, :math:`E_{in}` -70 mV, :math:`\tau_{syn}` 5 ms, 1000
+    excitatory Poisson inputs, 200 inhibitory at 10 Hz, :math:`g_{max}` 0.015,
+    :math:`g_{inh}` 0.05, :math:`a_+` 0.005, :math:`A_-/A_+` 1.05, :math:`\tau_\pm`
+    20 ms.
+
+    Here the leak conductance is ``g_l_ns`` (10 nS, so :math:`C = \tau_m g_L`) and the
+    weights are :math:`g_L \bar g` in nS. ``g0`` is the initial :math:`\bar g`
+    (default: uniform in :math:`[0, g_{max}]`); ``exc_source`` replaces the excitatory
+    Poisson inputs by scheduled spike trains (correlated inputs); ``plastic=False``
+    freezes the weights (the no-STDP control).
+    """
+    if n_exc < 1 or n_inh < 0:
+        raise ParameterError("n_exc", "must be >= 1 (and n_inh >= 0)", n_exc)
+    if not 0 < g_max:
+        raise ParameterError("g_max", "must be > 0", g_max)
+    model = LIF(c_m_pf=tau_m_ms * g_l_ns, g_l_ns=g_l_ns, e_l_mv=e_l_mv, v_th_mv=v_th_mv,
+                v_reset_mv=v_reset_mv, t_ref_ms=0.0)
+    receptors = {"ex": Receptor(kind="conductance", tau_decay_ms=tau_syn_ms, e_rev_mv=e_ex_mv),
+                 "in": Receptor(kind="conductance", tau_decay_ms=tau_syn_ms, e_rev_mv=e_in_mv)}
+    w_max = g_max * g_l_ns
+    rule = PairSTDP(a_plus=a_plus, a_minus=a_ratio * a_plus, tau_plus_ms=tau_plus_ms,
+                    tau_minus_ms=tau_minus_ms, w_max=w_max)
+    src = exc_source if exc_source is not None else PoissonSource(rate_hz=rate_exc_hz)
+    pops = [Population("exc", n_exc, src), Population("post", 1, model, receptors)]
+    w0 = Uniform(0.0, w_max) if g0 is None else g0 * g_l_ns
+    projs = [Projection("exc", "post", "ex", FixedProbability(1.0), weight=w0, delay_ms=0.1,
+                        plasticity=rule if plastic else None, name="exc_post")]
+    if n_inh > 0:
+        pops.insert(1, Population("inh", n_inh, PoissonSource(rate_hz=rate_inh_hz)))
+        projs.append(Projection("inh", "post", "in", FixedProbability(1.0),
+                                weight=g_inh * g_l_ns, delay_ms=0.1, name="inh_post"))
+    return Network(pops, projs)

@@ -164,7 +164,10 @@ class Projection:
     unit); ``delay_ms`` a number or a :class:`Uniform` (rounded to whole steps, at least
     one). ``stp`` adds Tsodyks-Markram short-term plasticity: a spike then transmits
     ``weight * u * x`` (:mod:`engramlab.synapses.stp`). ``plasticity`` is a long-term
-    rule (:class:`~engramlab.network.PlasticityRule`) that updates the weights.
+    rule that updates the weights: a trace rule of :mod:`engramlab.plasticity`
+    (:class:`~engramlab.plasticity.stdp.PairSTDP`, triplet STDP), run inside the
+    compiled loop, or any :class:`~engramlab.network.PlasticityRule` (a Python hook,
+    stepped once per ``dt``).
     """
 
     pre: str
@@ -174,7 +177,7 @@ class Projection:
     weight: float | Distribution | Sequence[float] | np.ndarray = 1.0
     delay_ms: float | Uniform = 0.1
     stp: TsodyksMarkram | None = None
-    plasticity: PlasticityRule | None = None
+    plasticity: PlasticityRule | Any | None = None
     name: str = ""
 
     def __post_init__(self) -> None:
@@ -186,6 +189,13 @@ class Projection:
         if not isinstance(self.connect, Connectivity):
             raise ParameterError(f"{self.name}.connect", "must be a connection rule",
                                  type(self.connect).__name__)
+        from engramlab.network.plasticity import PlasticityRule
+
+        if self.plasticity is not None and not (isinstance(self.plasticity, PlasticityRule)
+                                                or hasattr(self.plasticity, "trace_rule")):
+            raise ParameterError(f"{self.name}.plasticity", "must be a PlasticityRule or a "
+                                 "trace rule (PairSTDP, TripletSTDP)",
+                                 type(self.plasticity).__name__)
         if self.stp is not None and not isinstance(self.stp, TsodyksMarkram):
             raise ParameterError(f"{self.name}.stp", "must be TsodyksMarkram or None")
         if isinstance(self.delay_ms, (int, float)) and not self.delay_ms > 0:

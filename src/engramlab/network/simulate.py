@@ -296,6 +296,10 @@ def build(network: Network, *, dt_ms: float = 0.1, seed: int = 0) -> Built:
     n_stp = 0
     max_d = 1
     plastic_state: dict[str, Any] = {}
+    # compiled trace rules (STDP): per projection, trace rows and a CSC of its synapses
+    pl_rows: list[tuple] = []
+    cptrs, cidxs, syn_pres = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], []
+    n_pre_tr = n_post_tr = n_cptr = n_syn_c = 0
     for k, pr in enumerate(projs):
         proj_index[pr.name] = k
         a, b = pops[pop_index[pr.pre]], pops[pop_index[pr.post]]
@@ -333,14 +337,45 @@ def build(network: Network, *, dt_ms: float = 0.1, seed: int = 0) -> Built:
         ws.append(w)
         ds.append(d)
         syn[pr.name] = (pre, post, slice(n_syn, n_syn + m))
-        if pr.plasticity is not None:
+        if hasattr(pr.plasticity, "trace_rule"):
+            rule = pr.plasticity.trace_rule()
+            if np.any(w < rule.w_min) or np.any(w > rule.w_max):
+                raise ParameterError(f"{pr.name}.weight", f"must lie in the plasticity "
+                                     f"rule's [{rule.w_min}, {rule.w_max}]")
+            pl_rows.append((k, rule, n_pre_tr, n_post_tr, n_cptr, int(start[pop_index[pr.post]]),
+                            pop_index[pr.post]))
+            order_c = np.argsort(post, kind="stable")
+            cptrs.append(n_syn_c + np.concatenate(
+                [[0], np.cumsum(np.bincount(post, minlength=b.n))]).astype(np.int64))
+            cidxs.append(n_syn + order_c.astype(np.int64))
+            n_syn_c += m
+            n_pre_tr += a.n
+            n_post_tr += b.n
+            n_cptr += b.n + 1
+        elif pr.plasticity is not None:
             plastic_state[pr.name] = pr.plasticity.init(m, pre, post, w.copy(), rng)
+        syn_pres.append(pre.astype(np.int32))
         n_syn += m
         n_iptr += a.n + 1
     iptr_all = np.concatenate(iptrs[1:]) if K else np.zeros(1, np.int64)
     post_all = (np.concatenate(posts) if K else np.zeros(0)).astype(np.int32)
     w_all = np.concatenate(ws) if K else np.zeros(0)
     d_all = (np.concatenate(ds) if K else np.zeros(0)).astype(np.int32)
+    syn_pre = (np.concatenate(syn_pres) if K else np.zeros(0)).astype(np.int32)
+    pl_i = np.zeros((max(K, 1), 6), np.int64)
+    pl_f = np.zeros((max(K, 1), 12))
+    plin = np.zeros((P, 2), np.int64)
+    plin_k = np.zeros(max(len(pl_rows), 1), np.int64)
+    by_post = sorted(pl_rows, key=lambda r: r[6])
+    for m_, (k, rule, o_pre, o_post, o_c, post0, post_pi) in enumerate(by_post):
+        pl_i[k] = 1, o_pre, o_post, o_c, post0, 0
+        pl_f[k] = (dt / rule.tau_r1_ms, dt / rule.tau_r2_ms, dt / rule.tau_o1_ms,
+                   dt / rule.tau_o2_ms, rule.a2p, rule.a3p, rule.a2m, rule.a3m, rule.w_min,
+                   rule.w_max, float(rule.soft), float(rule.nearest))
+        plin_k[m_] = k
+        if plin[post_pi, 1] == 0:
+            plin[post_pi, 0] = m_
+        plin[post_pi, 1] = m_ + 1
     pop_proj = np.zeros((P, 2), np.int64)
     for pi in range(P):
         ks = [k for k in range(K) if pj_i[k, 0] == pi]
@@ -375,14 +410,18 @@ def build(network: Network, *, dt_ms: float = 0.1, seed: int = 0) -> Built:
             refr[start[pi] + np.asarray(les.neurons, np.int64)] = -1
     fixed = dict(pop_i=pop_i, pop_key=pop_key, ch_i=ch_i, pop_proj=pop_proj, pj_i=pj_i,
                  iptr=iptr_all, post=post_all, dly=d_all, stp_f=stp_f, pop_in=pop_in, in_i=in_i,
-                 in_key=in_key, sch_step=sch_step[o], sch_unit=sch_unit[o])
+                 in_key=in_key, sch_step=sch_step[o], sch_unit=sch_unit[o], pl_f=pl_f,
+                 cptr=np.concatenate(cptrs), cidx=np.concatenate(cidxs), syn_pre=syn_pre,
+                 plin=plin, plin_k=plin_k)
     state = dict(
         t=np.zeros(1, np.int64), v=v, a1=a1, a2=a2, a3=a3, refr=refr,
         flag=np.zeros(N, np.int8), g=np.zeros(slot),
         h=np.zeros(slot), buf=np.zeros((max_d + 1, slot)), w=w_all,
         stp_u=np.zeros(n_stp), stp_x=np.ones(n_stp), stp_last=np.full(n_stp, -1, np.int64),
         sch_ptr=np.zeros(1, np.int64), pop_f=pop_f, ch_f=ch_f, in_f=in_f,
-        ibias=bias.copy(), gs=np.zeros(N), gse=np.zeros(N),
+        ibias=bias.copy(), gs=np.zeros(N), gse=np.zeros(N), pl_i=pl_i,
+        tr_pre=np.zeros((n_pre_tr, 2)), tr_pre_t=np.full(n_pre_tr, -1, np.int64),
+        tr_post=np.zeros((n_post_tr, 2)), tr_post_t=np.full(n_post_tr, -1, np.int64),
     )
     return Built(network, dt, seed, pop_index, channel_index, proj_index, syn, fixed, state,
                  pop_f[:, 0].copy(), in_f[:, 0].copy(), bias, plastic_state,
@@ -739,13 +778,17 @@ class Simulator:
         n_spikes = 0
         done_total = 0
         plastic = [(name, self.network.projection(name)) for name in b.plastic_state]
+        compiled_rules = st["pl_i"][:, 0] > 0
         for ph, n_ph in zip(phases, steps, strict=True):
             t0 = self.step
             log.info("phase %r: %.1f-%.1f ms, plasticity %s, inputs %s", ph.name, t0 * dt,
-                     (t0 + n_ph) * dt, "on" if ph.plasticity and plastic else "off",
+                     (t0 + n_ph) * dt,
+                     "on" if ph.plasticity and (plastic or compiled_rules.any()) else "off",
                      dict(ph.inputs) or "as built")
             scale = dict(ph.inputs)
             step_each = bool(ph.plasticity and plastic)
+            # compiled rules: 1 = learning, 2 = traces only (weights frozen)
+            st["pl_i"][compiled_rules, 0] = 1 if ph.plasticity else 2
             end = t0 + n_ph
             while self.step < end:
                 t = self.step
@@ -770,7 +813,9 @@ class Simulator:
                     fx["in_i"],
                     st["in_f"], fx["in_key"], fx["sch_step"], fx["sch_unit"], st["sch_ptr"],
                     spk_t, spk_i, counts, col.rec_unit, col.rec_var, col.rec_every, rec_out,
-                    status)
+                    st["pl_i"], fx["pl_f"], st["tr_pre"], st["tr_pre_t"], st["tr_post"],
+                    st["tr_post_t"], fx["cptr"], fx["cidx"], fx["syn_pre"], fx["plin"],
+                    fx["plin_k"], status)
                 nspk, nrec = int(status[0]), int(status[1])
                 col.chunk(t, done, spk_t[:nspk], spk_i[:nspk], counts, rec_out, nrec)
                 n_spikes += nspk

@@ -57,6 +57,7 @@ from engramlab.core import ParameterError, Params, namespace, param
 __all__ = [
     "PairSTDP",
     "STDPState",
+    "TraceRule",
     "pair_protocol",
     "stdp_init",
     "stdp_spike_trains",
@@ -67,8 +68,45 @@ __all__ = [
 Array = Any
 
 
+class TraceRule(NamedTuple):
+    r"""A trace-based STDP rule in the form the network engine runs compiled.
+
+    Presynaptic traces :math:`r_1, r_2` (time constants ``tau_r1_ms``, ``tau_r2_ms``),
+    postsynaptic traces :math:`o_1, o_2` (``tau_o1_ms``, ``tau_o2_ms``); each jumps by 1
+    at its neuron's spike (``nearest``: is set to 1). With traces read just before the
+    spike being processed (Pfister & Gerstner 2006, Eqs. 3-4; pair STDP: ``a3p = a3m = 0``):
+
+    .. math::
+
+        \text{post spike: } w \mathrel{+}= s_+(w)\, r_1 (a_{2+} + a_{3+} o_2),\qquad
+        \text{pre spike: } w \mathrel{-}= s_-(w)\, o_1 (a_{2-} + a_{3-} r_2)
+
+    with :math:`s_\pm = 1` (additive: amplitudes in weight units) or
+    :math:`s_+ = w_\max - w`, :math:`s_- = w - w_\min` (``soft``: amplitudes are
+    fractions), then :math:`w` clipped to :math:`[w_\min, w_\max]`.
+    """
+
+    tau_r1_ms: float
+    tau_r2_ms: float
+    tau_o1_ms: float
+    tau_o2_ms: float
+    a2p: float
+    a3p: float
+    a2m: float
+    a3m: float
+    w_min: float
+    w_max: float
+    soft: bool
+    nearest: bool
+
+
 class PairSTDP(Params):
-    """Parameters of pair-based STDP."""
+    """Parameters of pair-based STDP.
+
+    On a network projection (``Projection(..., plasticity=PairSTDP(...))``) it runs
+    inside the compiled loop; ``w_max`` is then in the projection's weight unit (nS for
+    a conductance receptor, pA for a current one).
+    """
 
     a_plus: float = param(
         0.01, unit="1", ge=0.0, le=1.0,
@@ -108,6 +146,16 @@ class PairSTDP(Params):
         source="van Rossum, Bi & Turrigiano 2000 (multiplicative); Song et al. 2000 "
                "(additive)",
     )
+
+
+    def trace_rule(self) -> TraceRule:
+        """This rule as a :class:`TraceRule` (second-order amplitudes zero)."""
+        soft = self.bounds == "multiplicative"
+        scale = 1.0 if soft else self.w_max
+        return TraceRule(self.tau_plus_ms, self.tau_plus_ms, self.tau_minus_ms,
+                         self.tau_minus_ms, self.a_plus * scale, 0.0,
+                         self.a_minus * scale, 0.0, 0.0, self.w_max, soft,
+                         self.pairing == "nearest")
 
 
 class STDPState(NamedTuple):
