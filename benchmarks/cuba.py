@@ -236,11 +236,13 @@ def run_script(
     extra: list[str],
     timeout: float,
     env: dict | None,
+    script: Path | None = None,
 ) -> Run:
+    """Run one peer script (``script``, default ``SCRIPTS[simulator]``) as a process."""
     run = Run(simulator, variant, n, duration_ms)
     cmd = [
         str(py),
-        str(SCRIPTS[simulator]),
+        str(script or SCRIPTS[simulator]),
         "--duration-ms",
         f"{duration_ms:g}",
         "--n",

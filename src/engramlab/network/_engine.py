@@ -36,6 +36,26 @@ Hodgkin-Huxley: gates exact for frozen V, :math:`x' = x_\infty + (x - x_\infty)
     e^{-\Delta t/\tau_x}`, then V by exponential Euler with the total conductance; a
     spike is an upward crossing of ``v_spike``.
 
+Long-term plasticity (trace rules: pair and triplet STDP,
+:class:`~engramlab.plasticity.stdp.TraceRule`) runs inside the loop, event by event: a
+presynaptic spike is sent with the current weight and then depresses each synapse it
+used by :math:`s_-(w)\, o_1 (a_{2-} + a_{3-} r_2)`; a postsynaptic spike potentiates
+each plastic synapse onto the neuron (a CSC table per projection) by
+:math:`s_+(w)\, r_1 (a_{2+} + a_{3+} o_2)`; weights are clipped to the rule's bounds.
+Each neuron keeps its two traces as they were just before its last spike and the step
+of that spike; a trace is read as that value plus the jump, decayed exactly
+(:math:`e^{-(t - t_l)\Delta t/\tau}`), or as the stored value for a spike in the same
+step, so simultaneous pre and post spikes do not interact. Within a step, spikes are
+processed in population order. With plasticity off (a phase), traces still follow the
+spikes and weights stay exactly as they are.
+
+Poisson sources draw, per step and population, :math:`K \sim
+\mathrm{Poisson}(n\lambda)` spikes with :math:`\lambda = -\ln(1 - r\Delta t)` and put
+each on a unit drawn uniformly (Poisson splitting: every unit gets an independent
+Poisson(:math:`\lambda`) count; a unit drawn twice spikes once, so a unit spikes in a
+step with probability exactly :math:`r \Delta t`); above :math:`n\lambda` = 30 they
+draw one uniform per unit instead.
+
 Randomness (Poisson inputs and sources) is counter-based: the uniform for unit ``i`` at
 step ``t`` of stream ``key`` is a SplitMix64 hash of ``(key, t, i)``. There is no
 generator state to carry, so a snapshot / restore continues with the same numbers.

@@ -124,6 +124,7 @@ def song_network(n_exc: int = 1000, *, rate_exc_hz: float = 10.0, n_inh: int = 2
                  v_th_mv: float = -54.0, v_reset_mv: float = -60.0, e_ex_mv: float = 0.0,
                  e_in_mv: float = -70.0, tau_syn_ms: float = 5.0, g_l_ns: float = 10.0,
                  g0: float | None = None, exc_source: SpikeSource | None = None,
+                 corr_source: SpikeSource | None = None, n_corr: int = 0,
                  plastic: bool = True) -> Network:
     r"""Song, Miller & Abbott (2000): STDP on the excitatory inputs of one neuron.
 
@@ -146,8 +147,10 @@ def song_network(n_exc: int = 1000, *, rate_exc_hz: float = 10.0, n_inh: int = 2
     Here the leak conductance is ``g_l_ns`` (10 nS, so :math:`C = \tau_m g_L`) and the
     weights are :math:`g_L \bar g` in nS. ``g0`` is the initial :math:`\bar g`
     (default: uniform in :math:`[0, g_{max}]`); ``exc_source`` replaces the excitatory
-    Poisson inputs by scheduled spike trains (correlated inputs); ``plastic=False``
-    freezes the weights (the no-STDP control).
+    Poisson inputs by scheduled spike trains; ``corr_source`` adds a second group of
+    ``n_corr`` excitatory inputs (population ``corr``, projection ``corr_post``, same
+    rule and initial weights), e.g. correlated trains; ``plastic=False`` freezes the
+    weights (the no-STDP control).
     """
     if n_exc < 1 or n_inh < 0:
         raise ParameterError("n_exc", "must be >= 1 (and n_inh >= 0)", n_exc)
@@ -165,6 +168,13 @@ def song_network(n_exc: int = 1000, *, rate_exc_hz: float = 10.0, n_inh: int = 2
     w0 = Uniform(0.0, w_max) if g0 is None else g0 * g_l_ns
     projs = [Projection("exc", "post", "ex", FixedProbability(1.0), weight=w0, delay_ms=0.1,
                         plasticity=rule if plastic else None, name="exc_post")]
+    if corr_source is not None:
+        if n_corr < 1:
+            raise ParameterError("n_corr", "must be >= 1 with a corr_source", n_corr)
+        pops.insert(1, Population("corr", n_corr, corr_source))
+        projs.append(Projection("corr", "post", "ex", FixedProbability(1.0), weight=w0,
+                                delay_ms=0.1, plasticity=rule if plastic else None,
+                                name="corr_post"))
     if n_inh > 0:
         pops.insert(1, Population("inh", n_inh, PoissonSource(rate_hz=rate_inh_hz)))
         projs.append(Projection("inh", "post", "in", FixedProbability(1.0),

@@ -1,4 +1,5 @@
-"""Figure of ``plasticity.stdp-window``: the pair-STDP window and the calcium-rule curve."""
+"""Figures of ``plasticity.stdp-window`` (the pair-STDP window and the calcium-rule
+curve) and ``plasticity.stdp-competition`` (Song, Miller & Abbott 2000)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from engramlab.plotting import TARGET_STYLE, new_figure
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["plot_stdp_window"]
+__all__ = ["plot_stdp_competition", "plot_stdp_window"]
 
 
 def plot_stdp_window(ds: xr.Dataset) -> Figure:
@@ -58,4 +59,58 @@ def plot_stdp_window(ds: xr.Dataset) -> Figure:
     ax_b.set_title(f"Graupner & Brunel 2012, set DP: {ds.attrs['n_pairs']} pairs at "
                    f"{ds.attrs['freq_hz']:g} Hz")
     ax_b.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+def plot_stdp_competition(ds: xr.Dataset) -> Figure:
+    """Left: output vs input rate with and without STDP. Middle: final weight
+    histograms. Right: correlated vs uncorrelated inputs."""
+    fig = new_figure(15.0, 4.4)
+    ax_a, ax_b, ax_c = fig.subplots(1, 3)
+    rates = ds.input_rate.values
+    ax_a.plot(rates, ds.out_rate_stdp.values, "o-", color="#4c72b0", label="with STDP")
+    ax_a.plot(rates, ds.out_rate_fixed.values, "s--", color="#7f7f7f",
+              label="weights frozen (initial, uniform)")
+    lo = ds.out_rate_stdp.values[0]
+    # Target: slope <= 0.5 in log-log, drawn as the steepest allowed line from the first point
+    ax_a.plot(rates, lo * (rates / rates[0]) ** 0.5, **TARGET_STYLE,
+              label="target: slope <= 0.5 (nearly flat, SMA 2000 Fig. 2A)")
+    ax_a.set_xscale("log")
+    ax_a.set_yscale("log")
+    ax_a.set_xticks(rates, [f"{r:g}" for r in rates])
+    ax_a.xaxis.set_minor_formatter("")
+    ax_a.set_xlabel("input rate (Hz)")
+    ax_a.set_ylabel("output rate (Hz)")
+    ax_a.set_title("Output rate stabilised by STDP")
+    ax_a.legend(fontsize=8, loc="upper left")
+
+    width = float(ds.w_bin.values[1] - ds.w_bin.values[0])
+    colors = ["#4c72b0", "#55a868", "#dd8452", "#8172b2", "#937860"]
+    for i, r in enumerate(rates):
+        h = ds.w_hist.values[i]
+        ax_b.step(ds.w_bin.values, h / h.sum(), where="mid", color=colors[i % len(colors)],
+                  label=f"{r:g} Hz inputs")
+    for x in (0.1, 0.9):
+        ax_b.axvline(x, **TARGET_STYLE)
+    ax_b.plot([], [], **TARGET_STYLE, label="most mass expected outside 0.1-0.9 g_max")
+    ax_b.set_xlabel("final weight w / g_max (1)")
+    ax_b.set_ylabel(f"fraction of synapses per {width:.2f} bin (1)")
+    ax_b.set_title(f"Bimodal weights after {ds.attrs['duration_s']:g} s of STDP")
+    ax_b.legend(fontsize=8, loc="upper center")
+
+    bins = np.linspace(0, 1, 21)
+    ax_c.hist(ds.w_uncorrelated.values, bins=bins, color="#7f7f7f", alpha=0.7,
+              weights=np.full(ds.w_uncorrelated.size, 1 / ds.w_uncorrelated.size),
+              label=f"uncorrelated ({ds.w_uncorrelated.size})")
+    ax_c.hist(ds.w_correlated.values, bins=bins, color="#c44e52", alpha=0.7,
+              weights=np.full(ds.w_correlated.size, 1 / ds.w_correlated.size),
+              label=f"correlated, c = {ds.attrs['corr_c']:g} ({ds.w_correlated.size})")
+    ax_c.axvline(0.8, **TARGET_STYLE, label="target: correlated mean >= 0.8")
+    ax_c.axvline(0.3, **{**TARGET_STYLE, "color": "#7f7f7f"},
+                 label="target: uncorrelated mean <= 0.3")
+    ax_c.set_xlabel("final weight w / g_max (1)")
+    ax_c.set_ylabel("fraction of the group (1)")
+    ax_c.set_title(f"Correlated inputs win ({ds.attrs['corr_rate_hz']:g} Hz, "
+                   f"{ds.attrs['corr_duration_s']:g} s)")
+    ax_c.legend(fontsize=8, loc="upper center")
     return fig
