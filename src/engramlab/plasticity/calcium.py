@@ -47,21 +47,65 @@ plasticity terms are much larger), :math:`\\rho` is an Ornstein-Uhlenbeck proces
 
 with :math:`\\beta` the fraction of synapses initially DOWN and :math:`b = w_1 / w_0`.
 
-Consecutive pairs are treated as isolated: calcium left over from the previous pair,
-:math:`\\propto e^{-1/(f \\tau_{Ca})}`, is neglected (:math:`e^{-50}` at 1 Hz).
+Calcium of consecutive pairs (any frequency). :math:`c` is a sum of decaying jumps, so
+between two calcium events it decays from its value :math:`c_i` just after event
+:math:`i` for the time :math:`L_i` to the next event, and stays above :math:`\\theta` for
+:math:`\\min(L_i, \\tau_{Ca} [\\ln(c_i/\\theta)]_+)`. Summing over the events gives the
+time above threshold exactly, with :math:`c_i = c_{i-1} e^{-(t_i - t_{i-1})/\\tau_{Ca}} +
+A_i`. :func:`pair_protocol_theory` offers three ways to get :math:`\\alpha_{d,p}`:
+
+``"exact"`` (default)
+    The finite train of ``n_pairs`` pairs (pre at :math:`k/f`, its calcium at
+    :math:`k/f + D`; post at :math:`k/f + \\Delta t`), including the build-up over the
+    first pairs and the tail after the last; :math:`\\alpha = T_\\theta / (n/f)`. Trains
+    of ``pairs_per_burst`` pairs far apart (bursts) are computed once and multiplied.
+``"periodic"``
+    The stationary periodic trace of an infinite train (the paper's Methods, used by
+    its Fig. 4): with the two events of a period at offsets :math:`0 \\le g < T` apart,
+    :math:`c` just after the first is :math:`(A_1 + A_2 e^{-(T - g)/\\tau_{Ca}}) /
+    (1 - e^{-T/\\tau_{Ca}})`, after the second :math:`(A_2 + A_1 e^{-g/\\tau_{Ca}}) /
+    (1 - e^{-T/\\tau_{Ca}})`, and :math:`\\alpha` is the time above in one period over
+    :math:`T = 1/f`.
+``"isolated"``
+    Pairs do not overlap (:func:`pair_time_above_ms`), the approximation of earlier
+    versions; calcium left over from the previous pair,
+    :math:`\\propto e^{-1/(f \\tau_{Ca})}`, is neglected (:math:`e^{-50}` at 1 Hz, so all
+    three agree to rounding at 1 Hz).
+
+The OU duration is the time of the pairs, :math:`T = n/f`; in the gaps between bursts
+calcium is below threshold and (the cubic drift neglected) nothing happens.
+
+Parameter sets. :data:`GB_PARAMETER_SETS` holds the nine published sets: the six of
+Fig. 2 (DP, DPD, DPD', P, D, D') and the three fits to data (hippocampal slices,
+Wittenberg & Wang 2006; hippocampal cultures, Wang et al. 2005; cortical slices,
+Sjöström et al. 2001) of the paper's Table S1 (SI); the values were checked against the
+authors' own published code (M. Graupner, github.com/mgraupe/CalciumBasedPlasticityModel,
+synapticChange.py), which lists the same numbers.
 
 References
 ----------
 M. Graupner, N. Brunel (2012). Calcium-based plasticity model explains sensitivity of
 synaptic changes to spike pattern, rate, and dendritic location. PNAS 109:3991-3996,
 doi:10.1073/pnas.1109359109 (parameter set DP: Fig. 2 and the parameter table of
-its SI); correction of the noise term: PNAS 110:2031 (2013).
+its SI; all nine sets: Table S1 of the SI); correction of the noise term: PNAS
+110:2031 (2013).
+H. Z. Wittenberg, S. S.-H. Wang (2006). Malleability of spike-timing-dependent
+plasticity at the CA3-CA1 synapse. J. Neurosci. 26:6610-6617,
+doi:10.1523/JNEUROSCI.5388-05.2006.
+H.-X. Wang, R. C. Gerkin, D. W. Nauen, G.-Q. Bi (2005). Coactivation and
+timing-dependent integration of synaptic potentiation and depression. Nat. Neurosci.
+8:187-193, doi:10.1038/nn1387.
+P. J. Sjöström, G. G. Turrigiano, S. B. Nelson (2001). Rate, timing, and cooperativity
+jointly determine cortical synaptic plasticity. Neuron 32:1149-1164,
+doi:10.1016/S0896-6273(01)00542-6.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, NamedTuple
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 from scipy.special import erfc
@@ -69,6 +113,8 @@ from scipy.special import erfc
 from engramlab.core import ParameterError, Params, SimulationError, namespace, param
 
 __all__ = [
+    "GB_PARAMETER_SETS",
+    "GB_SET_SOURCES",
     "GBState",
     "GraupnerBrunel",
     "PairProtocolTheory",
@@ -77,8 +123,11 @@ __all__ = [
     "gb_step",
     "pair_protocol_theory",
     "pair_time_above_ms",
+    "pair_train_time_above_ms",
     "simulate_pair_protocol",
+    "simulate_pair_train",
     "strength_change",
+    "train_time_above_ms",
 ]
 
 Array = Any
@@ -117,6 +166,68 @@ class GraupnerBrunel(Params):
                         source=_GB)
     b: float = param(5.0, unit="1", ge=1.0, le=1000.0,
                      doc="Ratio b = w1 / w0 of UP to DOWN synaptic weight.", source=_GB)
+
+    @classmethod
+    def preset(cls, name: str) -> GraupnerBrunel:
+        """One of the nine published parameter sets (:data:`GB_PARAMETER_SETS`)."""
+        if name not in GB_PARAMETER_SETS:
+            raise ParameterError("name", f"must be one of {', '.join(GB_PARAMETER_SETS)}",
+                                 name)
+        return GB_PARAMETER_SETS[name]
+
+
+_FIG2 = "Graupner & Brunel 2012, Fig. 2 and Table S1 (SI), set "
+_FIT = "Graupner & Brunel 2012, Table S1 (SI), fit to "
+
+#: Where each parameter set of :data:`GB_PARAMETER_SETS` comes from.
+GB_SET_SOURCES: Mapping[str, str] = MappingProxyType({
+    "DP": _FIG2 + "DP (depression-potentiation)",
+    "DPD": _FIG2 + "DPD (depression-potentiation-depression)",
+    "DPD'": _FIG2 + "DPD' (high theta_p)",
+    "P": _FIG2 + "P (potentiation only)",
+    "D": _FIG2 + "D (depression only)",
+    "D'": _FIG2 + "D' (depression only, high theta_p)",
+    "hippocampal slices": _FIT + "hippocampal slices, Wittenberg & Wang 2006 "
+                          "(doi:10.1523/JNEUROSCI.5388-05.2006)",
+    "hippocampal cultures": _FIT + "hippocampal cultures, Wang et al. 2005 "
+                            "(doi:10.1038/nn1387)",
+    "cortical slices": _FIT + "visual cortex slices, Sjostrom et al. 2001 "
+                       "(doi:10.1016/S0896-6273(01)00542-6); used in the paper's Fig. 4",
+})
+
+
+def _gb(name: str, **values: float) -> GraupnerBrunel:
+    return GraupnerBrunel.create(f"GB set {name}", **values)
+
+
+# The six sets of Fig. 2 share tau_Ca = 20 ms, theta_d = 1, tau = 150 s, rho* = 0.5,
+# beta = 0.5, b = 5 (the defaults); the three fits set every parameter.
+#: The nine published parameter sets of Graupner & Brunel 2012 (see GB_SET_SOURCES).
+GB_PARAMETER_SETS: Mapping[str, GraupnerBrunel] = MappingProxyType({
+    "DP": GraupnerBrunel(),
+    "DPD": _gb("DPD", c_pre=0.9, c_post=0.9, theta_p=1.3, gamma_d=250.0, gamma_p=550.0,
+               sigma=2.8284, delay_ms=4.6),
+    "DPD'": _gb("DPD'", c_pre=1.0, c_post=2.0, theta_p=2.5, gamma_d=50.0, gamma_p=600.0,
+                sigma=2.8284, delay_ms=2.2),
+    "P": _gb("P", c_pre=2.0, c_post=2.0, theta_p=1.3, gamma_d=160.0, gamma_p=257.447,
+             sigma=2.8284, delay_ms=0.0),
+    "D": _gb("D", c_pre=0.6, c_post=0.6, theta_p=1.3, gamma_d=500.0, gamma_p=550.0,
+             sigma=5.6568, delay_ms=0.0),
+    "D'": _gb("D'", c_pre=1.0, c_post=2.0, theta_p=3.5, gamma_d=60.0, gamma_p=600.0,
+              sigma=2.8284, delay_ms=0.0),
+    "hippocampal slices": _gb(
+        "hippocampal slices", tau_ca_ms=48.8373, c_pre=1.0, c_post=0.275865, theta_d=1.0,
+        theta_p=1.3, gamma_d=313.0965, gamma_p=1645.59, sigma=9.1844, tau_s=688.355,
+        rho_star=0.5, delay_ms=18.8008, beta=0.7, b=5.28145),
+    "hippocampal cultures": _gb(
+        "hippocampal cultures", tau_ca_ms=11.9536, c_pre=0.58156, c_post=1.76444,
+        theta_d=1.0, theta_p=1.3, gamma_d=61.141, gamma_p=113.6545, sigma=2.5654,
+        tau_s=33.7596, rho_star=0.5, delay_ms=10.0, beta=0.5, b=36.0263),
+    "cortical slices": _gb(
+        "cortical slices", tau_ca_ms=22.6936, c_pre=0.5617539, c_post=1.23964,
+        theta_d=1.0, theta_p=1.3, gamma_d=331.909, gamma_p=725.085, sigma=3.3501,
+        tau_s=346.3615, rho_star=0.5, delay_ms=4.6098, beta=0.5, b=5.40988),
+})
 
 
 class GBState(NamedTuple):
@@ -198,6 +309,98 @@ def pair_time_above_ms(params: GraupnerBrunel, dt_ms: Array, theta: float) -> np
     return first + second
 
 
+def _time_above_sorted(tau: float, times: np.ndarray, amps: np.ndarray,
+                       theta: float) -> np.ndarray:
+    """Exact time above ``theta`` of sum-of-exponential calcium, events sorted per row.
+
+    ``times`` and ``amps`` have shape ``(m, E)``; returns shape ``(m,)``.
+    """
+    m, n_ev = times.shape
+    total = np.zeros(m)
+    c = np.zeros(m)
+    for i in range(n_ev):
+        if i > 0:
+            c = c * np.exp(-(times[:, i] - times[:, i - 1]) / tau)
+        c = c + amps[:, i]
+        gap = times[:, i + 1] - times[:, i] if i + 1 < n_ev else np.full(m, np.inf)
+        with np.errstate(divide="ignore"):
+            above = tau * np.maximum(np.log(np.maximum(c, 1e-300) / theta), 0.0)
+        total += np.minimum(gap, above)
+    return total
+
+
+def train_time_above_ms(params: GraupnerBrunel, pre_times_ms: Array, post_times_ms: Array,
+                        theta: float) -> float:
+    """Exact total time (ms) with :math:`c > \\theta` for given pre and post trains.
+
+    Presynaptic calcium arrives ``D`` after each pre spike; see the module docstring.
+    """
+    theta = _check_positive("theta", theta)
+    pre = np.asarray(pre_times_ms, dtype=float).ravel() + params.delay_ms
+    post = np.asarray(post_times_ms, dtype=float).ravel()
+    times = np.concatenate([pre, post])
+    if times.size == 0:
+        return 0.0
+    amps = np.concatenate([np.full(pre.size, params.c_pre), np.full(post.size,
+                                                                     params.c_post)])
+    order = np.argsort(times, kind="stable")
+    return float(_time_above_sorted(params.tau_ca_ms, times[order][None, :],
+                                    amps[order][None, :], theta)[0])
+
+
+CalciumMode = Literal["exact", "periodic", "isolated"]
+
+
+def pair_train_time_above_ms(params: GraupnerBrunel, dt_ms: Array, theta: float, *,
+                             freq_hz: float, n_pairs: int = 1,
+                             calcium: CalciumMode = "exact") -> np.ndarray:
+    """Time (ms) with :math:`c > \\theta` of a pair protocol, per pair.
+
+    ``n_pairs`` pairs at ``freq_hz`` (pre at :math:`k/f`, post at :math:`k/f + \\Delta t`),
+    one value per timing in ``dt_ms``: the total time above divided by ``n_pairs``
+    (``"exact"``), the time above in one period of the stationary periodic trace
+    (``"periodic"``) or of one isolated pair (``"isolated"``). See the module docstring.
+    """
+    theta = _check_positive("theta", theta)
+    period = 1000.0 / _check_positive("freq_hz", freq_hz)
+    if n_pairs < 1:
+        raise ParameterError("n_pairs", "must be >= 1", n_pairs)
+    dt = np.asarray(dt_ms, dtype=float)
+    tau = params.tau_ca_ms
+    if calcium == "isolated":
+        return pair_time_above_ms(params, dt, theta)
+    if calcium == "periodic":
+        # offsets within a period of the post spike and the pre calcium
+        o_post = np.mod(dt, period)
+        o_pre = np.mod(params.delay_ms, period) + 0.0 * dt
+        first_post = o_post <= o_pre
+        a1 = np.where(first_post, params.c_post, params.c_pre)
+        a2 = np.where(first_post, params.c_pre, params.c_post)
+        g = np.abs(o_pre - o_post)
+        norm = 1.0 - math.exp(-period / tau)
+        c1 = (a1 + a2 * np.exp(-(period - g) / tau)) / norm
+        c2 = (a2 + a1 * np.exp(-g / tau)) / norm
+        with np.errstate(divide="ignore"):
+            t1 = np.minimum(g, tau * np.maximum(np.log(np.maximum(c1, 1e-300) / theta), 0))
+            t2 = np.minimum(period - g,
+                            tau * np.maximum(np.log(np.maximum(c2, 1e-300) / theta), 0))
+        return t1 + t2
+    if calcium != "exact":
+        raise ParameterError("calcium", "must be 'exact', 'periodic' or 'isolated'",
+                             calcium)
+    flat = dt.ravel()
+    onsets = np.arange(n_pairs) * period
+    pre = np.broadcast_to(onsets + params.delay_ms, (flat.size, n_pairs))
+    post = onsets[None, :] + flat[:, None]
+    times = np.concatenate([pre, post], axis=1)
+    amps = np.concatenate([np.full((flat.size, n_pairs), params.c_pre),
+                           np.full((flat.size, n_pairs), params.c_post)], axis=1)
+    order = np.argsort(times, axis=1, kind="stable")
+    total = _time_above_sorted(tau, np.take_along_axis(times, order, axis=1),
+                               np.take_along_axis(amps, order, axis=1), theta)
+    return (total / n_pairs).reshape(dt.shape)
+
+
 # -- theory -----------------------------------------------------------------------------
 
 
@@ -211,16 +414,26 @@ def strength_change(params: GraupnerBrunel, p_up: Array, p_down: Array) -> np.nd
 
 
 def pair_protocol_theory(params: GraupnerBrunel, dt_ms: Array, *, n_pairs: int = 60,
-                         freq_hz: float = 1.0) -> PairProtocolTheory:
+                         freq_hz: float = 1.0, pairs_per_burst: int | None = None,
+                         calcium: CalciumMode = "exact") -> PairProtocolTheory:
     """Analytic result of ``n_pairs`` pairs at ``freq_hz`` for each timing in ``dt_ms``.
 
-    ``dt = t_post - t_pre`` (ms). See the module docstring for the equations.
+    ``dt = t_post - t_pre`` (ms). ``pairs_per_burst``: the pairs come in trains of this
+    many at ``freq_hz``, far apart (``None``: one train). ``calcium``: how the fractions
+    of time above threshold are computed (module docstring; at 1 Hz all agree). See the
+    module docstring for the equations.
     """
     if n_pairs < 1:
         raise ParameterError("n_pairs", "must be >= 1", n_pairs)
+    per = n_pairs if pairs_per_burst is None else int(pairs_per_burst)
+    if per < 1 or n_pairs % per:
+        raise ParameterError("pairs_per_burst", f"must be >= 1 and divide n_pairs = "
+                             f"{n_pairs}", pairs_per_burst)
     period_ms = 1000.0 / _check_positive("freq_hz", freq_hz)
-    a_d = pair_time_above_ms(params, dt_ms, params.theta_d) / period_ms
-    a_p = pair_time_above_ms(params, dt_ms, params.theta_p) / period_ms
+    a_d = pair_train_time_above_ms(params, dt_ms, params.theta_d, freq_hz=freq_hz,
+                                   n_pairs=per, calcium=calcium) / period_ms
+    a_p = pair_train_time_above_ms(params, dt_ms, params.theta_p, freq_hz=freq_hz,
+                                   n_pairs=per, calcium=calcium) / period_ms
     g_d, g_p = params.gamma_d * a_d, params.gamma_p * a_p
     g = g_d + g_p
     total_s = n_pairs * period_ms / 1000.0
@@ -373,4 +586,136 @@ def simulate_pair_protocol(params: GraupnerBrunel, dt_ms: Array, rho0: Array,
                 rho = rho + hq * _drift(params, rho, zero, zero, True)
         if not np.all(np.isfinite(rho)):
             raise SimulationError("rho", (k + 1) * (n_win + n_quiet), "non-finite value")
+    return rho
+
+
+def simulate_pair_train(params: GraupnerBrunel, dt_ms: Array, rho0: Array,
+                        rng: np.random.Generator, *, n_pairs: int = 60,
+                        freq_hz: float = 1.0, pairs_per_burst: int | None = None,
+                        burst_interval_ms: float = 10_000.0, step_ms: float = 0.1,
+                        bistable: bool = True, quiet_step_ms: float = 10.0) -> np.ndarray:
+    """Euler-Maruyama simulation of :math:`\\rho` during a pair protocol at any frequency.
+
+    Unlike :func:`simulate_pair_protocol`, calcium of consecutive pairs may overlap: the
+    pairs come in trains of ``pairs_per_burst`` (``None``: one train of ``n_pairs``) at
+    ``freq_hz``, trains start ``burst_interval_ms`` apart.
+
+    Parameters
+    ----------
+    dt_ms
+        1-D timings ``t_post - t_pre`` (ms).
+    rho0
+        1-D initial efficacies of the synapses (the same for every timing).
+    rng
+        Explicit generator for the noise.
+    step_ms
+        Euler-Maruyama step where calcium is above ``theta_d`` for some timing.
+    bistable
+        Include the cubic drift (``False``: the pure OU process of the theory).
+    quiet_step_ms
+        Largest Euler step of the deterministic cubic drift where calcium is below
+        ``theta_d`` for every timing (no plasticity, no noise).
+
+    Returns
+    -------
+    Final :math:`\\rho`, shape ``(len(dt_ms), len(rho0))``.
+
+    Notes
+    -----
+    Calcium is exact at the grid points (the value just after the last calcium event,
+    decayed), evaluated at the left end of each step of ``step_ms`` on a grid starting
+    at the first event of a train. Only the steps where some timing has
+    :math:`c > \\theta_d` are simulated with ``step_ms`` (and the noise); the time between
+    them, and between trains, only has the deterministic cubic drift. The grid of one
+    train is the same for every train.
+    """
+    dts = np.atleast_1d(np.asarray(dt_ms, dtype=float))
+    r0 = np.atleast_1d(np.asarray(rho0, dtype=float))
+    if dts.ndim != 1 or r0.ndim != 1:
+        raise ParameterError("dt_ms", "dt_ms and rho0 must be 1-D")
+    if n_pairs < 1:
+        raise ParameterError("n_pairs", "must be >= 1", n_pairs)
+    per = n_pairs if pairs_per_burst is None else int(pairs_per_burst)
+    if per < 1 or n_pairs % per:
+        raise ParameterError("pairs_per_burst", f"must be >= 1 and divide n_pairs = "
+                             f"{n_pairs}", pairs_per_burst)
+    n_bursts = n_pairs // per
+    h_ms = _check_positive("step_ms", step_ms)
+    q_ms = _check_positive("quiet_step_ms", quiet_step_ms)
+    period = 1000.0 / _check_positive("freq_hz", freq_hz)
+    tau = params.tau_ca_ms
+    # calcium events of one train, per timing, sorted
+    onsets = np.arange(per) * period
+    times = np.concatenate([np.broadcast_to(onsets + params.delay_ms, (dts.size, per)),
+                            onsets[None, :] + dts[:, None]], axis=1)
+    amps = np.concatenate([np.full((dts.size, per), params.c_pre),
+                           np.full((dts.size, per), params.c_post)], axis=1)
+    order = np.argsort(times, axis=1, kind="stable")
+    times = np.take_along_axis(times, order, axis=1)
+    amps = np.take_along_axis(amps, order, axis=1)
+    after = np.empty_like(times)  # c just after each event
+    c = np.zeros(dts.size)
+    for i in range(times.shape[1]):
+        if i > 0:
+            c = c * np.exp(-(times[:, i] - times[:, i - 1]) / tau)
+        c = c + amps[:, i]
+        after[:, i] = c
+    # Grid t_j = start + j h; only points where some timing may have c > theta_d are
+    # kept (after each event, for tau_Ca ln(c / theta_d)), the rest is quiet time.
+    start = float(times.min())
+    with np.errstate(divide="ignore"):
+        above = tau * np.maximum(np.log(np.maximum(after, 1e-300) / params.theta_d), 0.0)
+    # one point of margin each side against rounding; c decides below
+    lo = np.ceil((times - start) / h_ms).astype(np.int64) - 1
+    hi = np.floor((times + above - start) / h_ms).astype(np.int64) + 1
+    lo = np.maximum(lo, 0)
+    keep = above > 0
+    cand = (np.unique(np.concatenate([np.arange(u, v + 1) for u, v in
+                                      zip(lo[keep], hi[keep], strict=True)]))
+            if keep.any() else np.zeros(0, dtype=np.int64))
+    if dts.size * cand.size > 50_000_000:
+        raise ParameterError("step_ms", f"{cand.size} active steps per timing: too many "
+                             "for memory; use a larger step", step_ms)
+    grid = start + h_ms * cand
+    cg = np.empty((dts.size, cand.size))
+    for r in range(dts.size):
+        idx = np.searchsorted(times[r], grid, side="right") - 1
+        lag = grid - times[r, np.maximum(idx, 0)]
+        cg[r] = np.where(idx >= 0, after[r, np.maximum(idx, 0)] * np.exp(-lag / tau), 0.0)
+    on = (cg > params.theta_d).any(axis=0)
+    cand, cg = cand[on], cg[:, on]
+    n_grid = int(cand[-1]) + 2 if cand.size else 1
+    train_ms = n_grid * h_ms
+    if n_bursts > 1 and burst_interval_ms < train_ms:
+        raise ParameterError("burst_interval_ms", f"must be >= the train's calcium "
+                             f"window {train_ms:.1f} ms", burst_interval_ms)
+    hd = (cg > params.theta_d).astype(float)[:, :, None]
+    hp = (cg > params.theta_p).astype(float)[:, :, None]
+    amp = np.sqrt(hd + hp)
+    h = h_ms / 1000.0 / params.tau_s
+    noise_scale = params.sigma * math.sqrt(h)
+    zero = np.zeros((1, 1))
+
+    def quiet(rho: np.ndarray, length_ms: float) -> np.ndarray:
+        if not bistable or length_ms <= 0:
+            return rho
+        n_q = math.ceil(length_ms / q_ms - 1e-9)
+        hq = length_ms / n_q / 1000.0 / params.tau_s
+        for _ in range(n_q):
+            rho = rho + hq * _drift(params, rho, zero, zero, True)
+        return rho
+
+    rho = np.broadcast_to(r0, (dts.size, r0.size)).copy()
+    for b in range(n_bursts):
+        last = -1
+        for k, j in enumerate(cand):
+            rho = quiet(rho, (j - last - 1) * h_ms)
+            rho = rho + h * _drift(params, rho, hd[:, k], hp[:, k], bistable)
+            rho = rho + noise_scale * amp[:, k] * rng.standard_normal(rho.shape)
+            last = j
+        rho = quiet(rho, (n_grid - last - 1) * h_ms)
+        if b + 1 < n_bursts:
+            rho = quiet(rho, burst_interval_ms - train_ms)
+        if not np.all(np.isfinite(rho)):
+            raise SimulationError("rho", (b + 1) * n_grid, "non-finite value")
     return rho
