@@ -111,7 +111,7 @@ def test_weights_recorder_sees_learning_and_bounds_hold():
 
 def test_weights_outside_rule_bounds_are_rejected():
     rule = PairSTDP(w_max=0.5)
-    with pytest.raises(ParameterError, match="syn.weight"):
+    with pytest.raises(ParameterError, match=r"syn\.weight"):
         Simulator(_net(rule, np.full(120, 0.7)), dt_ms=0.1)
     with pytest.raises(ParameterError, match="plasticity"):
         Projection("a", "b", "ex", FixedProbability(1.0), plasticity=object())
@@ -176,3 +176,55 @@ def test_network_triplet_stdp_equals_event_driven_reference():
     assert np.abs(w - w0).max() > 0.02
     assert np.all(ref > 0)  # the network clips at 0; the reference never needed it here
     np.testing.assert_allclose(w, ref, rtol=0, atol=1e-12)
+
+
+def test_graupner_brunel_rule_on_a_projection_matches_the_rule_step_by_step():
+    """The hook adapter: calcium jumps D after each recorded pre spike and at each post
+    spike, rho by the rule's own (deterministic) step; weights map rho linearly."""
+    from engramlab.network import GraupnerBrunelRule
+    from engramlab.plasticity.calcium import GBState, GraupnerBrunel, gb_step
+    from engramlab.synapses import current_exp
+
+    gb = GraupnerBrunel(tau_s=0.5)  # fast efficacy, so 1 s shows a change
+    rule = GraupnerBrunelRule(gb, w_down=1.0, w_up=5.0, noise=False)
+    w0 = np.random.default_rng(3).uniform(1.0, 5.0, 40)
+    net = Network([Population("inp", 20, PoissonSource(rate_hz=30.0)),
+                   Population("out", 2, LIF(), {"ex": current_exp(5.0)}, i_bias_pa=120.0)],
+                  [Projection("inp", "out", "ex", FixedProbability(1.0), weight=w0,
+                              plasticity=rule, name="syn")])
+    dt = 0.1
+    sim = Simulator(net, dt_ms=dt, seed=2)
+    ds = sim.run(1000.0, record=[Spikes("inp"), Spikes("out")])
+    pre, post = sim.synapses("syn")
+    steps = 10_000
+    pre_sp = np.zeros((steps, 20), bool)
+    post_sp = np.zeros((steps, 2), bool)
+    pre_sp[np.round(ds["inp_spike_time"].values / dt).astype(int),
+           ds["inp_spike_neuron"].values] = True
+    post_sp[np.round(ds["out_spike_time"].values / dt).astype(int),
+            ds["out_spike_neuron"].values] = True
+    lag = round(gb.delay_ms / dt)
+    st = GBState(np.zeros(40), (w0 - 1.0) / 4.0)
+    for t in range(steps):
+        arrival = pre_sp[t - lag][pre] if t >= lag else np.zeros(40, bool)
+        st = gb_step(gb, st, arrival, post_sp[t][post], dt)
+    w = sim.weights("syn")
+    assert np.abs(w - w0).max() > 0.1
+    np.testing.assert_allclose(w, 1.0 + 4.0 * st.rho, rtol=0, atol=1e-12)
+
+
+def test_graupner_brunel_rule_noise_is_seeded_and_snapshotted():
+    from engramlab.network import GraupnerBrunelRule
+    from engramlab.plasticity.calcium import GraupnerBrunel
+
+    rule = GraupnerBrunelRule(GraupnerBrunel(tau_s=0.5), w_down=0.0, w_up=1.0)
+    sim = Simulator(_net(rule, np.full(120, 0.5)), dt_ms=0.1, seed=3)
+    sim.run(100.0)
+    snap = sim.snapshot()
+    sim.run(200.0)
+    a = sim.weights("syn")
+    sim.restore(snap)
+    sim.run(200.0)
+    np.testing.assert_array_equal(sim.weights("syn"), a)
+    with pytest.raises(ParameterError, match="w_up"):
+        GraupnerBrunelRule(w_down=1.0, w_up=1.0)

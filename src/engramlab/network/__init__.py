@@ -32,7 +32,7 @@ from engramlab.network.model import (
     SpikeSource,
     Uniform,
 )
-from engramlab.network.plasticity import PlasticityContext, PlasticityRule
+from engramlab.network.plasticity import GraupnerBrunelRule, PlasticityContext, PlasticityRule
 from engramlab.network.record import Rates, Spikes, State, Weights
 from engramlab.network.simulate import Built, Simulator, Snapshot, build, simulate
 
@@ -43,6 +43,7 @@ __all__ = [
     "Explicit",
     "FixedInDegree",
     "FixedProbability",
+    "GraupnerBrunelRule",
     "Network",
     "Normal",
     "OneToOne",
