@@ -138,6 +138,9 @@ def main(argv=None) -> int:
             verdict = f"(target >= {SPEEDUP_TARGET:g}x: {verdict})"
         print(f"  {key}: {peer.wall_s:.2f} s / engramlab {eng.wall_s:.2f} s = "
               f"{speedup:.1f}x  {verdict}")
+        t_peer, t_eng = peer.result["t_sim_s"], eng.result["t_sim_s"]
+        print(f"    the run call alone (no start-up, imports, construction): "
+              f"{t_peer:.2f} s / {t_eng:.2f} s = {t_peer / t_eng:.1f}x")
     ref = runs.get("brian2 cython-warm")
     if ref is not None and not ref.error:
         a, b = eng.result, ref.result
