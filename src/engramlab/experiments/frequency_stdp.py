@@ -52,6 +52,7 @@ import xarray as xr
 from engramlab.core import Params, Target, make_rng, param
 from engramlab.experiments._registry import register
 from engramlab.experiments.base import Citation, Experiment, ProgressFn, no_progress
+from engramlab.experiments.stdp_window import GRAUPNER_BRUNEL_2012
 from engramlab.plasticity.calcium import (
     GB_SET_SOURCES,
     GraupnerBrunel,
@@ -77,13 +78,6 @@ PFISTER_GERSTNER_2006 = Citation(
     "J.-P. Pfister, W. Gerstner (2006). Triplets of spikes in a model of spike "
     "timing-dependent plasticity. Journal of Neuroscience 26(38):9673-9682.",
     "10.1523/JNEUROSCI.1425-06.2006",
-)
-GRAUPNER_BRUNEL_2012 = Citation(
-    "Graupner & Brunel 2012",
-    "M. Graupner, N. Brunel (2012). Calcium-based plasticity model explains sensitivity "
-    "of synaptic changes to spike pattern, rate, and dendritic location. PNAS "
-    "109(10):3991-3996 (correction: PNAS 110(5):2031, 2013).",
-    "10.1073/pnas.1109359109",
 )
 
 #: Sjöström et al. 2001 pairing-frequency data: f (Hz), dw/w at +10 ms (mean, SEM),

@@ -59,6 +59,7 @@ __all__ = [
     "STDPState",
     "TraceRule",
     "pair_protocol",
+    "run_spike_trains",
     "stdp_init",
     "stdp_spike_trains",
     "stdp_step",
@@ -286,11 +287,19 @@ def stdp_spike_trains(params: PairSTDP, w0: Array, pre_times_ms: Array,
     -------
     The state after the last spike (traces as of that time).
     """
+    return run_spike_trains(stdp_init, stdp_step, params, w0, pre_times_ms, post_times_ms)
+
+
+def run_spike_trains(init: Any, step: Any, params: Any, w0: Array, pre_times_ms: Array,
+                     post_times_ms: Array) -> Any:
+    """Drive a trace rule (``init(params, w0)``, ``step(params, state, pre, post, dt)``)
+    event by event through one pre and one post spike train: one step per distinct
+    spike time, with the exact time since the previous one."""
     pre = np.sort(np.asarray(pre_times_ms, dtype=float).ravel())
     post = np.sort(np.asarray(post_times_ms, dtype=float).ravel())
     if not (np.all(np.isfinite(pre)) and np.all(np.isfinite(post))):
         raise ParameterError("spike times", "must be finite")
-    state = stdp_init(params, w0)
+    state = init(params, w0)
     times = np.unique(np.concatenate([pre, post]))
     if times.size == 0:
         return state
@@ -299,8 +308,7 @@ def stdp_spike_trains(params: PairSTDP, w0: Array, pre_times_ms: Array,
     is_post = np.isin(times, post)
     last = times[0] - 1.0  # traces are zero, so the first decay does not matter
     for t, p, q in zip(times, is_pre, is_post, strict=True):
-        state = stdp_step(params, state, xp.asarray(bool(p)), xp.asarray(bool(q)),
-                          float(t - last))
+        state = step(params, state, xp.asarray(bool(p)), xp.asarray(bool(q)), float(t - last))
         last = t
     return state
 

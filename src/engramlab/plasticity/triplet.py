@@ -99,7 +99,7 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 
 from engramlab.core import ParameterError, Params, namespace, param
-from engramlab.plasticity.stdp import TraceRule
+from engramlab.plasticity.stdp import TraceRule, run_spike_trains
 
 __all__ = [
     "TRIPLET_PARAMETER_SETS",
@@ -256,23 +256,8 @@ def triplet_spike_trains(params: TripletSTDP, w0: Array, pre_times_ms: Array,
     -------
     The state after the last spike (traces as of that time).
     """
-    pre = np.sort(np.asarray(pre_times_ms, dtype=float).ravel())
-    post = np.sort(np.asarray(post_times_ms, dtype=float).ravel())
-    if not (np.all(np.isfinite(pre)) and np.all(np.isfinite(post))):
-        raise ParameterError("spike times", "must be finite")
-    state = triplet_init(params, w0)
-    times = np.unique(np.concatenate([pre, post]))
-    if times.size == 0:
-        return state
-    xp = namespace(state.w)
-    is_pre = np.isin(times, pre)
-    is_post = np.isin(times, post)
-    last = times[0] - 1.0  # traces are zero, so the first decay does not matter
-    for t, p, q in zip(times, is_pre, is_post, strict=True):
-        state = triplet_step(params, state, xp.asarray(bool(p)), xp.asarray(bool(q)),
-                             float(t - last))
-        last = t
-    return state
+    return run_spike_trains(triplet_init, triplet_step, params, w0, pre_times_ms,
+                            post_times_ms)
 
 
 # -- pairing protocol -------------------------------------------------------------------
