@@ -50,6 +50,7 @@ import numpy as np
 import xarray as xr
 
 from engramlab.core import Params, Target, make_rng, param
+from engramlab.experiments._curves import level_crossing
 from engramlab.experiments._registry import register
 from engramlab.experiments.base import Citation, Experiment, ProgressFn, no_progress
 from engramlab.experiments.stdp_window import GRAUPNER_BRUNEL_2012
@@ -144,16 +145,6 @@ class FrequencySTDPParams(Params):
         doc="Euler-Maruyama step of the stochastic calcium-rule simulation.",
         source="chosen: small against the ~20 ms that calcium stays above threshold",
     )
-
-
-def _crossover_hz(freqs: np.ndarray, dw: np.ndarray) -> float:
-    """Frequency where dw crosses 0 going up (log-linear interpolation; last one)."""
-    idx = np.nonzero((dw[:-1] < 0) & (dw[1:] >= 0))[0]
-    if idx.size == 0:
-        return float("nan")
-    i = idx[-1]
-    lf = np.log(freqs)
-    return float(np.exp(lf[i] - dw[i] * (lf[i + 1] - lf[i]) / (dw[i + 1] - dw[i])))
 
 
 def _data() -> tuple[np.ndarray, np.ndarray]:
@@ -298,8 +289,9 @@ class FrequencySTDP(Experiment):
         low, high = freqs <= 20.0 + 1e-9, freqs >= 40.0 - 1e-9
         out["gb_post_pre_max_dw_up_to_20hz"] = float(gb[1, low].max())
         out["gb_min_dw_from_40hz"] = float(gb[:, high].min())
-        out["gb_crossover_hz_post_pre"] = _crossover_hz(freqs, gb[1])
-        out["triplet_crossover_hz_post_pre"] = _crossover_hz(freqs, ds.triplet_dw.values[1])
+        out["gb_crossover_hz_post_pre"] = level_crossing(freqs, gb[1], last=True, log_x=True)
+        out["triplet_crossover_hz_post_pre"] = level_crossing(
+            freqs, ds.triplet_dw.values[1], last=True, log_x=True)
         n = int(ds.attrs["n_synapses"])
         short = fd >= _SIM_CHECK_MIN_HZ  # protocol short against tau (see targets)
         z = []

@@ -37,6 +37,7 @@ import numpy as np
 import xarray as xr
 
 from engramlab.core import Params, Target, make_rng, param
+from engramlab.experiments._curves import level_crossing
 from engramlab.experiments._registry import register
 from engramlab.experiments.base import Citation, Experiment, ProgressFn, no_progress
 from engramlab.interventions.drugs import ap5, availability
@@ -125,20 +126,6 @@ def _freq_grid(params: FrequencyParams) -> np.ndarray:
     grid = np.geomspace(params.f_min_hz, params.f_max_hz, params.n_freqs)
     extra = [f for f in DB_FREQS_HZ if params.f_min_hz <= f <= params.f_max_hz]
     return np.unique(np.round(np.concatenate([grid, extra]), 10))
-
-
-def _crossing(x: np.ndarray, y: np.ndarray, level: float, upward: bool,
-              log_x: bool = False) -> float:
-    """First x where y crosses ``level`` (upward or downward), linear interpolation."""
-    xs = np.log10(x) if log_x else x
-    d = y - level
-    idx = np.nonzero((d[:-1] < 0) & (d[1:] >= 0))[0] if upward else \
-        np.nonzero((d[:-1] > 0) & (d[1:] <= 0))[0]
-    if idx.size == 0:
-        return float("nan")
-    i = idx[0]
-    xc = xs[i] - d[i] * (xs[i + 1] - xs[i]) / (d[i + 1] - d[i])
-    return float(10 ** xc) if log_x else float(xc)
 
 
 @register
@@ -268,7 +255,7 @@ class LTPLTDFrequency(Experiment):
 
         high = f >= 20.0
         rest = v <= -70.0
-        cross = _crossing(f, typ, 0.0, upward=True, log_x=True)
+        cross = level_crossing(f, typ, 0.0, upward=True, log_x=True)
         return {
             "change_1hz_pct": at(mean, 1.0),
             "change_3hz_pct": at(mean, 3.0),
@@ -281,20 +268,20 @@ class LTPLTDFrequency(Experiment):
             "freq_of_min_hz": float(f[np.argmin(mean)]),
             "crossover_typical_hz": cross,
             "log10_crossover_typical_hz": math.log10(cross) if cross > 0 else float("nan"),
-            "crossover_mean_hz": _crossing(f, mean, 0.0, upward=True, log_x=True),
+            "crossover_mean_hz": level_crossing(f, mean, 0.0, upward=True, log_x=True),
             "typical_change_1hz_pct": at(typ, 1.0),
             "typical_change_10hz_pct": at(typ, 10.0),
             "typical_change_50hz_pct": at(typ, 50.0),
             "ap5_max_abs_change_pct": float(ds.change_ap5_max_abs.max()),
             "pairing_rest_max_abs_pct": float(np.abs(pair[rest]).max()) if rest.any()
             else float("nan"),
-            "pairing_ltd_onset_mv": _crossing(v, pair, -1.0, upward=False),
-            "pairing_ltp_onset_mv": _crossing(v, pair, 0.0, upward=True),
+            "pairing_ltd_onset_mv": level_crossing(v, pair, -1.0, upward=False),
+            "pairing_ltp_onset_mv": level_crossing(v, pair, 0.0, upward=True),
             "pairing_min_pct": float(pair.min()),
             "pairing_v_of_min_mv": float(v[np.argmin(pair)]),
             "pairing_max_pct": float(pair.max()),
-            "pairing_ltd_onset_mean_mv": _crossing(v, pair_mean, -1.0, upward=False),
-            "pairing_ltp_onset_mean_mv": _crossing(v, pair_mean, 0.0, upward=True),
+            "pairing_ltd_onset_mean_mv": level_crossing(v, pair_mean, -1.0, upward=False),
+            "pairing_ltp_onset_mean_mv": level_crossing(v, pair_mean, 0.0, upward=True),
             "periodicity_error": float(ds.attrs["periodicity_error"]),
         }
 

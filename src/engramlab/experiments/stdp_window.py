@@ -28,6 +28,7 @@ import numpy as np
 import xarray as xr
 
 from engramlab.core import Params, Target, make_rng, param
+from engramlab.experiments._curves import level_crossing
 from engramlab.experiments._registry import register
 from engramlab.experiments.base import Citation, Experiment, ProgressFn, no_progress
 from engramlab.plasticity.calcium import (
@@ -107,17 +108,6 @@ class STDPWindowParams(Params):
 def _grid(dt_max: float, step: float) -> np.ndarray:
     n = round(dt_max / step)
     return np.linspace(-n * step, n * step, 2 * n + 1)
-
-
-def _crossover(dts: np.ndarray, change: np.ndarray, lo: float, hi: float) -> float:
-    """Where change - 1 crosses 0 going up between the LTD minimum (lo) and LTP max (hi)."""
-    sel = (dts >= lo) & (dts <= hi)
-    x, y = dts[sel], change[sel] - 1.0
-    idx = np.nonzero((y[:-1] < 0) & (y[1:] >= 0))[0]
-    if idx.size == 0:
-        return float("nan")
-    i = idx[-1]
-    return float(x[i] - y[i] * (x[i + 1] - x[i]) / (y[i + 1] - y[i]))
 
 
 @register
@@ -216,7 +206,9 @@ class STDPWindow(Experiment):
             "stdp_ltd_fraction_negative": float((sampled[neg] < 0).mean()),
             "gb_ltd_peak_ms": float(dt_t[i_min]),
             "gb_ltp_peak_ms": float(dt_t[i_max]),
-            "gb_crossover_ms": _crossover(dt_t, change, dt_t[i_min], dt_t[i_max]),
+            # where w_after / w_before crosses 1 going up, between LTD minimum and LTP max
+            "gb_crossover_ms": level_crossing(dt_t[i_min:i_max + 1], change[i_min:i_max + 1],
+                                              1.0, last=True),
             "gb_min_change": float(change[i_min]),
             "gb_max_change": float(change[i_max]),
             "gb_sim_chi2_per_point": float(np.mean(z_all ** 2)),
