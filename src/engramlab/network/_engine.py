@@ -214,38 +214,46 @@ def _deliver(j, p, t, pop_proj, pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x, s
             stp_last[s] = t
         a = pj_i[k, 3] + local
         syn0 = pj_i[k, 2]
-        mode = pl_i[k, 0]
-        if mode == 0:
-            for q in range(iptr[a], iptr[a + 1]):
-                sq = syn0 + q
-                r = base + dly[sq]
-                if r >= D:
-                    r -= D
-                bflat[r * S + off + post[sq]] += w[sq] * rel
+        if pl_i[k, 0] != 0:
+            _deliver_plastic(k, local, t, base, a, syn0, off, rel, iptr, post, w, dly, bflat,
+                             D, S, pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t)
             continue
-        # compiled STDP: the spike is sent with the weight before its own depression
-        nearest = pl_f[k, 11] > 0.0
-        pre_tr = pl_i[k, 1] + local
-        post_off = pl_i[k, 2]
-        amp = pl_f[k, 6] + pl_f[k, 7] * _trace(tr_pre, tr_pre_t, pre_tr, t, pl_f[k, 1],
-                                               nearest, 1)
-        soft = pl_f[k, 10] > 0.0
-        wmin = pl_f[k, 8]
         for q in range(iptr[a], iptr[a + 1]):
             sq = syn0 + q
             r = base + dly[sq]
             if r >= D:
                 r -= D
             bflat[r * S + off + post[sq]] += w[sq] * rel
-            if mode == 1:
-                y1 = _trace(tr_post, tr_post_t, post_off + post[sq], t, pl_f[k, 2], nearest, 0)
-                if y1 > 0.0:
-                    dw = y1 * amp
-                    if soft:
-                        dw *= w[sq] - wmin
-                    wn = w[sq] - dw
-                    w[sq] = wmin if wn < wmin else wn
-        _jump(tr_pre, tr_pre_t, pre_tr, t, pl_f[k, 0], pl_f[k, 1], nearest)
+
+
+def _deliver_plastic(k, local, t, base, a, syn0, off, rel, iptr, post, w, dly, bflat, D, S,
+                     pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t):
+    """:func:`_deliver` for a projection with a compiled trace rule: the spike is sent
+    with the weight before its own depression, then depresses (``pl_i[k, 0] == 1``)
+    and the presynaptic traces jump."""
+    mode = pl_i[k, 0]
+    nearest = pl_f[k, 11] > 0.0
+    pre_tr = pl_i[k, 1] + local
+    post_off = pl_i[k, 2]
+    amp = pl_f[k, 6] + pl_f[k, 7] * _trace(tr_pre, tr_pre_t, pre_tr, t, pl_f[k, 1],
+                                           nearest, 1)
+    soft = pl_f[k, 10] > 0.0
+    wmin = pl_f[k, 8]
+    for q in range(iptr[a], iptr[a + 1]):
+        sq = syn0 + q
+        r = base + dly[sq]
+        if r >= D:
+            r -= D
+        bflat[r * S + off + post[sq]] += w[sq] * rel
+        if mode == 1:
+            y1 = _trace(tr_post, tr_post_t, post_off + post[sq], t, pl_f[k, 2], nearest, 0)
+            if y1 > 0.0:
+                dw = y1 * amp
+                if soft:
+                    dw *= w[sq] - wmin
+                wn = w[sq] - dw
+                w[sq] = wmin if wn < wmin else wn
+    _jump(tr_pre, tr_pre_t, pre_tr, t, pl_f[k, 0], pl_f[k, 1], nearest)
 
 
 def _arrive(x, c, s, ch_i, ch_f, g, h):
@@ -692,7 +700,7 @@ def _advance(t0, n_steps, dt,
 
 
 _HELPERS = ("_mix", "_uniform", "_poisson", "_xexp", "_mg", "_trace", "_jump", "_post_stdp",
-            "_deliver", "_arrive", "_emit")
+            "_deliver_plastic", "_deliver", "_arrive", "_emit")
 
 #: The argument types of :func:`_advance` (Numba notation; arrays C-contiguous).
 SIGNATURE = (
