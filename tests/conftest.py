@@ -6,11 +6,11 @@ import functools
 
 import pytest
 
-import engramlab
 from engramlab.experiments import RunOutcome
+from engramlab.experiments._registry import matching_ids
 from engramlab.runner import run
 
-EXPERIMENT_IDS = [e.id for e in engramlab.list_experiments()]
+EXPERIMENT_IDS = matching_ids()
 
 
 @functools.cache

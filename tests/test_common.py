@@ -117,7 +117,7 @@ def test_same_seed_same_numbers(experiment_id):
 
 
 def test_figure_draws(experiment_id):
-    fig = engramlab.get_experiment(experiment_id).plot(quick_run(experiment_id).dataset)
+    fig = quick_run(experiment_id).figure()
     data_axes = [ax for ax in fig.axes if len(ax.get_yticks()) > 0]  # not image tiles
     assert data_axes, "figure has data axes"
     for ax in data_axes:

@@ -169,7 +169,7 @@ def save(outcome: RunOutcome, directory: Path) -> dict[str, str]:
         "metrics": directory / "metrics.json",
     }
     fileio.write_netcdf(files["data"], outcome.dataset)
-    fileio.write_bytes(files["figure"], figure_png(outcome.experiment.plot(outcome.dataset)))
+    fileio.write_bytes(files["figure"], figure_png(outcome.figure()))
     fileio.write_json(files["params"], {
         "experiment": outcome.experiment.id, "seed": outcome.seed, "preset": outcome.preset,
         "params": outcome.params.model_dump(mode="json"),

@@ -1,4 +1,4 @@
-"""Figures from results. Takes Datasets, returns matplotlib Figures; never simulates.
+"""Reusable displays. Takes arrays or Datasets, draws on matplotlib Axes; never simulates.
 
 matplotlib is imported here (and in the report) only, with the non-interactive Agg
 backend, so models and experiments stay free of it.
@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["TARGET_STYLE", "figure_png", "new_figure"]
+from engramlab.plotting.targets import TARGET_STYLE, bounds, draw_target, find_check, target_text
 
-#: How a published target is drawn on every figure.
-TARGET_STYLE = {"color": "#c0392b", "linestyle": "--", "linewidth": 1.5}
+__all__ = ["TARGET_STYLE", "bounds", "draw_target", "figure_png", "find_check", "new_figure",
+           "target_text"]
 
 
 def new_figure(width: float = 10.0, height: float = 4.2) -> Figure:

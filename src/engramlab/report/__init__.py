@@ -94,7 +94,7 @@ def _summary_rows(run: RunOutcome) -> str:
 def _section(run: RunOutcome) -> str:
     exp = run.experiment
     saved = run.files.get("figure")
-    png = Path(saved).read_bytes() if saved else figure_png(exp.plot(run.dataset))
+    png = Path(saved).read_bytes() if saved else figure_png(run.figure())
     img = base64.b64encode(png).decode("ascii")
     info = {p.name: p for p in exp.Params.describe()}
     params = "".join(

@@ -39,18 +39,12 @@ from types import MappingProxyType
 import numpy as np
 import xarray as xr
 
-from engramlab.core import Params, Target, make_rng, param
+from engramlab.core import Params, Target, cite, make_rng, param
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Citation, Experiment, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, ProgressFn, no_progress
 from engramlab.network import Simulator, Spikes, SpikeSource
 from engramlab.network.library import song_network
 
-SONG_2000 = Citation(
-    "Song, Miller & Abbott 2000",
-    "S. Song, K. D. Miller, L. F. Abbott (2000). Competitive Hebbian learning through "
-    "spike-timing-dependent synaptic plasticity. Nature Neuroscience 3(9):919-926.",
-    "10.1038/78829",
-)
 _SMA = "Song, Miller & Abbott 2000, Methods"
 _CHOSEN = "chosen: length / statistics of this reproduction"
 EQUILIBRIUM_MIN_S = 500.0  # learning time needed before the weights have separated (see doc)
@@ -148,7 +142,7 @@ def _slope(x: np.ndarray, y: np.ndarray) -> float:
 
 
 @register
-class STDPCompetition(Experiment):
+class STDPCompetition(Experiment[STDPCompetitionParams]):
     id = "plasticity.stdp-competition"
     title = "STDP makes synapses compete (Song, Miller & Abbott 2000)"
     chapter = 2
@@ -161,7 +155,7 @@ class STDPCompetition(Experiment):
     Params = STDPCompetitionParams
     quick = MappingProxyType({"input_rates_hz": (10.0, 40.0), "duration_s": 60.0,
                               "control_duration_s": 5.0, "corr_duration_s": 60.0})
-    citations = (SONG_2000,)
+    citations = (cite("song2000"),)
 
     def run(self, params: STDPCompetitionParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:
@@ -295,8 +289,3 @@ class STDPCompetition(Experiment):
                        description="fraction of weights > 0.9 g_max at the highest "
                                    "input rate"))
         return tuple(targets)
-
-    def plot(self, ds: xr.Dataset):
-        from engramlab.plotting.stdp import plot_stdp_competition
-
-        return plot_stdp_competition(ds)

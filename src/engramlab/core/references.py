@@ -1,0 +1,455 @@
+"""The bibliography: every paper engramlab rests on, once, by key.
+
+Experiments, figures, the report and the README catalogue take their references from
+here (:func:`cite`), so a paper has one text and one DOI everywhere. Keys are the first
+author's surname and the year (``hopfield1982``), with a suffix where one author has two
+papers in a year (``amit1985prl``, ``amit1985pra``).
+
+>>> cite("song2000").short
+'Song, Miller & Abbott 2000'
+>>> cite("song2000").doi
+'10.1038/78829'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Mapping
+from types import MappingProxyType
+
+__all__ = ["BIBLIOGRAPHY", "Citation", "cite"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Citation:
+    """One paper: its key, a short form for tables, the full reference and its DOI.
+
+    Parameters
+    ----------
+    key
+        The bibliography key, e.g. ``"hopfield1982"``.
+    short
+        Authors and year as a reader cites them, e.g. ``"Hopfield 1982"``.
+    text
+        Authors, year, title, journal, volume and pages.
+    doi
+        The DOI without a resolver prefix (empty where the work has none).
+    """
+
+    key: str
+    short: str
+    text: str
+    doi: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        """The citation as a JSON object."""
+        return dataclasses.asdict(self)
+
+
+def _papers(*entries: tuple[str, str, str, str]) -> Mapping[str, Citation]:
+    out: dict[str, Citation] = {}
+    for key, short, text, doi in entries:
+        if key in out:
+            raise ValueError(f"bibliography key {key!r} defined twice")
+        out[key] = Citation(key, short, text, doi)
+    return MappingProxyType(out)
+
+
+#: Every paper, by key (read-only).
+BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
+    (
+        "ackley1985",
+        "Ackley, Hinton & Sejnowski 1985",
+        "D. H. Ackley, G. E. Hinton, T. J. Sejnowski (1985). A learning algorithm for Boltzmann machines. Cognitive Science 9(1):147-169.",
+        "10.1207/s15516709cog0901_7",
+    ),
+    (
+        "amit1985pra",
+        "Amit, Gutfreund & Sompolinsky 1985a",
+        "D. J. Amit, H. Gutfreund, H. Sompolinsky (1985). Spin-glass models of neural networks. Phys. Rev. A 32(2):1007-1018.",
+        "10.1103/PhysRevA.32.1007",
+    ),
+    (
+        "amit1985prl",
+        "Amit, Gutfreund & Sompolinsky 1985",
+        "D. J. Amit, H. Gutfreund, H. Sompolinsky (1985). Storing infinite numbers of patterns in a spin-glass model of neural networks. Phys. Rev. Lett. 55(14):1530-1533.",
+        "10.1103/PhysRevLett.55.1530",
+    ),
+    (
+        "amit1987",
+        "Amit, Gutfreund & Sompolinsky 1987",
+        "D. J. Amit, H. Gutfreund, H. Sompolinsky (1987). Statistical mechanics of neural networks near saturation. Annals of Physics 173(1):30-67.",
+        "10.1016/0003-4916(87)90092-3",
+    ),
+    (
+        "beattie2000",
+        "Beattie et al. 2000",
+        "E. C. Beattie, R. C. Carroll, X. Yu, W. Morishita, H. Yasuda, M. von Zastrow, R. C. Malenka (2000). Regulation of AMPA receptor endocytosis by a signaling mechanism shared with LTD. Nature Neuroscience 3(12):1291-1300.",
+        "10.1038/81823",
+    ),
+    (
+        "bi1998",
+        "Bi & Poo 1998",
+        "G. Bi, M. Poo (1998). Synaptic modifications in cultured hippocampal neurons: dependence on spike timing, synaptic strength, and postsynaptic cell type. Journal of Neuroscience 18(24):10464-10472.",
+        "10.1523/JNEUROSCI.18-24-10464.1998",
+    ),
+    (
+        "bi2001",
+        "Bi & Poo 2001",
+        "G. Bi, M. Poo (2001). Synaptic modification by correlated activity: Hebb's postulate revisited. Annual Review of Neuroscience 24:139-166.",
+        "10.1146/annurev.neuro.24.1.139",
+    ),
+    (
+        "bienenstock1982",
+        "Bienenstock, Cooper & Munro 1982",
+        "E. L. Bienenstock, L. N. Cooper, P. W. Munro (1982). Theory for the development of neuron selectivity: orientation specificity and binocular interaction in visual cortex. Journal of Neuroscience 2(1):32-48.",
+        "10.1523/JNEUROSCI.02-01-00032.1982",
+    ),
+    (
+        "brette2007",
+        "Brette et al. 2007",
+        "R. Brette, M. Rudolph, T. Carnevale, M. Hines, D. Beeman, J. M. Bower, M. Diesmann, A. Morrison, P. H. Goodman, F. C. Harris Jr, et al. (2007). Simulation of networks of spiking neurons: a review of tools and strategies. J. Comput. Neurosci. 23(3):349-398.",
+        "10.1007/s10827-007-0038-6",
+    ),
+    (
+        "bruck1990",
+        "Bruck 1990",
+        "J. Bruck (1990). On the convergence properties of the Hopfield model. Proceedings of the IEEE 78(10):1579-1585.",
+        "10.1109/5.58341",
+    ),
+    (
+        "brunel2000",
+        "Brunel 2000",
+        "N. Brunel (2000). Dynamics of sparsely connected networks of excitatory and inhibitory spiking neurons. J Comput Neurosci 8(3):183-208.",
+        "10.1023/A:1008925309027",
+    ),
+    (
+        "burkitt2006",
+        "Burkitt 2006",
+        "A. N. Burkitt (2006). A review of the integrate-and-fire neuron model: I. Homogeneous synaptic input. Biol. Cybern. 95(1):1-19.",
+        "10.1007/s00422-006-0068-6",
+    ),
+    (
+        "castellani2001",
+        "Castellani et al. 2001",
+        "G. C. Castellani, E. M. Quinlan, L. N. Cooper, H. Z. Shouval (2001). A biophysical model of bidirectional synaptic plasticity: dependence on AMPA and NMDA receptors. PNAS 98(22):12772-12777.",
+        "10.1073/pnas.201404598",
+    ),
+    (
+        "clopath2008",
+        "Clopath et al. 2008",
+        "C. Clopath, L. Ziegler, E. Vasilaki, L. Büsing, W. Gerstner (2008). Tag-trigger-consolidation: a model of early and late long-term-potentiation and depression. PLoS Computational Biology 4(12):e1000248.",
+        "10.1371/journal.pcbi.1000248",
+    ),
+    (
+        "delcastillo1954",
+        "del Castillo & Katz 1954",
+        "J. del Castillo, B. Katz (1954). Quantal components of the end-plate potential. J. Physiol. 124(3):560-573.",
+        "10.1113/jphysiol.1954.sp005129",
+    ),
+    (
+        "demircigil2017",
+        "Demircigil et al. 2017",
+        "M. Demircigil, J. Heusel, M. Löwe, S. Upgang, F. Vermet (2017). On a model of associative memory with huge storage capacity. J. Stat. Phys. 168:288-299.",
+        "10.1007/s10955-017-1806-y",
+    ),
+    (
+        "derkach1999",
+        "Derkach, Barria & Soderling 1999",
+        "V. Derkach, A. Barria, T. R. Soderling (1999). Ca2+/calmodulin-kinase II enhances channel conductance of AMPA type glutamate receptors. PNAS 96(6):3269-3274.",
+        "10.1073/pnas.96.6.3269",
+    ),
+    (
+        "dodge1967",
+        "Dodge & Rahamimoff 1967",
+        "F. A. Dodge Jr, R. Rahamimoff (1967). Co-operative action of calcium ions in transmitter release at the neuromuscular junction. J. Physiol. 193(2):419-432.",
+        "10.1113/jphysiol.1967.sp008367",
+    ),
+    (
+        "dudek1992",
+        "Dudek & Bear 1992",
+        "S. M. Dudek, M. F. Bear (1992). Homosynaptic long-term depression in area CA1 of hippocampus and effects of N-methyl-D-aspartate receptor blockade. PNAS 89(10):4363-4367.",
+        "10.1073/pnas.89.10.4363",
+    ),
+    (
+        "frey1988",
+        "Frey et al. 1988",
+        "U. Frey, M. Krug, K. G. Reymann, H. Matthies (1988). Anisomycin, an inhibitor of protein synthesis, blocks late phases of LTP phenomena in the hippocampal CA1 region in vitro. Brain Research 452:57-65.",
+        "10.1016/0006-8993(88)90008-X",
+    ),
+    (
+        "frey1997",
+        "Frey & Morris 1997",
+        "U. Frey, R. G. M. Morris (1997). Synaptic tagging and long-term potentiation. Nature 385:533-536.",
+        "10.1038/385533a0",
+    ),
+    (
+        "frey1998",
+        "Frey & Morris 1998",
+        "U. Frey, R. G. M. Morris (1998). Weak before strong: dissociating synaptic tagging and plasticity-factor accounts of late-LTP. Neuropharmacology 37(4-5):545-552.",
+        "10.1016/S0028-3908(98)00040-9",
+    ),
+    (
+        "gardner1988",
+        "Gardner 1988",
+        "E. Gardner (1988). The space of interactions in neural network models. J. Phys. A 21(1):257-270.",
+        "10.1088/0305-4470/21/1/030",
+    ),
+    (
+        "gerstner2014",
+        "Gerstner et al. 2014",
+        "W. Gerstner, W. M. Kistler, R. Naud, L. Paninski (2014). Neuronal Dynamics: From Single Neurons to Networks and Models of Cognition. Cambridge University Press, ch. 1.3 (eq. 1.11).",
+        "10.1017/CBO9781107447615",
+    ),
+    (
+        "glauber1963",
+        "Glauber 1963",
+        "R. J. Glauber (1963). Time-dependent statistics of the Ising model. J. Math. Phys. 4(2):294-307.",
+        "10.1063/1.1703954",
+    ),
+    (
+        "goles1985",
+        "Goles-Chacc, Fogelman-Soulie & Pellegrin 1985",
+        "E. Goles-Chacc, F. Fogelman-Soulie, D. Pellegrin (1985). Decreasing energy functions as a tool for studying threshold networks. Discrete Applied Mathematics 12(3):261-277.",
+        "10.1016/0166-218X(85)90029-0",
+    ),
+    (
+        "golomb2007",
+        "Golomb 2007",
+        "D. Golomb (2007). Neuronal synchrony measures. Scholarpedia 2(1):1347.",
+        "10.4249/scholarpedia.1347",
+    ),
+    (
+        "graupner2012",
+        "Graupner & Brunel 2012",
+        "M. Graupner, N. Brunel (2012). Calcium-based plasticity model explains sensitivity of synaptic changes to spike pattern, rate, and dendritic location. PNAS 109(10):3991-3996 (correction: PNAS 110(5):2031, 2013).",
+        "10.1073/pnas.1109359109",
+    ),
+    (
+        "hayashi2000",
+        "Hayashi et al. 2000",
+        "Y. Hayashi, S.-H. Shi, J. A. Esteban, A. Piccini, J.-C. Poncer, R. Malinow (2000). Driving AMPA receptors into synapses by LTP and CaMKII: requirement for GluR1 and PDZ domain interaction. Science 287(5461):2262-2267.",
+        "10.1126/science.287.5461.2262",
+    ),
+    (
+        "hebb1949",
+        "Hebb 1949",
+        "D. O. Hebb (1949). The Organization of Behavior: A Neuropsychological Theory. Wiley, New York.",
+        "",
+    ),
+    (
+        "hinton2002",
+        "Hinton 2002",
+        "G. E. Hinton (2002). Training products of experts by minimizing contrastive divergence. Neural Computation 14(8):1771-1800.",
+        "10.1162/089976602760128018",
+    ),
+    (
+        "hinton2010",
+        "Hinton 2010",
+        "G. E. Hinton (2010). A practical guide to training restricted Boltzmann machines. Technical report UTML TR 2010-003, University of Toronto.",
+        "",
+    ),
+    (
+        "hodgkin1952",
+        "Hodgkin & Huxley 1952",
+        "A. L. Hodgkin, A. F. Huxley (1952). A quantitative description of membrane current and its application to conduction and excitation in nerve. J. Physiol. 117(4):500-544.",
+        "10.1113/jphysiol.1952.sp004764",
+    ),
+    (
+        "hopfield1982",
+        "Hopfield 1982",
+        "J. J. Hopfield (1982). Neural networks and physical systems with emergent collective computational abilities. PNAS 79(8):2554-2558.",
+        "10.1073/pnas.79.8.2554",
+    ),
+    (
+        "intrator1992",
+        "Intrator & Cooper 1992",
+        "N. Intrator, L. N. Cooper (1992). Objective function formulation of the BCM theory of visual cortical plasticity: statistical connections, stability conditions. Neural Networks 5(1):3-17.",
+        "10.1016/S0893-6080(05)80003-6",
+    ),
+    (
+        "jahr1990",
+        "Jahr & Stevens 1990",
+        "C. E. Jahr, C. F. Stevens (1990). Voltage dependence of NMDA-activated macroscopic conductances predicted by single-channel kinetics. J. Neurosci. 10(9):3178-3182.",
+        "10.1523/JNEUROSCI.10-09-03178.1990",
+    ),
+    (
+        "kanter1987",
+        "Kanter & Sompolinsky 1987",
+        "I. Kanter, H. Sompolinsky (1987). Associative recall of memory without errors. Phys. Rev. A 35(1):380-392.",
+        "10.1103/PhysRevA.35.380",
+    ),
+    (
+        "kohonen1972",
+        "Kohonen 1972",
+        "T. Kohonen (1972). Correlation matrix memories. IEEE Transactions on Computers C-21(4):353-359.",
+        "10.1109/TC.1972.5008975",
+    ),
+    (
+        "kosko1988",
+        "Kosko 1988",
+        "B. Kosko (1988). Bidirectional associative memories. IEEE Transactions on Systems, Man, and Cybernetics 18(1):49-60.",
+        "10.1109/21.87054",
+    ),
+    (
+        "krotov2016",
+        "Krotov & Hopfield 2016",
+        "D. Krotov, J. J. Hopfield (2016). Dense associative memory for pattern recognition. Advances in Neural Information Processing Systems 29 (NeurIPS 2016), 1172-1180. arXiv:1606.01164.",
+        "10.48550/arXiv.1606.01164",
+    ),
+    (
+        "markram1998",
+        "Markram, Wang & Tsodyks 1998",
+        "H. Markram, Y. Wang, M. Tsodyks (1998). Differential signaling via the same axon of neocortical pyramidal neurons. PNAS 95(9):5323-5328.",
+        "10.1073/pnas.95.9.5323",
+    ),
+    (
+        "mayer1984",
+        "Mayer, Westbrook & Guthrie 1984",
+        "M. L. Mayer, G. L. Westbrook, P. B. Guthrie (1984). Voltage-dependent block by Mg2+ of NMDA responses in spinal cord neurones. Nature 309:261-263.",
+        "10.1038/309261a0",
+    ),
+    (
+        "mceliece1987",
+        "McEliece et al. 1987",
+        "R. J. McEliece, E. C. Posner, E. R. Rodemich, S. S. Venkatesh (1987). The capacity of the Hopfield associative memory. IEEE Trans. Inf. Theory 33(4):461-482.",
+        "10.1109/TIT.1987.1057328",
+    ),
+    (
+        "nowak1984",
+        "Nowak et al. 1984",
+        "L. Nowak, P. Bregestovski, P. Ascher, A. Herbet, A. Prochiantz (1984). Magnesium gates glutamate-activated channels in mouse central neurones. Nature 307:462-465.",
+        "10.1038/307462a0",
+    ),
+    (
+        "oja1982",
+        "Oja 1982",
+        "E. Oja (1982). A simplified neuron model as a principal component analyzer. Journal of Mathematical Biology 15(3):267-273.",
+        "10.1007/BF00275687",
+    ),
+    (
+        "page2000",
+        "Page 2000",
+        "M. Page (2000). Connectionist modelling in psychology: a localist manifesto. Behavioral and Brain Sciences 23(4):443-467.",
+        "10.1017/S0140525X00003356",
+    ),
+    (
+        "personnaz1985",
+        "Personnaz, Guyon & Dreyfus 1985",
+        "L. Personnaz, I. Guyon, G. Dreyfus (1985). Information storage and retrieval in spin-glass like neural networks. J. Physique Lettres 46(8):L359-L365.",
+        "10.1051/jphyslet:01985004608035900",
+    ),
+    (
+        "pfister2006",
+        "Pfister & Gerstner 2006",
+        "J.-P. Pfister, W. Gerstner (2006). Triplets of spikes in a model of spike timing-dependent plasticity. Journal of Neuroscience 26(38):9673-9682.",
+        "10.1523/JNEUROSCI.1425-06.2006",
+    ),
+    (
+        "ramsauer2021",
+        "Ramsauer et al. 2021",
+        "H. Ramsauer, B. Schäfl, J. Lehner, P. Seidl, M. Widrich, T. Adler, L. Gruber, M. Holzleitner, M. Pavlović, G. K. Sandve, V. Greiff, D. Kreil, M. Kopp, G. Klambauer, J. Brandstetter, S. Hochreiter (2021). Hopfield Networks is All You Need. International Conference on Learning Representations (ICLR 2021). arXiv:2008.02217.",
+        "10.48550/arXiv.2008.02217",
+    ),
+    (
+        "rumelhart1986",
+        "Rumelhart, McClelland & PDP Research Group 1986",
+        "D. E. Rumelhart, J. L. McClelland and the PDP Research Group (1986). Parallel Distributed Processing, vol. 1, ch. 1 and ch. 3 (Hinton, McClelland & Rumelhart, Distributed representations). MIT Press.",
+        "",
+    ),
+    (
+        "sajikumar2004",
+        "Sajikumar & Frey 2004",
+        "S. Sajikumar, J. U. Frey (2004). Late-associativity, synaptic tagging, and the role of dopamine during LTP and LTD. Neurobiology of Learning and Memory 82(1):12-25.",
+        "10.1016/j.nlm.2004.03.003",
+    ),
+    (
+        "shouval2002",
+        "Shouval, Bear & Cooper 2002",
+        "H. Z. Shouval, M. F. Bear, L. N. Cooper (2002). A unified model of NMDA receptor-dependent bidirectional synaptic plasticity. PNAS 99(16):10831-10836.",
+        "10.1073/pnas.152343099",
+    ),
+    (
+        "sjostrom2001",
+        "Sjöström et al. 2001",
+        "P. J. Sjöström, G. G. Turrigiano, S. B. Nelson (2001). Rate, timing, and cooperativity jointly determine cortical synaptic plasticity. Neuron 32(6):1149-1164.",
+        "10.1016/S0896-6273(01)00542-6",
+    ),
+    (
+        "sompolinsky1986",
+        "Sompolinsky 1986",
+        "H. Sompolinsky (1986). Neural networks with nonlinear synapses and a static noise. Phys. Rev. A 34(3):2571-2574.",
+        "10.1103/PhysRevA.34.2571",
+    ),
+    (
+        "song2000",
+        "Song, Miller & Abbott 2000",
+        "S. Song, K. D. Miller, L. F. Abbott (2000). Competitive Hebbian learning through spike-timing-dependent synaptic plasticity. Nature Neuroscience 3(9):919-926.",
+        "10.1038/78829",
+    ),
+    (
+        "storkey1997",
+        "Storkey 1997",
+        "A. J. Storkey (1997). Increasing the capacity of a Hopfield network without sacrificing functionality. ICANN'97, Lecture Notes in Computer Science 1327:451-456.",
+        "10.1007/BFb0020196",
+    ),
+    (
+        "storkey1999",
+        "Storkey & Valabregue 1999",
+        "A. J. Storkey, R. Valabregue (1999). The basins of attraction of a new Hopfield learning rule. Neural Networks 12(6):869-876.",
+        "10.1016/S0893-6080(99)00038-6",
+    ),
+    (
+        "tsodyks1988",
+        "Tsodyks & Feigel'man 1988",
+        "M. V. Tsodyks, M. V. Feigel'man (1988). The enhanced storage capacity in neural networks with low activity level. Europhysics Letters 6(2):101-105.",
+        "10.1209/0295-5075/6/2/002",
+    ),
+    (
+        "tsodyks1997",
+        "Tsodyks & Markram 1997",
+        "M. V. Tsodyks, H. Markram (1997). The neural code between neocortical pyramidal neurons depends on neurotransmitter release probability. PNAS 94(2):719-723.",
+        "10.1073/pnas.94.2.719",
+    ),
+    (
+        "tsodyks1998",
+        "Tsodyks, Pawelzik & Markram 1998",
+        "M. Tsodyks, K. Pawelzik, H. Markram (1998). Neural networks with dynamic synapses. Neural Computation 10(4):821-835.",
+        "10.1162/089976698300017502",
+    ),
+    (
+        "tuckwell1988",
+        "Tuckwell 1988",
+        "H. C. Tuckwell (1988). Introduction to Theoretical Neurobiology, Vol. 2: Nonlinear and Stochastic Theories. Cambridge University Press.",
+        "10.1017/CBO9780511623202",
+    ),
+    (
+        "vogels2005",
+        "Vogels & Abbott 2005",
+        "T. P. Vogels, L. F. Abbott (2005). Signal propagation and logic gating in networks of integrate-and-fire neurons. J Neurosci 25(46):10786-10795.",
+        "10.1523/JNEUROSCI.3508-05.2005",
+    ),
+    (
+        "wang2002",
+        "Wang 2002",
+        "X.-J. Wang (2002). Probabilistic decision making by slow reverberation in cortical circuits. Neuron 36(5):955-968.",
+        "10.1016/S0896-6273(02)01092-9",
+    ),
+)
+
+
+def cite(key: str) -> Citation:
+    """The paper filed under ``key``; an unknown key names the closest ones.
+
+    Raises
+    ------
+    KeyError
+        If no paper has that key.
+    """
+    try:
+        return BIBLIOGRAPHY[key]
+    except KeyError:
+        close = difflib.get_close_matches(key, list(BIBLIOGRAPHY), n=3, cutoff=0.5)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise KeyError(f"no paper {key!r} in the bibliography{hint}") from None

@@ -1,0 +1,1 @@
+"""Experiments of seed chapter 2: synaptic plasticity (one package per experiment)."""
