@@ -2,7 +2,7 @@
 
 Run: ``python benchmarks/cuba.py`` (about 10 minutes on 2 cores with ``--repeat 3``;
 ``--quick`` for a smoke run of a minute or two). Nothing here is asserted by the test
-suite (DESIGN.md: tests never assert on time).
+suite (docs/design.md: tests never assert on time).
 
 The network is Brette et al. (2007), J. Comput. Neurosci. 23:349,
 doi:10.1007/s10827-007-0038-6, benchmark 2 (CUBA, after Vogels & Abbott 2005): 4000

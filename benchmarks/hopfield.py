@@ -1,7 +1,7 @@
 """Hopfield storage and retrieval speed, with baselines measured in the same run.
 
 Run: ``python benchmarks/hopfield.py`` (about 2-5 minutes on 2 cores). Prints a table
-and ratios; nothing here is asserted by the test suite (DESIGN.md: tests never assert
+and ratios; nothing here is asserted by the test suite (docs/design.md: tests never assert
 on time).
 
 (a) batched synchronous retrieval, dense float32 weights, vs the raw float32 GEMM of

@@ -3,7 +3,7 @@
 Run: ``python benchmarks/stdp.py`` (about 4 minutes on 2 cores: Brian2's Cython run,
 cold then warm, is ~75 s of simulation each; ``--numpy`` adds Brian2's numpy target,
 ~4 more minutes; ``--quick`` is a 10 s smoke run). Nothing here is asserted by the test
-suite (DESIGN.md: tests never assert on time).
+suite (docs/design.md: tests never assert on time).
 
 The model is Brian2's own STDP example (after Song, Miller & Abbott 2000, Nat.
 Neurosci. 3:919, doi:10.1038/78829) with its parameters: 1000 Poisson inputs at 15 Hz,

@@ -1,7 +1,7 @@
 """Sweep throughput: a local Dask cluster with 2 workers vs a serial loop, same run.
 
 Run: ``python benchmarks/sweep.py``. Prints points per second and the ratio; nothing
-is asserted anywhere (DESIGN.md: tests never assert on time). The grid is the issue's
+is asserted anywhere (docs/design.md: tests never assert on time). The grid is the issue's
 example made longer: hopfield.capacity (quick preset) at N = 1000, 2000 x 8 loads x
 4 seeds, long enough (tens of seconds) that the cluster start-up does not dominate.
 Both runs write to fresh directories, so nothing is reused.

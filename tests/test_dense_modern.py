@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import xarray as xr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import engramlab
 from engramlab.core import ParameterError, asarray, get_namespace, make_rng, to_numpy
 from engramlab.memory import hebbian_weights, local_fields, recall
 from engramlab.memory.dense import (
@@ -222,41 +220,3 @@ def test_numpy_and_array_api_strict_identical():
         results[name] = [to_numpy(v) for v in vals]
     for a, b in zip(results["numpy"], results["array_api_strict"], strict=True):
         np.testing.assert_array_equal(a, b)
-
-
-@pytest.mark.parametrize("experiment_id", ["memory.dense", "memory.modern-hopfield"])
-def test_experiments_identical_across_backends(experiment_id):
-    pytest.importorskip("array_api_strict")
-    exp = engramlab.get_experiment(experiment_id)
-    if experiment_id == "memory.dense":
-        params = exp.params("quick", sizes_n2=(32, 64), sizes_n3=(16, 24), sizes_n4=(12, 16),
-                            n_test_bits=2000)
-    else:
-        params = exp.params("quick", n_patterns=60, dim=32, n_queries=10, beta_steps=4,
-                            cluster_queries=3)
-    a = exp.run(params, seed=3, backend="numpy")
-    b = exp.run(params, seed=3, backend="array_api_strict")
-    xr.testing.assert_identical(a, b)
-
-
-# --- experiments -----------------------------------------------------------------------
-
-
-def test_dense_capacity_matches_theory_prefactor():
-    """Beyond the slope: K_eps at the largest N is within 10 % of the Gaussian theory."""
-    from conftest import quick_run
-
-    m = quick_run("memory.dense").metrics
-    for n in (2, 3, 4):
-        (key,) = [k for k in m if k.startswith(f"capacity_over_theory_n{n}@")]
-        assert m[key] == pytest.approx(1.0, abs=0.1), key
-
-
-def test_crossing_interpolation():
-    from engramlab.experiments.dense import crossing, theory_error
-
-    k = np.array([60.0, 120.0, 240.0, 480.0])
-    err = theory_error(3, 50, k)
-    k_star = crossing(k, err, 0.01)
-    assert theory_error(3, 50, k_star) == pytest.approx(0.01, rel=0.02)
-    assert np.isnan(crossing(k, err, 0.4))  # outside the grid

@@ -18,7 +18,6 @@ from engramlab.memory import (
     basin_radius,
     classify_states,
     energy,
-    fixed_points,
     hebbian_weights,
     local_fields,
     overlaps,
@@ -139,18 +138,6 @@ def test_sync_dynamics_can_end_in_a_two_cycle():
     assert bool(out.converged[0])
 
 
-def test_seed_network_fixed_points_are_the_letters_and_their_reversals():
-    from engramlab.experiments.hopfield import SEED_LETTERS
-
-    xi = np.array(list(SEED_LETTERS.values()), dtype=float)
-    fp = fixed_points(hebbian_weights(xi))
-    kind, index = classify_states(xi, fp)
-    assert len(fp) == 6
-    assert sorted(zip(kind.tolist(), index.tolist(), strict=True)) == [
-        (StateKind.STORED, 0), (StateKind.STORED, 1), (StateKind.STORED, 2),
-        (StateKind.REVERSED, 0), (StateKind.REVERSED, 1), (StateKind.REVERSED, 2)]
-
-
 def test_classify_states():
     xi = np.array([[1.0, 1, -1, -1], [1.0, -1, 1, -1]])
     states = np.array([[1.0, 1, -1, -1], [-1.0, 1, -1, 1], [1.0, 1, 1, 1]])
@@ -190,13 +177,3 @@ def test_recall_rejects_bad_arguments():
         recall(w, np.ones(3), dynamics="chaotic")
     with pytest.raises(ParameterError, match="max_sweeps"):
         recall(w, np.ones(3), order="fixed", max_sweeps=0)
-
-
-@pytest.mark.parametrize("n", [7, 100, 1000, 10_000])
-def test_wilson_interval_contains_the_fraction(n):
-    """Error bars of the seed-demo figure never have negative length (regression)."""
-    from engramlab.plotting.hopfield import _wilson
-
-    p = np.array([0.0, 1.0, 0.5, 0.013])
-    lo, hi = _wilson(p, n)
-    assert (lo <= p).all() and (p <= hi).all() and (lo >= -1e-12).all()

@@ -1,4 +1,4 @@
-"""Neuron components (LIF, AdEx, Hodgkin-Huxley) and ``neuron.action-potential``."""
+"""Neuron components (LIF, AdEx, Hodgkin-Huxley)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
 
-import engramlab
-from conftest import quick_run
 from engramlab.core import ParameterError, SimulationError, asarray, get_namespace, to_numpy
 from engramlab.neurons import (
     LIF,
@@ -65,7 +63,7 @@ def test_lif_defaults_and_rheobase():
 
 
 def test_lif_rate_matches_catalogue_formula_when_reset_is_rest():
-    # CATALOGUE.md: f = 1 / (t_ref + tau ln(RI / (RI - (V_th - E_L)))), V_reset = E_L.
+    # docs/catalogue.md: f = 1 / (t_ref + tau ln(RI / (RI - (V_th - E_L)))), V_reset = E_L.
     p = LIF()
     i = np.array([150.0, 300.0, 1000.0])
     ri = i / p.g_l_ns
@@ -313,40 +311,3 @@ def test_components_identical_on_array_api_strict():
         results[name] = [to_numpy(x) for x in (*s1, *s2, *s3)]
     for a, b in zip(results["numpy"], results["strict"], strict=True):
         np.testing.assert_array_equal(a, b)
-
-
-# -- The experiment ---------------------------------------------------------------------
-
-
-def test_experiment_metrics_detect_violations():
-    """The all-or-none check can fail: a spike at the smallest pulse is counted."""
-    exp = engramlab.get_experiment("neuron.action-potential")
-    ds = quick_run("neuron.action-potential").dataset
-    good = exp.metrics(ds)
-    assert good["hh_all_or_none_violations"] == 0.0
-    spikes = ds.pulse_spikes.values.copy()
-    spikes[0] = 1
-    bad = exp.metrics(ds.assign(pulse_spikes=(("amplitude",), spikes)))
-    assert bad["hh_all_or_none_violations"] == 1.0
-    # The refractoriness check fails if the test pulse fires at the shortest interval.
-    test = ds.test_threshold.values.copy()
-    test[0] = 5000.0
-    assert exp.metrics(ds.assign(test_threshold=(("interval",), test)))[
-        "hh_absolute_refractory"] == 0.0
-
-
-def test_experiment_hh_fig12_shocks():
-    """HH 1952 Fig. 12: 6 mV decays back to rest; 7 and 15 mV fire one spike; 90 mV
-    starts above the 0 mV detection level, so it is checked by its regenerative rise."""
-    ds = quick_run("neuron.action-potential").dataset
-    rest = ds.attrs["hh_rest_mv"]
-    spikes = dict(zip(ds.shock.values.tolist(), ds.shock_spikes.values.tolist(), strict=True))
-    assert spikes == {6.0: 0, 7.0: 1, 15.0: 1, 90.0: 0}
-    peak = ds.shock_v.max("time") - rest
-    assert float(peak.sel(shock=6.0)) == pytest.approx(6.0, abs=1e-9)  # only decays
-    assert float(peak.sel(shock=90.0)) > 100.0  # sodium current drives it past 90 mV
-
-
-def test_experiment_rejects_too_large_hh_step():
-    with pytest.raises(ParameterError, match="hh_dt_ms"):
-        engramlab.get_experiment("neuron.action-potential").params("quick", hh_dt_ms=0.02)

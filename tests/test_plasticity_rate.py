@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import engramlab
 from engramlab.core import ParameterError
 from engramlab.plasticity.rate import (
     BCMParams,
@@ -96,21 +95,3 @@ def test_bcm_fixed_points_are_stationary():
     for _ in range(20_000):
         state = bcm_step(params, state, pats[rng.integers(0, k)][None])
     np.testing.assert_allclose(state.w[0], [k, 0, 0], atol=0.3)
-
-
-def test_bcm_quick_is_selective():
-    out = engramlab.run("plasticity.bcm", seed=0, preset="quick")
-    assert out.metrics["selective_fraction"] == 1.0
-    assert out.passed
-
-
-def test_hebb_oja_quick_passes():
-    out = engramlab.run("plasticity.hebb-oja", seed=0, preset="quick")
-    assert out.passed
-    assert out.metrics["hebb_min_growth_2d"] > 100
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("exp_id", ["plasticity.hebb-oja", "plasticity.bcm"])
-def test_full_presets_pass(exp_id):
-    assert engramlab.run(exp_id, seed=0, preset="full").passed

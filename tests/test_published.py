@@ -40,29 +40,3 @@ def test_quick_preset_reproduces_targets(experiment_id):
 def test_full_preset_reproduces_targets(experiment_id):
     outcome = engramlab.run(experiment_id, preset="full", seed=0)
     assert not _failures(outcome)
-
-
-def test_seed_demo_numbers():
-    """The seed's example: exact end-state sets, and where the unseen pattern goes."""
-    out = quick_run("hopfield.seed-demo")
-    m = out.metrics
-    assert m["noisy_T_recalls_T"] == 1.0
-    assert m["noisy_H_recalls_H"] == 1.0
-    assert m["unseen_stored"] + m["unseen_reversed"] == pytest.approx(1.0, abs=1e-12)
-    # Every outcome the exhaustive search allows appears among 1000 random orders, and
-    # none it forbids (reversed H is the rarest, about 1 %).
-    ds = out.dataset
-    seen = ds.outcome_fraction.sel(cue="unseen").values > 0
-    assert (seen == ds.reachable.sel(cue="unseen").values).all()
-    # Noisy T can only end in T, whatever the order (exhaustive search).
-    reach_t = ds.reachable.sel(cue="noisy T")
-    assert reach_t.sum() == 1 and bool(reach_t.sel(outcome="T"))
-
-
-def test_recall_matches_ags_below_capacity():
-    out = quick_run("hopfield.recall")
-    ds = out.dataset
-    low = ds.noise.values[1]
-    for alpha in (0.05, 0.1):
-        measured = float(ds.overlap.sel(load=alpha, noise=low).mean())
-        assert measured == pytest.approx(float(ds.ags_overlap.sel(load=alpha)), abs=0.02)

@@ -12,7 +12,8 @@ import shutil
 import pytest
 
 import engramlab
-from engramlab.runner import validate
+from conftest import EXPERIMENT_IDS, quick_run
+from engramlab.runner import write_validation
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -42,7 +43,8 @@ def browser():
 
 @pytest.mark.browser
 def test_report_renders_in_chromium(browser, tmp_path):
-    result = validate(out=tmp_path / "results")
+    # What `engramlab validate` writes, for this session's quick runs (not a second run).
+    result = write_validation([quick_run(i) for i in EXPERIMENT_IDS], tmp_path / "results")
     browser.get(f"file://{result.report}")
     assert browser.execute_script("return document.readyState") == "complete"
     assert browser.title == "engramlab validate report"

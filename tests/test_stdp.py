@@ -1,4 +1,4 @@
-"""Pair STDP, the Graupner-Brunel calcium rule and ``plasticity.stdp-window``."""
+"""Pair STDP and the Graupner-Brunel calcium rule."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import math
 import numpy as np
 import pytest
 
-import engramlab
 from engramlab.core import ParameterError, make_rng
 from engramlab.plasticity.calcium import (
     GraupnerBrunel,
@@ -182,21 +181,3 @@ def test_gb_validation():
         simulate_pair_protocol(GraupnerBrunel(), [0.0], [0.0], make_rng(0), freq_hz=50.0)
     with pytest.raises(ParameterError, match="n_pairs"):
         pair_protocol_theory(GraupnerBrunel(), [0.0], n_pairs=0)
-
-
-# -- experiment ----------------------------------------------------------------------------
-
-
-def test_experiment_quick_passes_and_landmarks():
-    out = engramlab.run("plasticity.stdp-window", seed=0, preset="quick")
-    assert out.passed, [c for c in out.checks if not c.passed]
-    m = out.metrics
-    assert -30 <= m["gb_ltd_peak_ms"] <= -20
-    assert 0 < m["gb_ltp_peak_ms"] <= 20
-    assert m["gb_min_change"] < 1 < m["gb_max_change"]
-
-
-@pytest.mark.slow
-def test_experiment_full_preset():
-    out = engramlab.run("plasticity.stdp-window", seed=0, preset="full")
-    assert out.passed, [c for c in out.checks if not c.passed]

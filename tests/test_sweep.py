@@ -28,9 +28,48 @@ def grids():
     return [Grid.parse(g) for g in GRID]
 
 
-def cli(*args: str, **kw) -> subprocess.CompletedProcess[str]:
+def program(*args: str, **kw) -> subprocess.CompletedProcess[str]:
+    """The real program in a subprocess."""
     return subprocess.run([sys.executable, "-m", "engramlab", *args], capture_output=True,
                           text=True, timeout=300, **kw)
+
+
+#: A Dask worker preload (``--preload`` / ``distributed.worker.preload``): in each worker
+#: the first two sweep points run at once; every later point first writes
+#: ``ready-<pid>`` and then waits until the file ``gate`` exists. So a test knows when a
+#: sweep is under way with exactly two points finished in that worker, and the sweep
+#: cannot finish before the test opens the gate: no sleep races the clock.
+GATE_PRELOAD = """
+import os, pathlib, time
+import engramlab.sweep as sweep
+
+FOLDER = pathlib.Path({folder!r})
+# The preload may run twice in one process: wrap the real function only once.
+_real = getattr(sweep.run_point, "__wrapped__", sweep.run_point)
+_calls = 0
+
+
+def gated(*args, **kwargs):
+    global _calls
+    _calls += 1
+    if _calls > 2:
+        (FOLDER / f"ready-{{os.getpid()}}").touch()
+        while not (FOLDER / "gate").exists():
+            time.sleep(0.01)
+    return _real(*args, **kwargs)
+
+
+gated.__wrapped__ = _real
+sweep.run_point = gated
+"""
+
+
+def gate(folder: Path) -> Path:
+    """Write the gate preload into ``folder``; returns its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "gate_preload.py"
+    path.write_text(GATE_PRELOAD.format(folder=str(folder)))
+    return path
 
 
 def test_grid_parsing():
@@ -127,9 +166,12 @@ def test_real_scheduler_survives_a_killed_worker(serial, tmp_path):
     mid-sweep; the sweep still completes, every point present, numbers identical."""
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
+    gates = tmp_path / "gates"
+    preload = gate(gates)
     dask = [sys.executable, "-m", "distributed.cli.dask_scheduler"]
     worker = [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
-              "--nworkers", "1", "--host", "127.0.0.1", "--no-dashboard"]
+              "--nworkers", "1", "--host", "127.0.0.1", "--no-dashboard",
+              "--preload", str(preload)]
     procs = [_start([*dask, "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
                     tmp_path / "scheduler.log")]
     try:
@@ -138,15 +180,18 @@ def test_real_scheduler_survives_a_killed_worker(serial, tmp_path):
 
         with Client(address, timeout="30s") as client:
             client.wait_for_workers(2, timeout=60)
-        # Slow the points down a little so the kill lands mid-sweep: full-size cues.
         sweep = subprocess.Popen(
             [sys.executable, "-m", "engramlab", "sweep", "hopfield.capacity", "--grid", GRID[0],
              "--grid", GRID[1], "--seeds", "3", "--scheduler", address, "--json",
              "--out", str(tmp_path / "out")],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        points = tmp_path / "out"
-        _wait_for(lambda: len(list(points.glob("*/points/*.json"))) >= 3, 120, "first points")
-        os.killpg(procs[1].pid, signal.SIGKILL)  # a worker dies mid-sweep
+        # A worker holding a point at the gate: the sweep cannot be finished.
+        _wait_for(lambda: list(gates.glob("ready-*")), 120, "a worker at the gate")
+        held = int(next(iter(gates.glob("ready-*"))).name.split("-")[1])
+        victim = next(p for p in procs[1:] if os.getpgid(held) == p.pid)
+        os.killpg(victim.pid, signal.SIGKILL)  # a worker dies mid-sweep
+        victim.wait(timeout=30)
+        (gates / "gate").touch()
         stdout, stderr = sweep.communicate(timeout=300)
         assert sweep.returncode == 0, stderr
         body = json.loads(stdout)
@@ -154,6 +199,7 @@ def test_real_scheduler_survives_a_killed_worker(serial, tmp_path):
         ds = xr.open_dataset(body["files"]["data"], engine="h5netcdf").load()
         xr.testing.assert_identical(ds, serial.dataset)
     finally:
+        (gates / "gate").touch()
         for p in procs:
             try:
                 os.killpg(p.pid, signal.SIGKILL)
@@ -162,23 +208,35 @@ def test_real_scheduler_survives_a_killed_worker(serial, tmp_path):
             p.wait(timeout=30)
 
 
-def test_ctrl_c_then_rerun_skips_finished_points(tmp_path):
-    args = ["sweep", "hopfield.capacity", "--grid", "n_neurons=400,800",
-            "--grid", "load=0.05:0.25:6", "--seeds", "2", "--scheduler", "local",
-            "--workers", "1", "--json", "--out", str(tmp_path)]
-    proc = subprocess.Popen([sys.executable, "-m", "engramlab", *args],
+def test_ctrl_c_then_rerun_skips_finished_points(tmp_path, cli):
+    """Ctrl-C in the middle of a sweep on a local cluster: exit status 130, a one-line
+    note, finished points on disk; the same sweep again computes only the rest."""
+    gates = tmp_path / "gates"
+    out = tmp_path / "out"
+    args = ["sweep", "hopfield.capacity", "--grid", "n_neurons=200,400",
+            "--grid", "load=0.05,0.1", "--seeds", "2", "--json", "--out", str(out)]
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__PRELOAD": json.dumps([str(gate(gates))])}
+    proc = subprocess.Popen([sys.executable, "-m", "engramlab", *args, "--scheduler", "local",
+                             "--workers", "1"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _wait_for(lambda: len(list(tmp_path.glob("*/points/*.json"))) >= 2, 180, "first points")
-    proc.send_signal(signal.SIGINT)
+    try:
+        # Two points finished and on disk, the third held at the gate (one worker thread).
+        _wait_for(lambda: list(gates.glob("ready-*"))
+                  and len(list(out.glob("*/points/*.json"))) >= 2, 180, "two points")
+        proc.send_signal(signal.SIGINT)
+    finally:
+        (gates / "gate").touch()  # let the held point go, so the cluster closes cleanly
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "resumes" in err
-    done = {p: p.stat().st_mtime_ns for p in tmp_path.glob("*/points/*.json")}
-    assert 2 <= len(done) < 24
-    rerun = cli(*args)
+    done = {p: p.stat().st_mtime_ns for p in out.glob("*/points/*.json")}
+    assert 2 <= len(done) < 8
+    # The same sweep again (in this process, without a cluster: the scheduler is not part
+    # of what a sweep is, so it finds the same directory).
+    rerun = cli(*args, "--scheduler", "serial")
     assert rerun.returncode == 0, rerun.stderr
     body = json.loads(rerun.stdout)
-    assert body["reused"] == len(done) and body["computed"] == 24 - len(done)
+    assert body["reused"] == len(done) and body["computed"] == 8 - len(done)
     assert {p: p.stat().st_mtime_ns for p in done} == done, "finished points recomputed"
 
 
@@ -188,14 +246,24 @@ def test_ctrl_c_then_rerun_skips_finished_points(tmp_path):
     (["--grid", "load=-1,0.1"], ["load", "> 0"]),
     (["--grid", "load=0.1", "--scheduler", "tcp://127.0.0.1:9"], ["scheduler", "cannot reach"]),
 ])
-def test_bad_input_exits_2_and_touches_nothing(args, words, tmp_path):
+def test_bad_input_exits_2_and_touches_nothing(args, words, tmp_path, cli):
     earlier = tmp_path / "earlier.json"
     earlier.write_text("{}")
-    proc = cli("sweep", "hopfield.capacity", *args, "--out", str(tmp_path), "--json")
-    assert proc.returncode == 2, proc.stderr
-    lines = [ln for ln in proc.stderr.splitlines() if ln.strip() and "sweep " not in ln]
-    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
+    res = cli("sweep", "hopfield.capacity", *args, "--out", str(tmp_path), "--json")
+    assert res.returncode == 2, res.stderr
+    lines = [ln for ln in res.stderr.splitlines() if ln.strip() and "sweep " not in ln]
+    assert len(lines) == 1 and "Traceback" not in res.stderr, res.stderr
     for w in words:
         assert w in lines[0]
-    assert proc.stdout == ""
+    assert res.stdout == ""
     assert [p.name for p in tmp_path.iterdir()] == ["earlier.json"]
+
+
+def test_sweep_program(tmp_path):
+    """The smoke test of the real program: a small serial sweep, its JSON and files."""
+    proc = program("sweep", "hopfield.capacity", "--grid", "load=0.05,0.1", "--scheduler",
+                   "serial", "--json", "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    body = json.loads(proc.stdout)
+    assert body["points"] == 2 and body["computed"] == 2 and body["failed"] == 0
+    assert Path(body["files"]["data"]).stat().st_size > 0

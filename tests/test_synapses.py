@@ -12,9 +12,8 @@ import pytest
 from scipy import integrate
 
 from engramlab.core import ParameterError, get_namespace, make_rng, to_numpy
-from engramlab.experiments.nmda_mg_block import block_formula, iv_minimum_mv
-from engramlab.experiments.short_term_plasticity import epsc_trace
-from engramlab.experiments.transmission import _reversal, passive_psp
+from engramlab.experiments.synapse.nmda_mg_block import block_formula
+from engramlab.experiments.synapse.short_term_plasticity import epsc_trace
 from engramlab.synapses import (
     AMPA,
     GABA_A,
@@ -75,18 +74,6 @@ def test_mg_block_bad_input_and_namespaces():
     v = xp.asarray([-70.0, 0.0])
     np.testing.assert_allclose(to_numpy(mg_block(v)), mg_block(np.array([-70.0, 0.0])),
                                rtol=1e-15)
-
-
-def test_nmda_iv_minimum_is_stationary():
-    """The I-V minimum zeroes d/dV [B(V)(V - E)] (checked by central differences)."""
-    v0 = iv_minimum_mv(1.0, 0.0)
-    assert -30.0 < v0 < -24.0
-
-    def f(v):
-        return block_formula(np.array(v), 1.0) * v
-
-    h = 1e-3
-    assert abs((f(v0 + h) - f(v0 - h)) / (2 * h)) < 1e-7  # derivative error O(h^2)
 
 
 # -- receptors -----------------------------------------------------------------------------
@@ -406,21 +393,3 @@ def test_binomial_moments_and_their_standard_errors():
             quantal_release(rng=make_rng(0), size=3, **bad)
     with pytest.raises(ParameterError, match="rng"):
         quantal_release(5, 0.5, np.random.default_rng(0).bit_generator, size=3)
-
-
-# -- experiment helpers ------------------------------------------------------------------
-
-
-def test_passive_psp_is_proportional_to_driving_force():
-    """In a passive compartment PSP(t) = (E - V_hold) F(t): the reversal is exactly E."""
-    hold = np.array([-95.0, -85.0, -75.0, -40.0])
-    v = passive_psp(GABA_A(), 4.5, hold, c_m_pf=200.0, g_leak_ns=10.0, e_leak_mv=-60.0,
-                    dt_ms=0.1, n_steps=400)
-    dev = v - hold[:, None]
-    shape = dev / (-80.0 - hold[:, None])
-    np.testing.assert_allclose(shape, np.broadcast_to(shape[0], shape.shape), rtol=1e-9,
-                               atol=1e-15)
-    amp = dev[np.arange(4), np.argmax(np.abs(dev), axis=1)]
-    assert _reversal(hold, amp) == pytest.approx(-80.0, abs=1e-9)
-    assert amp[0] > 0 > amp[-1]  # hyperpolarising at -40, depolarising below E_GABA
-    assert math.isnan(_reversal(np.array([1.0, 2.0]), np.array([1.0, 1.0])))

@@ -153,7 +153,7 @@ def test_missing_torch_is_a_parameter_error(monkeypatch):
 
 
 def test_only_the_backend_module_imports_torch():
-    """DESIGN.md: only the backend module touches torch (lint-imports checks it too)."""
+    """docs/design.md: only the backend module touches torch (lint-imports checks it too)."""
     import pathlib
 
     src = pathlib.Path(engramlab.__file__).parent

@@ -1,4 +1,4 @@
-"""Triplet STDP, the nine Graupner-Brunel sets, overlapping calcium, frequency-stdp."""
+"""Triplet STDP, the nine Graupner-Brunel sets and overlapping calcium."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import math
 import numpy as np
 import pytest
 
-import engramlab
 from engramlab.core import ParameterError, make_rng
 from engramlab.plasticity.calcium import (
     GB_PARAMETER_SETS,
@@ -303,23 +302,3 @@ def test_gb_train_validation():
                             pairs_per_burst=5, burst_interval_ms=100.0)
     with pytest.raises(ParameterError, match="step_ms"):
         simulate_pair_train(p, [0.0], [0.0], make_rng(0), step_ms=0.0)
-
-
-# -- the experiment ------------------------------------------------------------------------
-
-
-def test_experiment_quick_passes_and_documents_the_protocol_effect():
-    out = engramlab.run("plasticity.frequency-stdp", seed=0, preset="quick")
-    assert out.passed, [c for c in out.checks if not c.passed]
-    m = out.metrics
-    # "What differs": with the literal 15 x 5 protocol the triplet fit fails at 40-50 Hz
-    assert m["triplet_bursts_max_abs_z"] > 3 > 1.5 > m["triplet_max_abs_z"]
-    ds = out.dataset
-    # Sjöström data reproduced in the dataset as given
-    assert ds.data_dw.sel(timing=-10.0, f_data=50.0).item() == 0.75
-
-
-@pytest.mark.slow
-def test_experiment_full_preset():
-    out = engramlab.run("plasticity.frequency-stdp", seed=0, preset="full")
-    assert out.passed, [c for c in out.checks if not c.passed]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ __all__ = [
     "run_and_save",
     "save",
     "validate",
+    "write_validation",
 ]
 
 DEFAULT_OUT = Path("engramlab-results")
@@ -56,10 +57,12 @@ class ValidateOutcome:
 
     @property
     def passed(self) -> int:
+        """Number of runs whose every check passed (documented deviations excepted)."""
         return sum(r.passed for r in self.runs)
 
     @property
     def failed(self) -> int:
+        """Number of runs with a failed check that is not a documented deviation."""
         return len(self.runs) - self.passed
 
     def as_dict(self) -> dict[str, Any]:
@@ -204,8 +207,6 @@ def validate(
     ``<id>/`` per experiment, plus ``report.html`` and ``summary.json``.
     ``on_start(experiment)`` may return a progress callback for that experiment.
     """
-    from engramlab.report import write_report
-
     experiments = list_experiments(pattern)
     if not experiments:
         raise ParameterError("only", f"matches no experiment id ({pattern!r}); "
@@ -215,9 +216,29 @@ def validate(
     for exp in experiments:
         progress = on_start(exp) if on_start else no_progress
         outcome = run(exp.id, seed=seed, preset=preset, backend=backend, progress=progress)
-        directory = root / exp.id
-        directory.mkdir(parents=True, exist_ok=True)
-        runs.append(dataclasses.replace(outcome, files=save(outcome, directory)))
+        runs.append(_save_into(outcome, root))  # on disk as soon as it is done
+    return _write_report(runs, root)
+
+
+def write_validation(runs: Sequence[RunOutcome], root: Path) -> ValidateOutcome:
+    """What :func:`validate` writes, for runs already made.
+
+    Each run is saved under ``root/<id>/``, then ``report.html`` and ``summary.json``
+    are written in ``root`` (the test suite reports its session's quick runs this way).
+    """
+    root = Path(root)
+    return _write_report([_save_into(r, root) for r in runs], root)
+
+
+def _save_into(outcome: RunOutcome, root: Path) -> RunOutcome:
+    directory = Path(root) / outcome.experiment.id
+    directory.mkdir(parents=True, exist_ok=True)
+    return dataclasses.replace(outcome, files=save(outcome, directory))
+
+
+def _write_report(runs: list[RunOutcome], root: Path) -> ValidateOutcome:
+    from engramlab.report import write_report
+
     report = write_report(runs, root / "report.html")
     result = ValidateOutcome(runs, os.fspath(report), os.fspath(root / "summary.json"))
     fileio.write_json(root / "summary.json", result.as_dict())

@@ -12,19 +12,26 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-import engramlab
-from engramlab.core import EngramlabError, ParameterError, check_seed, get_namespace
-from engramlab.experiments import Experiment, get_experiment, list_experiments
-from engramlab.runner import DEFAULT_OUT, resolve_params, run_and_save, validate
+from engramlab.core.errors import EngramlabError, ParameterError
+from engramlab.core.version import __version__
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from engramlab.experiments import Experiment
+
+# --version, --help, list and show import no experiment, no scipy / matplotlib / xarray /
+# numba: what list and show print comes from the generated index
+# (engramlab.experiments._registry.describe). The commands that compute import the
+# runner, the experiments and the sweep layer inside their own functions.
 
 __all__ = ["app", "main"]
 
@@ -43,6 +50,10 @@ INTERRUPTED = 130
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True)
 
+#: Where ``run`` and ``validate`` write (engramlab.runner.DEFAULT_OUT, kept here so that
+#: building the command line does not import the runner).
+DEFAULT_OUT = Path("engramlab-results")
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
 OutOpt = Annotated[Path, typer.Option("--out", help="Directory for results.")]
 FullOpt = Annotated[bool, typer.Option("--full", help="Paper-scale preset (slow).")]
@@ -51,7 +62,7 @@ ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing r
 
 def _version(value: bool) -> None:
     if value:
-        stdout.print(f"engramlab {engramlab.__version__}")
+        stdout.print(f"engramlab {__version__}", markup=False, highlight=False)
         raise typer.Exit()
 
 
@@ -69,6 +80,8 @@ def _emit_json(obj: Any) -> None:
 
 @contextlib.contextmanager
 def _progress(quiet: bool) -> Iterator[Progress]:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     progress = Progress(TextColumn("{task.description}"), BarColumn(),
                         TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
                         console=stderr, transient=False, disable=quiet)
@@ -76,7 +89,7 @@ def _progress(quiet: bool) -> Iterator[Progress]:
         yield progress
 
 
-def _callback_for(progress: Progress, exp: Experiment):
+def _callback_for(progress: Progress, exp: Experiment[Any]) -> Callable[[int, int], None]:
     task = progress.add_task(exp.id, total=1)
 
     def update(done: int, total: int) -> None:
@@ -85,40 +98,73 @@ def _callback_for(progress: Progress, exp: Experiment):
     return update
 
 
+def _table(*columns: str, keep: tuple[str, ...] = (), rows: list[list[str]],
+           **kwargs: Any) -> Table:
+    """A table whose ``keep`` columns (ids, names) are never wrapped or cut.
+
+    Those columns are as wide as their longest cell; the others wrap at spaces and fold
+    words too long for them, so nothing is lost at 80 columns.
+    """
+    table = Table(**kwargs)
+    for k, name in enumerate(columns):
+        if name in keep:
+            width = max([len(name), *(len(r[k]) for r in rows)])
+            table.add_column(name, no_wrap=True, min_width=width)
+        else:
+            table.add_column(name, overflow="fold")
+    for r in rows:
+        table.add_row(*r)
+    return table
+
+
+def _value_text(value: Any) -> str:
+    """A parameter value as ``--set`` takes it: tuples as ``a, b, c``."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
 @app.command("list")
 def list_cmd(json_out: JsonOpt = False) -> None:
     """List the registered experiments: id, title, seed chapter."""
-    rows = [{"id": e.id, "title": e.title, "chapter": e.chapter} for e in list_experiments()]
+    from engramlab.experiments._registry import describe, matching_ids
+
+    rows = []
+    for exp_id in matching_ids():
+        entry = describe(exp_id)
+        rows.append({"id": exp_id, "title": entry["title"], "chapter": entry["chapter"]})
     if json_out:
         _emit_json({"experiments": rows})
         return
-    table = Table("id", "chapter", "title")
-    for r in rows:
-        table.add_row(r["id"], str(r["chapter"]), r["title"])
-    stdout.print(table)
+    stdout.print(_table("id", "chapter", "title", keep=("id", "chapter"),
+                        rows=[[r["id"], str(r["chapter"]), r["title"]] for r in rows]))
 
 
 @app.command()
 def show(experiment_id: Annotated[str, typer.Argument(metavar="ID")],
          json_out: JsonOpt = False) -> None:
     """Show an experiment's parameters: defaults, units, constraints, sources."""
-    exp = get_experiment(experiment_id)
-    quick = exp.params("quick").model_dump(mode="json")
-    rows = [{**p.as_dict(), "quick": quick[p.name]} for p in exp.Params.describe()]
-    targets = [t.__dict__ for t in exp.targets(exp.params("quick"))]
+    from engramlab.experiments._registry import describe
+
+    entry = describe(experiment_id)
     if json_out:
-        _emit_json({"experiment": exp.id, "title": exp.title, "chapter": exp.chapter,
-                    "params": json.loads(json.dumps(rows, default=list)),
-                    "targets_quick": targets})
+        _emit_json({"experiment": experiment_id, "title": entry["title"],
+                    "chapter": entry["chapter"], "params": entry["params"],
+                    "targets_quick": entry["targets_quick"]})
         return
-    stdout.print(f"[bold]{exp.id}[/bold]  {exp.title}  (seed chapter {exp.chapter})")
-    stdout.print(exp.summary)
-    table = Table("name", "full (default)", "quick", "unit", "constraint", "meaning", "source",
-                  show_lines=True)
-    for r in rows:
-        table.add_row(r["name"], str(r["default"]), str(r["quick"]), r["unit"],
-                      r["constraint"], r["doc"], r["source"])
-    stdout.print(table)
+    stdout.print(f"[bold]{experiment_id}[/bold]  {entry['title']}  "
+                 f"(seed chapter {entry['chapter']})", highlight=False)
+    stdout.print(entry["summary"], markup=False, highlight=False)
+    params = entry["params"]
+    # Two tables, so that each stays readable at 80 columns: the values, then what each
+    # parameter means and where its default comes from.
+    values = [[p["name"], _value_text(p["default"]), _value_text(p["quick"]), p["unit"],
+               p["constraint"]] for p in params]
+    stdout.print(_table("name", "full (default)", "quick", "unit", "constraint",
+                        keep=("name", "unit"), rows=values))
+    meaning = [[p["name"], p["doc"], p["source"]] for p in params]
+    stdout.print(_table("name", "meaning", "source", keep=("name",), rows=meaning,
+                        show_lines=True))
 
 
 def _parse_sets(values: list[str]) -> dict[str, str]:
@@ -132,14 +178,15 @@ def _parse_sets(values: list[str]) -> dict[str, str]:
 
 
 def _checks_table(checks: list[dict[str, Any]]) -> Table:
-    table = Table("check", "measured", "published", "tolerance", "result")
+    rows = []
     for c in checks:
         ok = ("[green]pass[/green]" if c["passed"] else
               "[yellow]not reproduced (known deviation)[/yellow]" if c.get("deviation")
               else "[red]FAIL[/red]")
-        table.add_row(c["name"], f"{c['value']:.6g}" if c["value"] is not None else "–",
-                      f"{c['target']:.6g}", f"{c['compare']} {c['tolerance']:g}", ok)
-    return table
+        rows.append([c["name"], f"{c['value']:.6g}" if c["value"] is not None else "–",
+                     f"{c['target']:.6g}", f"{c['compare']} {c['tolerance']:g}", ok])
+    return _table("check", "measured", "published", "tolerance", "result", keep=("check",),
+                  rows=rows)
 
 
 def _note_redirect(requested: Path, used: Path) -> None:
@@ -161,6 +208,10 @@ def run_cmd(
     backend: Annotated[str, typer.Option("--backend", help="Array backend.")] = "numpy",
 ) -> None:
     """Run one experiment, check it against its published targets, save its results."""
+    from engramlab.core import check_seed, get_namespace
+    from engramlab.experiments import get_experiment
+    from engramlab.runner import resolve_params, run_and_save
+
     exp = get_experiment(experiment_id)
     params = resolve_params(exp, "full" if full else "quick", set_strings=_parse_sets(set_ or []))
     check_seed(seed)
@@ -192,6 +243,8 @@ def validate_cmd(
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
 ) -> None:
     """Run every experiment, check each against its published targets, write report.html."""
+    from engramlab.runner import validate
+
     with _progress(quiet=False) as progress:
         result = validate(only, preset="full" if full else "quick", out=Path(out), force=force,
                           seed=seed, on_start=lambda exp: _callback_for(progress, exp))
@@ -228,6 +281,7 @@ def sweep(
     json_out: JsonOpt = False,
 ) -> None:
     """Run an experiment over a parameter grid on Dask; resumes where it stopped."""
+    from engramlab.experiments import get_experiment
     from engramlab.sweep import Grid, run_sweep
 
     exp = get_experiment(experiment_id)
@@ -268,6 +322,8 @@ def main(argv: list[str] | None = None) -> None:
         _say_interrupted()
         sys.exit(INTERRUPTED)
     except typer.TyperException as exc:  # usage errors: bad option, missing argument
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `engramlab`: help printed
+            sys.exit(0)
         stderr.print(f"error: {exc.format_message()}", markup=False, highlight=False,
                      soft_wrap=True)
         sys.exit(2)

@@ -43,7 +43,33 @@ _WHERE = {
 }
 _MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
 
-__all__ = sorted(_MODULE_OF)
+__all__ = [
+    "BIBLIOGRAPHY",
+    "PROVENANCE_KEYS",
+    "Check",
+    "Citation",
+    "EngramlabError",
+    "ParamInfo",
+    "ParameterError",
+    "Params",
+    "SimulationError",
+    "Target",
+    "UnknownExperimentError",
+    "asarray",
+    "attach_provenance",
+    "backend_name",
+    "check_seed",
+    "cite",
+    "evaluate",
+    "get_namespace",
+    "make_rng",
+    "namespace",
+    "param",
+    "provenance",
+    "spawn_rngs",
+    "to_numpy",
+]
+assert set(_MODULE_OF) == set(__all__)
 
 
 def __getattr__(name: str) -> Any:

@@ -42,8 +42,12 @@ BACKENDS: dict[str, str] = {
 
 
 def get_namespace(backend: str) -> Any:
-    """The array-API namespace for a backend name (``"numpy"``, ``"array_api_strict"``,
-    ``"torch"``).
+    """The array-API namespace for a backend name.
+
+    Parameters
+    ----------
+    backend
+        ``"numpy"``, ``"array_api_strict"`` or ``"torch"``.
 
     Raises
     ------
@@ -71,8 +75,11 @@ def namespace(*arrays: Any) -> Any:
 
 
 def device_of(x: Any) -> Any:
-    """The device ``x`` lives on: pass it as ``device=`` when creating arrays beside it
-    (``xp.eye(n, device=device_of(w))``), so model code also runs on a GPU."""
+    """The device ``x`` lives on.
+
+    Pass it as ``device=`` when creating arrays beside ``x``
+    (``xp.eye(n, device=device_of(w))``), so model code also runs on a GPU.
+    """
     return array_api_compat.device(x)
 
 

@@ -41,21 +41,24 @@ def _umask() -> int:
     return mask
 
 
-def _write(path: str | os.PathLike[str], writer: Callable[[Path], None]) -> Path:
+def _write(path: str | os.PathLike[str], writer: Callable[[Path], object]) -> Path:
     with atomic_path(path) as tmp:
         writer(tmp)
     return Path(path)
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically; return the path."""
     return _write(path, lambda p: p.write_bytes(data))
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` to ``path`` as UTF-8, atomically; return the path."""
     return _write(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
 def write_json(path: str | os.PathLike[str], obj: Any) -> Path:
+    """Write ``obj`` as indented JSON with sorted keys (NaN allowed), atomically."""
     return write_text(path, json.dumps(obj, indent=2, sort_keys=True, allow_nan=True) + "\n")
 
 

@@ -32,6 +32,7 @@ from typing import Any, Self
 
 import annotated_types
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.json_schema import JsonDict
 
 from engramlab.core.errors import ParameterError
 
@@ -70,15 +71,15 @@ def param(
     min_length
         Minimum length of a tuple parameter.
     """
-    extra = {"unit": unit, "source": source}
-    bounds = {k: v for k, v in zip(_NUMERIC_CONSTRAINTS, (gt, ge, lt, le), strict=True)
-              if v is not None}
+    extra: JsonDict = {"unit": unit, "source": source}
     if isinstance(default, tuple):
         # Bounds on a tuple apply to its items; pydantic gets them through the item type,
         # see Params.__init_subclass__.
-        extra["item_bounds"] = bounds
+        extra["item_bounds"] = {k: v for k, v in zip(_NUMERIC_CONSTRAINTS, (gt, ge, lt, le),
+                                                     strict=True) if v is not None}
         return Field(default, description=doc, json_schema_extra=extra, min_length=min_length)
-    return Field(default, description=doc, json_schema_extra=extra, **bounds)
+    # A bound left at None is no constraint (pydantic skips None bounds).
+    return Field(default, description=doc, json_schema_extra=extra, gt=gt, ge=ge, lt=lt, le=le)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,6 +95,7 @@ class ParamInfo:
     source: str
 
     def as_dict(self) -> dict[str, Any]:
+        """The row as a plain dict (field name -> value), for JSON output."""
         return dataclasses.asdict(self)
 
 
@@ -130,7 +132,10 @@ class Params(BaseModel):
             bounds = extra.get("item_bounds")
             if bounds and typing.get_origin(info.annotation) is tuple:
                 (item,) = {a for a in typing.get_args(info.annotation) if a is not Ellipsis}
-                info.annotation = tuple[typing.Annotated[item, Field(**bounds)], ...]
+                # A type built at run time from the field's own item type: mypy cannot
+                # check a variable used as a type.
+                info.annotation = tuple[
+                    typing.Annotated[item, Field(**bounds)], ...]  # type: ignore[valid-type]
                 changed = True
         if changed:
             cls.model_rebuild(force=True)

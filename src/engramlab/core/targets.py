@@ -94,6 +94,7 @@ class Target:
         raise AssertionError(self.compare)  # pragma: no cover - guarded in __post_init__
 
     def check(self, measured: float) -> Check:
+        """Compare ``measured`` with this target and record the outcome as a :class:`Check`."""
         return Check(
             name=self.metric,
             value=float(measured),
@@ -138,6 +139,7 @@ class Check:
         return "not reproduced" if self.deviation else "FAIL"
 
     def as_dict(self) -> dict[str, Any]:
+        """The check as a plain dict (field name -> value), for JSON output."""
         return dataclasses.asdict(self)
 
 

@@ -21,8 +21,8 @@ from typing import Any, TypeVar
 from engramlab.core.errors import UnknownExperimentError
 from engramlab.experiments.base import Experiment
 
-__all__ = ["INDEX_PATH", "build_index", "discover", "get_experiment", "index",
-           "list_experiments", "module_of", "register"]
+__all__ = ["INDEX_PATH", "build_index", "describe", "discover", "get_experiment", "index",
+           "list_experiments", "matching_ids", "module_of", "register"]
 
 _REGISTRY: dict[str, Experiment[Any]] = {}
 
@@ -74,12 +74,32 @@ def get_experiment(experiment_id: str) -> Experiment[Any]:
     An id not yet in the index (an experiment being written) is found at its path.
     """
     if experiment_id not in index() and experiment_id not in _REGISTRY:
+        module = module_of(experiment_id)
         try:
             return _load(experiment_id)
-        except (ModuleNotFoundError, KeyError):
-            close = difflib.get_close_matches(experiment_id, list(index()), n=3, cutoff=0.5)
-            raise UnknownExperimentError(experiment_id, close) from None
+        except ModuleNotFoundError as exc:
+            # Only the id's own package (or its area) missing means "unknown id"; a
+            # dependency missing inside an existing experiment is a real error.
+            if exc.name is None or not f"{module}.".startswith(f"{exc.name}."):
+                raise
+        except KeyError:  # the package exists but registers no such id
+            pass
+        close = difflib.get_close_matches(experiment_id, list(index()), n=3, cutoff=0.5)
+        raise UnknownExperimentError(experiment_id, close) from None
     return _load(experiment_id)
+
+
+def describe(experiment_id: str) -> dict[str, Any]:
+    """What ``engramlab list`` and ``show`` print about an id, without importing it.
+
+    The id's index entry; an experiment not yet in the index (one being written) is
+    imported and described from its package. Unknown ids raise
+    :class:`~engramlab.core.errors.UnknownExperimentError` with the closest ids.
+    """
+    entries = index()
+    if experiment_id in entries:
+        return entries[experiment_id]
+    return _entry(get_experiment(experiment_id))
 
 
 def matching_ids(pattern: str = "*") -> list[str]:

@@ -5,6 +5,8 @@ function applying it; none mutates its input.
 """
 
 from engramlab.interventions.drugs import (
+    NMDA,
+    PROTEIN_SYNTHESIS,
     Drug,
     anisomycin,
     ap5,
@@ -21,7 +23,22 @@ from engramlab.interventions.network import (
     scale_receptor,
 )
 
-__all__ = ["Drug", "Lesion", "Lesioned", "add_conductance", "anisomycin", "ap5",
-           "apply_lesion", "apply_to_network", "availability", "cut_projection",
-           "inject_current", "lesion_mask", "lesion_neurons", "lesion_synapses",
-           "scale_receptor"]
+__all__ = [
+    "NMDA",
+    "PROTEIN_SYNTHESIS",
+    "Drug",
+    "Lesion",
+    "Lesioned",
+    "add_conductance",
+    "anisomycin",
+    "ap5",
+    "apply_lesion",
+    "apply_to_network",
+    "availability",
+    "cut_projection",
+    "inject_current",
+    "lesion_mask",
+    "lesion_neurons",
+    "lesion_synapses",
+    "scale_receptor",
+]

@@ -31,7 +31,6 @@ from engramlab.memory.analysis import (
     StateKind,
     basin_radius,
     classify_states,
-    falls_below,
     fixed_points,
     overlaps,
     reachable_fixed_points,
@@ -49,18 +48,27 @@ from engramlab.memory.hopfield import (
     sgn,
     update_sync,
 )
-from engramlab.memory.localist import localist_recall, localist_weights
-from engramlab.memory.mixtures import classify_mixtures, mixture_states
-from engramlab.memory.modern import modern_energy, modern_recall, modern_update
+from engramlab.memory.localist import LocalistRecall, localist_recall, localist_weights
+from engramlab.memory.mixtures import MixtureClass, classify_mixtures, mixture_states
+from engramlab.memory.modern import ModernRecall, modern_energy, modern_recall, modern_update
 from engramlab.memory.rules import pseudo_inverse_weights, storkey_weights
-from engramlab.memory.sparse import covariance_weights, sparse_patterns, sparse_recall
+from engramlab.memory.sparse import (
+    SparseRecall,
+    covariance_weights,
+    sparse_patterns,
+    sparse_recall,
+)
 from engramlab.memory.theory import ags_critical_load, ags_retrieval_overlap
 
 __all__ = [
     "BASIN_OVERLAP",
     "HebbianMemory",
     "Interaction",
+    "LocalistRecall",
+    "MixtureClass",
+    "ModernRecall",
     "Recall",
+    "SparseRecall",
     "StateKind",
     "ags_critical_load",
     "ags_retrieval_overlap",
@@ -75,7 +83,6 @@ __all__ = [
     "dense_energy",
     "dense_recall",
     "energy",
-    "falls_below",
     "fixed_points",
     "glauber",
     "hebbian_weights",

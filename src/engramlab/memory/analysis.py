@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from engramlab.analysis.curves import falls_below
 from engramlab.core.arrays import namespace, to_numpy
 from engramlab.core.errors import ParameterError
 
@@ -143,23 +144,3 @@ def basin_radius(noise: np.ndarray, mean_overlap: np.ndarray,
     """
     radius = falls_below(noise, mean_overlap, threshold)
     return float(noise[-1]) if np.isnan(radius) else radius
-
-
-def falls_below(x: np.ndarray, y: np.ndarray, level: float) -> float:
-    """The first ``x`` at which ``y`` falls below ``level``, interpolated linearly.
-
-    The crossing lies between the last grid point at or above ``level`` and the first
-    below it. ``x[0]`` if ``y`` starts below ``level``; NaN if it never falls below.
-    Used for every "where does this curve fall through a level" metric (basin edges,
-    capacities, melting temperatures).
-    """
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    below = np.flatnonzero(y < level)
-    if below.size == 0:
-        return float("nan")
-    k = int(below[0])
-    if k == 0:
-        return float(x[0])
-    x0, x1, y0, y1 = x[k - 1], x[k], y[k - 1], y[k]
-    return float(x0 + (y0 - level) * (x1 - x0) / (y0 - y1))

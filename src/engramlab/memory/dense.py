@@ -302,6 +302,7 @@ def _recall_async(patterns: Array, states: Array, interaction: Interaction, orde
             break
         visit = np.array(np.broadcast_to(np.arange(n), (batch, n)))
         if order == "random":
+            assert rng is not None  # checked by recall()
             visit[~done] = rng.permuted(visit[~done], axis=1)
         visit = asarray(visit, xp)
         for k in range(n):

@@ -59,6 +59,7 @@ True
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
@@ -366,6 +367,7 @@ def glauber(
 def _orders(rng: np.random.Generator | None, order: str, b: int, n: int) -> np.ndarray:
     visit = np.broadcast_to(np.arange(n), (b, n))
     if order == "random":
+        assert rng is not None  # checked by recall() and glauber()
         return rng.permuted(visit, axis=1)
     return np.ascontiguousarray(visit)
 
@@ -435,7 +437,7 @@ class _Runner:
         raise NotImplementedError
 
     def stable(self, active: np.ndarray) -> np.ndarray:
-        """Per active cue: is every neuron already equal to sgn of its field?"""
+        """Per active cue, whether every neuron already equals the sgn of its field."""
         raise NotImplementedError
 
     def result(self) -> Array:
@@ -445,6 +447,9 @@ class _Runner:
 class _NumpyRunner(_Runner):
     """NumPy arrays: Numba kernels (or their NumPy twins); int8 states, exact fields."""
 
+    #: ``sweep_hebb`` or ``sweep_dense`` (Numba or NumPy): they differ in signature.
+    kernel: Callable[..., None]
+
     def __init__(self, weights: Couplings, states: np.ndarray) -> None:
         from engramlab.memory import _kernels
 
@@ -452,12 +457,13 @@ class _NumpyRunner(_Runner):
         self.spins = np.where(states >= 0, 1, -1).astype(np.int8)
         self.hebb = isinstance(weights, HebbianMemory)
         use_numba = _kernels.numba_enabled()
-        if self.hebb:
+        if isinstance(weights, HebbianMemory):
             xi = weights.patterns
             self.p = weights.n_patterns
             # Exact integer fields in float32 while |h| <= N P < 2^24, float64 beyond.
             n = xi.shape[1]
-            ftype = np.float32 if n * (self.p + 1) < 2**24 else np.float64
+            ftype: type[np.floating[Any]] = (np.float32 if n * (self.p + 1) < 2**24
+                                             else np.float64)
             self.xit = np.ascontiguousarray(xi.T, dtype=ftype)
             self.m = np.ascontiguousarray(self.spins.astype(ftype) @ self.xit)
             self.kernel = _kernels.sweep_hebb if use_numba else _kernels.sweep_hebb_numpy
@@ -465,7 +471,7 @@ class _NumpyRunner(_Runner):
             # The fields' dtype is what the reference S @ T promotes to.
             fdtype = np.result_type(states.dtype, weights.dtype)
             if not np.issubdtype(fdtype, np.floating):
-                fdtype = np.float64
+                fdtype = np.dtype(np.float64)
             self.w = np.ascontiguousarray(weights, dtype=fdtype)
             self.fields = np.ascontiguousarray(states.astype(fdtype) @ self.w)
             self.kernel = _kernels.sweep_dense if use_numba else _kernels.sweep_dense_numpy

@@ -20,7 +20,7 @@ patterns' convex hull), and the update rule (their eq. 3)
 
     \xi^{\text{new}} = X \operatorname{softmax}(\beta X^\top \xi).
 
-Properties used by :mod:`engramlab.experiments.modern_hopfield` (Ramsauer et al. 2021,
+Properties used by :mod:`engramlab.experiments.memory.modern_hopfield` (Ramsauer et al. 2021,
 sec. 2 and theorems 1-5):
 
 - the update is the concave-convex procedure for :math:`E`, so :math:`E` never

@@ -40,11 +40,12 @@ from typing import Any
 
 import numpy as np
 
+from engramlab.analysis.curves import falls_below
 from engramlab.core.arrays import device_of, namespace
 from engramlab.core.errors import ParameterError
-from engramlab.memory.analysis import falls_below
 
 __all__ = [
+    "correlated_patterns",
     "crossing",
     "field_residual",
     "fixed_point_mask",
@@ -248,3 +249,14 @@ def crossing(x: np.ndarray, fraction: np.ndarray, level: float = 0.5) -> float:
     if fraction[0] < level:
         return float("nan")
     return falls_below(x, fraction, level)
+
+
+def correlated_patterns(rng: np.random.Generator, p: int, n: int, c: float) -> np.ndarray:
+    """±1 patterns sharing a random parent: each bit is the parent's with prob (1 + c)/2.
+
+    Two patterns then have mean overlap c**2 (independent patterns: 0). NumPy arrays,
+    ``(p, n)``.
+    """
+    parent = rng.choice(np.array([-1.0, 1.0]), size=n)
+    flips = rng.random((p, n)) < (1.0 - c) / 2.0
+    return np.where(flips, -parent, parent)

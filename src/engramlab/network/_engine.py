@@ -1,24 +1,38 @@
-r"""The compiled time loop of the network engine.
+r"""The time loop of the network engine: typed tables in, one stage function per step.
 
-One call of :func:`advance` runs ``n_steps`` steps of the whole network. Everything is
-flat arrays (built by :mod:`engramlab.network.simulate`); this module knows no Python
-objects. Per step ``t`` (time :math:`t\,\Delta t` to :math:`(t+1)\,\Delta t`):
+One call of :func:`advance` runs ``n_steps`` steps of the whole network. The network is
+a :class:`Net` of tables (NamedTuples of flat arrays, built by
+:mod:`engramlab.network._build`; this module knows no Python objects): :class:`Pops`
+(one row per population), :class:`Chans` (one row per receptor channel, and the
+channels' state), :class:`Units` (one entry per neuron), :class:`Proj` (projections,
+their CSR synapse tables and short-term plasticity), :class:`Stdp` (trace rules
+compiled into the loop), :class:`Drive` (external Poisson inputs, scheduled spikes) and
+:class:`Work` (scratch). What a call returns goes to an :class:`Out` table. Columns of
+2-D tables are named by the integer constants below (``PAR_*``, ``LIF_*``, ...).
 
-1. input arrival: the ring-buffer slot ``t mod D`` is added to the synaptic channels
-   (a ``delta`` channel jumps the membrane potential of non-refractory neurons), then
-   the external Poisson inputs draw their counts;
-2. every population integrates one step (model equations below); a neuron reaching
-   threshold spikes, is reset and enters its refractory period; a spike source fires;
-3. every spike is sent through the CSR rows of its outgoing projections into slot
-   ``(t + d) mod D`` (``d >= 1`` steps of delay), scaled by Tsodyks-Markram ``u x``
-   where the projection has short-term plasticity;
-4. the synaptic channels of the population decay exactly over the step.
+Per step ``t`` (time :math:`t\,\Delta t` to :math:`(t+1)\,\Delta t`), stage by stage:
+
+1. scheduled spikes fire (:func:`_scheduled_spikes`); Poisson sources draw
+   (:func:`_poisson_source`);
+2. for every neuron population (:func:`_neuron_step`): the ring-buffer slot ``t mod D``
+   arrives on the synaptic channels, a ``delta`` channel jumps the membrane potential
+   of non-refractory neurons (:func:`_arrivals`); the external Poisson inputs draw their
+   counts (:func:`_poisson_inputs`); the population integrates one step
+   (:func:`_lif_exact`, :func:`_lif_conductance`, :func:`_adex`, :func:`_hh`); a
+   neuron reaching threshold spikes, is reset and enters its refractory period;
+   the channels decay exactly over the step (:func:`_decay`);
+3. every spike (:func:`_emit`) is sent through the CSR rows of its outgoing
+   projections into slot ``(t + d) mod D`` (``d >= 1`` steps of delay), scaled by
+   Tsodyks-Markram ``u x`` where the projection has short-term plasticity
+   (:func:`_deliver`, :func:`_release`);
+4. sampled state variables are recorded (:func:`_record`).
 
 A spike is time-stamped :math:`t\,\Delta t` (the start of the step in which threshold
 was crossed) and acts on its targets from :math:`(t + d)\,\Delta t`.
 
 Models, with :math:`I_s` the synaptic currents and :math:`g_s` the conductances (times
-:math:`B(V)` for Mg2+-blocked channels) at the start of the step:
+:math:`B(V)` for Mg2+-blocked channels,
+:func:`~engramlab.synapses.receptors.mg_unblocked_fraction`) at the start of the step:
 
 LIF, only current / delta inputs (exact; Rotter & Diesmann 1999):
     :math:`V' = E_L + (V - E_L) e^{-\Delta t/\tau_m} + \sum_s P_{21,s} I_s
@@ -32,9 +46,9 @@ AdEx (Brette & Gerstner 2005): the same exponential Euler with the spike current
     :math:`g_L \Delta_T e^{(V - V_T)/\Delta_T}` and :math:`-w` frozen over the step;
     :math:`w' = a(V - E_L) + (w - a(V - E_L)) e^{-\Delta t/\tau_w}`; at
     :math:`V \ge V_{peak}`: :math:`V \leftarrow V_r`, :math:`w \leftarrow w + b`.
-Hodgkin-Huxley: gates exact for frozen V, :math:`x' = x_\infty + (x - x_\infty)
-    e^{-\Delta t/\tau_x}`, then V by exponential Euler with the total conductance; a
-    spike is an upward crossing of ``v_spike``.
+Hodgkin-Huxley: gates exact for frozen V (the rates and the gate update of
+    :mod:`engramlab.neurons.hh`), then V by exponential Euler with the total
+    conductance; a spike is an upward crossing of ``v_spike``.
 
 Long-term plasticity (trace rules: pair and triplet STDP,
 :class:`~engramlab.plasticity.stdp.TraceRule`) runs inside the loop, event by event: a
@@ -59,27 +73,248 @@ draw one uniform per unit instead.
 Randomness (Poisson inputs and sources) is counter-based: the uniform for unit ``i`` at
 step ``t`` of stream ``key`` is a SplitMix64 hash of ``(key, t, i)``. There is no
 generator state to carry, so a snapshot / restore continues with the same numbers.
+
+Every function here is plain Python on arrays and scalars. :func:`advance` runs them
+compiled by Numba (:mod:`engramlab.network._compile`: once per CPU, cached on disk),
+or, with ``ENGRAMLAB_NO_NUMBA=1``, as the Python they are (slow; bit for bit the same
+results).
 """
 
 from __future__ import annotations
 
-import importlib.util
-import logging
 import math
 import os
+from typing import NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 
-__all__ = ["ERR_NONE", "ERR_NONFINITE", "HAVE_NUMBA", "advance", "compiled", "uniform_np"]
+from engramlab.neurons.hh import hh_gate_step, hh_rates_with, vtrap_scalar
+from engramlab.synapses.receptors import mg_unblocked_fraction
 
-#: Numba is importable (imported only when the loop is first compiled).
-HAVE_NUMBA = importlib.util.find_spec("numba") is not None
+__all__ = [
+    "ERR_NONE",
+    "ERR_NONFINITE",
+    "V_LIMIT",
+    "Chans",
+    "Drive",
+    "Net",
+    "Out",
+    "Pops",
+    "Proj",
+    "Stdp",
+    "Units",
+    "Work",
+    "advance",
+    "compiled",
+    "engine_name",
+    "uniform_np",
+]
 
+I1 = npt.NDArray[np.int8]
+I4 = npt.NDArray[np.int32]
+I8 = npt.NDArray[np.int64]
+U8 = npt.NDArray[np.uint64]
+F8 = npt.NDArray[np.float64]
+
+# --- codes and named columns ------------------------------------------------------
+
+#: Population kinds (:attr:`Pops.kind`).
+K_LIF, K_ADEX, K_HH, K_POISSON, K_SCHEDULED = 0, 1, 2, 10, 11
+#: Channel kinds (:attr:`Chans.kind`).
+C_DELTA, C_CURRENT, C_COND = 0, 1, 2
+
+#: Columns of :attr:`Pops.par`, shared by every neuron model: capacitance (pF; HH:
+#: uF/cm2), leak conductance (nS; HH: mS/cm2), leak reversal (mV).
+PAR_C, PAR_GL, PAR_EL = 0, 1, 2
+#: LIF: threshold, reset, exp(-dt / tau_m), (1 - exp(-dt / tau_m)) / g_L.
+LIF_VTH, LIF_VRESET, LIF_P22, LIF_PBIAS = 3, 4, 5, 6
+#: AdEx: V_T, Delta_T, exp(-dt / tau_w), a, b, reset, V_peak.
+ADEX_VT, ADEX_DT, ADEX_WDECAY, ADEX_A, ADEX_B, ADEX_VRESET, ADEX_VPEAK = 3, 4, 5, 6, 7, 8, 9
+#: HH: g_Na, g_K, E_Na, E_K, spike detection level, pA -> uA/cm2.
+HH_GNA, HH_GK, HH_ENA, HH_EK, HH_VSPIKE, HH_SCALE = 3, 4, 5, 6, 7, 8
+#: Width of :attr:`Pops.par`.
+N_PAR = 10
+#: AdEx: cap of the argument of the spike-current exponential (no overflow).
+ADEX_EXP_CAP = 30.0
+
+#: :attr:`Out.rec_var` codes: the unit's v, a1, a2, a3; ``REC_CHANNEL``: the channel
+#: state (g) at slot ``rec_unit``.
+REC_V, REC_A1, REC_A2, REC_A3, REC_CHANNEL = 0, 1, 2, 3, 100
+
+#: :attr:`Out.status` entries: spikes written, samples written, error code, error step,
+#: error unit.
+ST_SPIKES, ST_SAMPLES, ST_ERROR, ST_ERR_STEP, ST_ERR_UNIT = 0, 1, 2, 3, 4
+N_STATUS = 5
 ERR_NONE = 0
 ERR_NONFINITE = 1
+V_LIMIT = 1.0e4  # |V| beyond this (mV) is divergence
 
-K_LIF, K_ADEX, K_HH, K_POISSON, K_SCHEDULED = 0, 1, 2, 10, 11
-C_DELTA, C_CURRENT, C_COND = 0, 1, 2
+#: :attr:`Stdp.mode`: no compiled rule, learning, traces only (weights frozen).
+PL_NONE, PL_LEARN, PL_FROZEN = 0, 1, 2
+
+
+# --- the tables -------------------------------------------------------------------
+
+class Pops(NamedTuple):
+    """One row per population."""
+
+    kind: I8       # K_* code
+    start: I8      # first unit (global index)
+    stop: I8       # one past the last unit
+    ch0: I8        # first channel row
+    ch1: I8        # one past the last channel row
+    cond: I8       # 1: exponential Euler (conductances, bi-exponential or conductance stimuli)
+    ref_steps: I8  # refractory period (steps)
+    key: U8        # random stream of a Poisson source
+    prob: F8       # Poisson source: spike probability per step (phases scale it)
+    par: F8        # (P, N_PAR) model parameters, columns PAR_* and LIF_* / ADEX_* / HH_*
+
+
+class Chans(NamedTuple):
+    """One row per receptor channel; a channel has one state slot per unit of its
+    population, slots ``off .. off + n``."""
+
+    kind: I8       # C_* code
+    off: I8        # first slot
+    mg: I8         # 1: Mg2+-blocked conductance
+    decay: F8      # exp(-dt / tau_decay)
+    rise: F8       # exp(-dt / tau_rise); 0: single exponential
+    coef: F8       # bi-exponential: weight of h in g after one step
+    norm: F8       # bi-exponential: peak normalisation (1 otherwise)
+    e_rev: F8      # reversal potential (mV)
+    mg_mm: F8      # [Mg2+] (mM)
+    p21: F8        # LIF current channel: its exact propagator onto V
+    scale: F8      # receptor scaling (stimuli, drugs); 1 by default
+    g: F8          # per slot: conductance (nS) or current (pA)
+    h: F8          # per slot: rise variable of a bi-exponential channel
+    buf: F8        # (D, S) ring buffer of arrivals: row t mod D arrives at step t
+    flat: F8       # the same buffer as one row (a view)
+
+
+class Units(NamedTuple):
+    """One entry per unit (neurons and sources, all populations)."""
+
+    v: F8          # membrane potential (mV)
+    a1: F8         # AdEx w (pA) / HH m
+    a2: F8         # HH h
+    a3: F8         # HH n
+    refr: I4       # refractory steps left; -1: removed (lesioned)
+    flag: I1       # HH: above v_spike; Poisson source: drawn this step
+    ibias: F8      # bias and stimulus current (pA)
+    gs: F8         # stimulus conductance (nS)
+    gse: F8        # stimulus conductance times its reversal (nS mV)
+
+
+class Proj(NamedTuple):
+    """Projections (rows grouped by presynaptic population), their synapses (CSR by
+    presynaptic unit) and short-term plasticity (one state per presynaptic unit)."""
+
+    first: I8      # per population: first projection it sends
+    last: I8       # per population: one past its last
+    pre_start: I8  # first unit of the presynaptic population
+    off: I8        # first slot of the target channel
+    syn0: I8       # first synapse
+    row0: I8       # first CSR row pointer
+    stp0: I8       # first STP state; -1: no STP
+    stp_U: F8      # Tsodyks-Markram U
+    stp_rec: F8    # tau_rec (ms)
+    stp_fac: F8    # tau_fac (ms); 0: no facilitation
+    iptr: I8       # CSR row pointers (per projection, local)
+    post: I4       # per synapse: target unit (local to its population)
+    dly: I4        # per synapse: delay (steps, >= 1)
+    w: F8          # per synapse: weight
+    stp_u: F8      # per STP state: u
+    stp_x: F8      # per STP state: x
+    stp_last: I8   # per STP state: step of the last spike; -1: none
+
+
+class Stdp(NamedTuple):
+    """Trace rules compiled into the loop: one row per projection (``mode`` 0 where it
+    has none), the rows with a rule grouped by postsynaptic population, a CSC table of
+    their synapses, and the traces."""
+
+    mode: I8       # PL_* code
+    pre0: I8       # first presynaptic trace row
+    post0: I8      # first postsynaptic trace row
+    col0: I8       # first CSC column pointer
+    post_start: I8 # first unit of the postsynaptic population
+    dr1: F8        # dt / tau_r1 (presynaptic traces)
+    dr2: F8        # dt / tau_r2
+    do1: F8        # dt / tau_o1 (postsynaptic traces)
+    do2: F8        # dt / tau_o2
+    a2p: F8        # pair potentiation amplitude
+    a3p: F8        # triplet potentiation amplitude
+    a2m: F8        # pair depression amplitude
+    a3m: F8        # triplet depression amplitude
+    w_min: F8
+    w_max: F8
+    soft: I8       # 1: multiplicative bounds
+    nearest: I8    # 1: nearest-spike pairing
+    first: I8      # per population: first of its rows in ``rows``
+    last: I8       # per population: one past its last
+    rows: I8       # projections with a rule, by postsynaptic population
+    cptr: I8       # CSC column pointers
+    cidx: I8       # CSC: global synapse index
+    syn_pre: I4    # per synapse: presynaptic unit (local)
+    tr_pre: F8     # (n, 2) presynaptic traces just before the last spike
+    tr_pre_t: I8   # step of that spike; -1: none
+    tr_post: F8    # (n, 2) postsynaptic traces
+    tr_post_t: I8
+
+
+class Drive(NamedTuple):
+    """External Poisson inputs (rows grouped by target population) and the spikes of
+    spike sources (sorted by step)."""
+
+    first: I8      # per population: its first input
+    last: I8       # per population: one past its last
+    chan: I8       # per input: target channel
+    lam: F8        # per input: mean count per unit and step (phases scale it)
+    weight: F8     # per input: weight of one input spike
+    key: U8        # per input: random stream
+    sch_step: I8   # scheduled spikes: step
+    sch_unit: I8   # scheduled spikes: unit
+    sch_ptr: I8    # [0]: the next scheduled spike
+
+
+class Work(NamedTuple):
+    """Scratch for one population (length: the largest population)."""
+
+    dv: F8         # delta-channel jumps
+    vnew: F8       # exact LIF: the new potential
+    vpre: F8       # exponential Euler: V after the jumps
+    gtot: F8       # exponential Euler: total conductance
+    itot: F8       # exponential Euler: total current
+
+
+class Net(NamedTuple):
+    """The whole network as the loop sees it."""
+
+    dt: float
+    pops: Pops
+    chans: Chans
+    units: Units
+    proj: Proj
+    stdp: Stdp
+    drive: Drive
+    work: Work
+
+
+class Out(NamedTuple):
+    """What one call of :func:`advance` returns (status counts continue within a call)."""
+
+    spk_t: I8      # spike steps
+    spk_i: I4      # spike units
+    counts: I4     # (steps, P) spikes per step and population
+    rec_unit: I8   # sampled units (or channel slots)
+    rec_var: I8    # REC_* code per sampled column
+    rec_every: int # sample after every step t with (t + 1) % rec_every == 0
+    rec_out: F8    # (samples, columns)
+    status: I8     # ST_* entries
+
+
+# --- counter-based random numbers ---------------------------------------------------
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -87,7 +322,6 @@ _M2 = np.uint64(0x94D049BB133111EB)
 _ODD = np.uint64(0xD1B54A32D192ED03)
 _S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
 _TWO53 = 1.0 / 9007199254740992.0
-V_LIMIT = 1.0e4  # |V| beyond this (mV) is divergence
 
 
 def _mix(z):
@@ -125,16 +359,12 @@ def _poisson(lam, emlam, key, t, i):
     return k
 
 
-def _xexp(x):
-    """x / (1 - exp(-x)), continuous at 0."""
-    if abs(x) < 1e-7:
-        return 1.0 + 0.5 * x
-    return x / (1.0 - math.exp(-x))
+def _exp(x):
+    """The scalar exponential handed to the components' shared formulas."""
+    return math.exp(x)
 
 
-def _mg(v, mg_mm):
-    return 1.0 / (1.0 + mg_mm / 3.57 * math.exp(-0.062 * v))
-
+# --- spikes: sending, short-term and long-term plasticity ---------------------------
 
 def _trace(tb, tt, i, t, decay, nearest, col):
     """Trace ``col`` of unit ``i`` at step ``t``, just before a spike at ``t``: ``tb``
@@ -159,717 +389,621 @@ def _jump(tb, tt, i, t, decay1, decay2, nearest):
         tt[i] = t
 
 
-def _post_stdp(j, p, t, w, pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t, cptr, cidx,
-               syn_pre, plin, plin_k):
+def _potentiate(j, p, t, w, sd):
     """Unit ``j`` of population ``p`` spiked: potentiate its plastic inputs (the
     trace rule of :class:`~engramlab.plasticity.stdp.TraceRule`), then its traces."""
-    for m in range(plin[p, 0], plin[p, 1]):
-        k = plin_k[m]
-        jl = j - pl_i[k, 4]
-        po = pl_i[k, 2] + jl
-        nearest = pl_f[k, 11] > 0.0
-        if pl_i[k, 0] == 1:
-            amp = pl_f[k, 4] + pl_f[k, 5] * _trace(tr_post, tr_post_t, po, t, pl_f[k, 3],
-                                                   nearest, 1)
-            soft = pl_f[k, 10] > 0.0
-            wmax = pl_f[k, 9]
-            pre_off = pl_i[k, 1]
-            c = pl_i[k, 3] + jl
-            for e in range(cptr[c], cptr[c + 1]):
-                sq = cidx[e]
-                x1 = _trace(tr_pre, tr_pre_t, pre_off + syn_pre[sq], t, pl_f[k, 0], nearest, 0)
+    for m in range(sd.first[p], sd.last[p]):
+        k = sd.rows[m]
+        jl = j - sd.post_start[k]
+        po = sd.post0[k] + jl
+        nearest = sd.nearest[k] != 0
+        if sd.mode[k] == PL_LEARN:
+            amp = sd.a2p[k] + sd.a3p[k] * _trace(sd.tr_post, sd.tr_post_t, po, t, sd.do2[k],
+                                                 nearest, 1)
+            soft = sd.soft[k] != 0
+            wmax = sd.w_max[k]
+            pre_off = sd.pre0[k]
+            c = sd.col0[k] + jl
+            for e in range(sd.cptr[c], sd.cptr[c + 1]):
+                sq = sd.cidx[e]
+                x1 = _trace(sd.tr_pre, sd.tr_pre_t, pre_off + sd.syn_pre[sq], t, sd.dr1[k],
+                            nearest, 0)
                 if x1 > 0.0:
                     dw = x1 * amp
                     if soft:
                         dw *= wmax - w[sq]
                     wn = w[sq] + dw
                     w[sq] = wmax if wn > wmax else wn
-        _jump(tr_post, tr_post_t, po, t, pl_f[k, 2], pl_f[k, 3], nearest)
+        _jump(sd.tr_post, sd.tr_post_t, po, t, sd.do1[k], sd.do2[k], nearest)
 
 
-def _deliver(j, p, t, pop_proj, pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x, stp_last,
-             ch_i, bflat, D, S, dt, pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t):
-    """Send a spike of global unit ``j`` (population ``p``) into the delay buffer
-    (``bflat``: the ``D x S`` ring buffer, flattened)."""
+def _release(k, local, t, dt, pj):
+    """Tsodyks-Markram release ``u x`` of a spike of presynaptic unit ``local`` on
+    projection ``k`` at step ``t`` (recovery and facilitation since its last spike)."""
+    s = pj.stp0[k] + local
+    U = pj.stp_U[k]
+    if pj.stp_last[s] >= 0:
+        gap = (t - pj.stp_last[s]) * dt
+        pj.stp_x[s] = 1.0 - (1.0 - pj.stp_x[s]) * math.exp(-gap / pj.stp_rec[k])
+        if pj.stp_fac[k] > 0.0:
+            pj.stp_u[s] = pj.stp_u[s] * math.exp(-gap / pj.stp_fac[k])
+    if pj.stp_fac[k] > 0.0:
+        pj.stp_u[s] = pj.stp_u[s] + U * (1.0 - pj.stp_u[s])
+    else:
+        pj.stp_u[s] = U
+    rel = pj.stp_u[s] * pj.stp_x[s]
+    pj.stp_x[s] -= rel
+    pj.stp_last[s] = t
+    return rel
+
+
+def _deliver(j, p, t, dt, ch, pj, sd):
+    """Send a spike of unit ``j`` (population ``p``) into the delay buffer."""
+    D = ch.buf.shape[0]
+    S = ch.buf.shape[1]
+    flat = ch.flat
     base = t % D
-    for k in range(pop_proj[p, 0], pop_proj[p, 1]):
-        local = j - pj_i[k, 5]
-        off = ch_i[pj_i[k, 1], 2]
-        so = pj_i[k, 4]
+    for k in range(pj.first[p], pj.last[p]):
+        local = j - pj.pre_start[k]
         rel = 1.0
-        if so >= 0:
-            s = so + local
-            U = stp_f[k, 0]
-            if stp_last[s] >= 0:
-                gap = (t - stp_last[s]) * dt
-                stp_x[s] = 1.0 - (1.0 - stp_x[s]) * math.exp(-gap / stp_f[k, 1])
-                if stp_f[k, 2] > 0.0:
-                    stp_u[s] = stp_u[s] * math.exp(-gap / stp_f[k, 2])
-            if stp_f[k, 2] > 0.0:
-                stp_u[s] = stp_u[s] + U * (1.0 - stp_u[s])
-            else:
-                stp_u[s] = U
-            rel = stp_u[s] * stp_x[s]
-            stp_x[s] -= rel
-            stp_last[s] = t
-        a = pj_i[k, 3] + local
-        syn0 = pj_i[k, 2]
-        if pl_i[k, 0] != 0:
-            _deliver_plastic(k, local, t, base, a, syn0, off, rel, iptr, post, w, dly, bflat,
-                             D, S, pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t)
+        if pj.stp0[k] >= 0:
+            rel = _release(k, local, t, dt, pj)
+        if sd.mode[k] != PL_NONE:
+            _deliver_plastic(k, local, t, base, rel, ch, pj, sd)
             continue
-        for q in range(iptr[a], iptr[a + 1]):
+        off = pj.off[k]
+        a = pj.row0[k] + local
+        syn0 = pj.syn0[k]
+        for q in range(pj.iptr[a], pj.iptr[a + 1]):
             sq = syn0 + q
-            r = base + dly[sq]
+            r = base + pj.dly[sq]
             if r >= D:
                 r -= D
-            bflat[r * S + off + post[sq]] += w[sq] * rel
+            flat[r * S + off + pj.post[sq]] += pj.w[sq] * rel
 
 
-def _deliver_plastic(k, local, t, base, a, syn0, off, rel, iptr, post, w, dly, bflat, D, S,
-                     pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t):
-    """:func:`_deliver` for a projection with a compiled trace rule: the spike is sent
-    with the weight before its own depression, then depresses (``pl_i[k, 0] == 1``)
-    and the presynaptic traces jump."""
-    mode = pl_i[k, 0]
-    nearest = pl_f[k, 11] > 0.0
-    pre_tr = pl_i[k, 1] + local
-    post_off = pl_i[k, 2]
-    amp = pl_f[k, 6] + pl_f[k, 7] * _trace(tr_pre, tr_pre_t, pre_tr, t, pl_f[k, 1],
-                                           nearest, 1)
-    soft = pl_f[k, 10] > 0.0
-    wmin = pl_f[k, 8]
-    for q in range(iptr[a], iptr[a + 1]):
+def _deliver_plastic(k, local, t, base, rel, ch, pj, sd):
+    """:func:`_deliver` on projection ``k`` with a compiled trace rule: the spike is sent
+    with the weight before its own depression, then depresses (while learning) and the
+    presynaptic traces jump."""
+    D = ch.buf.shape[0]
+    S = ch.buf.shape[1]
+    flat = ch.flat
+    w = pj.w
+    off = pj.off[k]
+    a = pj.row0[k] + local
+    syn0 = pj.syn0[k]
+    learn = sd.mode[k] == PL_LEARN
+    nearest = sd.nearest[k] != 0
+    pre_tr = sd.pre0[k] + local
+    post_off = sd.post0[k]
+    amp = sd.a2m[k] + sd.a3m[k] * _trace(sd.tr_pre, sd.tr_pre_t, pre_tr, t, sd.dr2[k],
+                                         nearest, 1)
+    soft = sd.soft[k] != 0
+    wmin = sd.w_min[k]
+    for q in range(pj.iptr[a], pj.iptr[a + 1]):
         sq = syn0 + q
-        r = base + dly[sq]
+        r = base + pj.dly[sq]
         if r >= D:
             r -= D
-        bflat[r * S + off + post[sq]] += w[sq] * rel
-        if mode == 1:
-            y1 = _trace(tr_post, tr_post_t, post_off + post[sq], t, pl_f[k, 2], nearest, 0)
+        flat[r * S + off + pj.post[sq]] += w[sq] * rel
+        if learn:
+            y1 = _trace(sd.tr_post, sd.tr_post_t, post_off + pj.post[sq], t, sd.do1[k],
+                        nearest, 0)
             if y1 > 0.0:
                 dw = y1 * amp
                 if soft:
                     dw *= w[sq] - wmin
                 wn = w[sq] - dw
                 w[sq] = wmin if wn < wmin else wn
-    _jump(tr_pre, tr_pre_t, pre_tr, t, pl_f[k, 0], pl_f[k, 1], nearest)
+    _jump(sd.tr_pre, sd.tr_pre_t, pre_tr, t, sd.dr1[k], sd.dr2[k], nearest)
 
 
-def _arrive(x, c, s, ch_i, ch_f, g, h):
+def _emit(j, p, t, step, dt, ch, pj, sd, out):
+    """Record a spike of unit ``j`` (population ``p``) and send it on (depressing the
+    plastic synapses it uses); potentiate the plastic synapses onto it."""
+    n = out.status[ST_SPIKES]
+    out.spk_t[n] = t
+    out.spk_i[n] = j
+    out.status[ST_SPIKES] = n + 1
+    out.counts[step, p] += 1
+    _deliver(j, p, t, dt, ch, pj, sd)
+    if sd.last[p] > sd.first[p]:
+        _potentiate(j, p, t, pj.w, sd)
+
+
+def _fail(out, t, j):
+    """Unit ``j`` diverged at step ``t``: note it; returns False (the step stops)."""
+    out.status[ST_ERROR] = ERR_NONFINITE
+    out.status[ST_ERR_STEP] = t
+    out.status[ST_ERR_UNIT] = j
+    return False
+
+
+# --- sources ------------------------------------------------------------------------
+
+def _scheduled_spikes(net, out, t, step):
+    """The spikes of spike sources due at step ``t``."""
+    dr = net.drive
+    ptr = dr.sch_ptr
+    while ptr[0] < dr.sch_step.shape[0] and dr.sch_step[ptr[0]] <= t:
+        if dr.sch_step[ptr[0]] == t:
+            j = dr.sch_unit[ptr[0]]
+            if net.units.refr[j] >= 0:
+                p = 0
+                while not (net.pops.start[p] <= j < net.pops.stop[p]):
+                    p += 1
+                _emit(j, p, t, step, net.dt, net.chans, net.proj, net.stdp, out)
+        ptr[0] += 1
+
+
+def _poisson_source(net, out, p, t, step):
+    """Poisson source ``p`` at step ``t`` (sparse draw or one uniform per unit)."""
+    pops, refr, flag = net.pops, net.units.refr, net.units.flag
+    start = pops.start[p]
+    stop = pops.stop[p]
+    key = pops.key[p]
+    prob = pops.prob[p]
+    n_p = stop - start
+    lam_tot = n_p * -math.log1p(-prob) if prob < 1.0 else math.inf
+    if prob > 0.0 and lam_tot <= 30.0:
+        # sparse: K ~ Poisson(n lambda) spikes, each on a unit drawn uniformly (Poisson
+        # splitting: independent Poisson(lambda) counts per unit); a unit drawn twice
+        # spikes once, so P(spike) = 1 - e^-lambda = prob
+        k_tot = _poisson(lam_tot, math.exp(-lam_tot), key, t, n_p)
+        for m in range(k_tot):
+            jl = int(_uniform(key, t, n_p + 1 + m) * n_p)
+            j = start + (jl if jl < n_p else n_p - 1)
+            if refr[j] >= 0 and flag[j] == 0:
+                flag[j] = 1
+                _emit(j, p, t, step, net.dt, net.chans, net.proj, net.stdp, out)
+        for m in range(k_tot):
+            jl = int(_uniform(key, t, n_p + 1 + m) * n_p)
+            flag[start + (jl if jl < n_p else n_p - 1)] = 0
+    elif prob > 0.0:
+        for j in range(start, stop):
+            if refr[j] >= 0 and _uniform(key, t, j - start) < prob:
+                _emit(j, p, t, step, net.dt, net.chans, net.proj, net.stdp, out)
+
+
+# --- inputs to a neuron population ----------------------------------------------------
+
+def _arrivals(pops, ch, dv, p, slot, fused):
+    """Move slot ``slot`` of the delay buffer onto population ``p``'s channels (one
+    branch-free pass per channel; current channels of the exact LIF are left to
+    :func:`_lif_exact`); delta channels sum into ``dv``. Returns whether ``dv`` holds
+    jumps."""
+    n_p = pops.stop[p] - pops.start[p]
+    has_dv = False
+    for c in range(pops.ch0[p], pops.ch1[p]):
+        if fused and ch.kind[c] == C_CURRENT:
+            continue
+        off = ch.off[c]
+        rv = ch.buf[slot, off:off + n_p]
+        sc = ch.scale[c]
+        if ch.kind[c] == C_DELTA:
+            if not has_dv:
+                dv[:n_p] = 0.0
+                has_dv = True
+            for jl in range(n_p):
+                dv[jl] += rv[jl] * sc
+                rv[jl] = 0.0
+        else:
+            if ch.rise[c] > 0.0:
+                sc *= ch.norm[c]
+                tv = ch.h[off:off + n_p]
+            else:
+                tv = ch.g[off:off + n_p]
+            for jl in range(n_p):
+                tv[jl] += rv[jl] * sc
+                rv[jl] = 0.0
+    return has_dv
+
+
+def _arrive(x, c, s, ch):
     """Input ``x`` arriving on channel ``c`` at slot ``s``; returns a delta jump (mV)."""
-    kind = ch_i[c, 0]
-    if kind == C_DELTA:
-        return x * ch_f[c, 7]
-    if ch_f[c, 1] > 0.0:
-        h[s] += x * ch_f[c, 7] * ch_f[c, 3]
+    if ch.kind[c] == C_DELTA:
+        return x * ch.scale[c]
+    if ch.rise[c] > 0.0:
+        ch.h[s] += x * ch.scale[c] * ch.norm[c]
     else:
-        g[s] += x * ch_f[c, 7]
+        ch.g[s] += x * ch.scale[c]
     return 0.0
 
 
-def _emit(j, p, t, step, nspk, spk_t, spk_i, counts, pop_proj, pj_i, iptr, post, w, dly,
-          stp_f, stp_u, stp_x, stp_last, ch_i, bflat, D, S, dt,
-          pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t, cptr, cidx, syn_pre, plin, plin_k):
-    """Record a spike of unit ``j`` and send it on (depressing plastic synapses it
-    uses); potentiate the plastic synapses onto it; returns the new spike count."""
-    spk_t[nspk] = t
-    spk_i[nspk] = j
-    counts[step, p] += 1
-    _deliver(j, p, t, pop_proj, pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x, stp_last,
-             ch_i, bflat, D, S, dt, pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t)
-    if plin[p, 1] > plin[p, 0]:
-        _post_stdp(j, p, t, w, pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t, cptr, cidx,
-                   syn_pre, plin, plin_k)
-    return nspk + 1
+def _poisson_inputs(net, p, t, has_dv):
+    """The external Poisson inputs of population ``p`` draw their counts at step ``t``;
+    returns whether :attr:`Work.dv` holds jumps."""
+    dr, ch, dv = net.drive, net.chans, net.work.dv
+    n_p = net.pops.stop[p] - net.pops.start[p]
+    for q in range(dr.first[p], dr.last[p]):
+        lam = dr.lam[q]
+        if lam <= 0.0:
+            continue
+        c = dr.chan[q]
+        off = ch.off[c]
+        if ch.kind[c] == C_DELTA and not has_dv:
+            dv[:n_p] = 0.0
+            has_dv = True
+        emlam = math.exp(-lam)
+        for jl in range(n_p):
+            k = _poisson(lam, emlam, dr.key[q], t, jl)
+            if k > 0:
+                dv[jl] += _arrive(k * dr.weight[q], c, off + jl, ch)
+    return has_dv
 
 
-def _advance(t0, n_steps, dt,
-             pop_i, pop_f, pop_key, ch_i, ch_f, g, h, buf,
-             v, a1, a2, a3, refr, flag, ibias, gs, gse,
-             pop_proj, pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x, stp_last,
-             pop_in, in_i, in_f, in_key, sch_step, sch_unit, sch_ptr,
-             spk_t, spk_i, counts, rec_unit, rec_var, rec_every, rec_out,
-             pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t, cptr, cidx, syn_pre, plin,
-             plin_k, status):
+def _decay(pops, ch, p, fused):
+    """Population ``p``'s channels decay exactly over the step (one pass per channel;
+    the exact LIF decays its current channels itself)."""
+    n_p = pops.stop[p] - pops.start[p]
+    for c in range(pops.ch0[p], pops.ch1[p]):
+        if ch.kind[c] == C_DELTA or (fused and ch.kind[c] == C_CURRENT):
+            continue
+        off = ch.off[c]
+        ed = ch.decay[c]
+        gv = ch.g[off:off + n_p]
+        if ch.rise[c] > 0.0:
+            er = ch.rise[c]
+            coef = ch.coef[c]
+            hv = ch.h[off:off + n_p]
+            for jl in range(n_p):
+                gv[jl] = gv[jl] * ed + hv[jl] * coef
+                hv[jl] *= er
+        else:
+            for jl in range(n_p):
+                gv[jl] *= ed
+
+
+# --- integration, one function per neuron kind ----------------------------------------
+
+def _lif_exact(net, out, p, t, step, has_dv):
+    """LIF with only current / delta inputs: the exact propagator (arrival, integration
+    and decay of the currents in one pass); refractory neurons keep their potential.
+    Returns False if a neuron diverged."""
+    pops, ch, un, wk = net.pops, net.chans, net.units, net.work
+    start = pops.start[p]
+    stop = pops.stop[p]
+    n_p = stop - start
+    EL = pops.par[p, PAR_EL]
+    P22 = pops.par[p, LIF_P22]
+    B = pops.par[p, LIF_PBIAS]
+    vth = pops.par[p, LIF_VTH]
+    vr = pops.par[p, LIF_VRESET]
+    ref_steps = pops.ref_steps[p]
+    row = ch.buf[t % ch.buf.shape[0]]
+    vtmp = wk.vnew
+    dv = wk.dv
+    # views with non-negative loop indices: no wrap-around checks, SIMD
+    vv = un.v[start:stop]
+    bv = un.ibias[start:stop]
+    rf = un.refr[start:stop]
+    for jl in range(n_p):
+        vtmp[jl] = EL + (vv[jl] - EL) * P22 + bv[jl] * B
+    if has_dv:
+        for jl in range(n_p):
+            vtmp[jl] += dv[jl] * P22
+    for c in range(pops.ch0[p], pops.ch1[p]):
+        if ch.kind[c] != C_CURRENT:
+            continue
+        gv = ch.g[ch.off[c]:ch.off[c] + n_p]
+        rv = row[ch.off[c]:ch.off[c] + n_p]
+        sc = ch.scale[c]
+        p21 = ch.p21[c]
+        ed = ch.decay[c]
+        for jl in range(n_p):
+            x = gv[jl] + rv[jl] * sc
+            rv[jl] = 0.0
+            vtmp[jl] += p21 * x
+            gv[jl] = x * ed
+    for jl in range(n_p):
+        if rf[jl] != 0:
+            if rf[jl] > 0:
+                rf[jl] -= 1
+            continue
+        vn = vtmp[jl]
+        if vn >= vth:
+            vv[jl] = vr
+            rf[jl] = ref_steps
+            _emit(start + jl, p, t, step, net.dt, ch, net.proj, net.stdp, out)
+        elif abs(vn) < V_LIMIT:
+            vv[jl] = vn
+        else:
+            return _fail(out, t, start + jl)
+    return True
+
+
+def _conductance_totals(net, p, has_dv):
+    """Exponential Euler (LIF with conductances, AdEx): V after the jumps
+    (:attr:`Work.vpre`), total conductance and current frozen over the step
+    (:attr:`Work.gtot`, :attr:`Work.itot`), summed channel by channel."""
+    pops, ch, un, wk = net.pops, net.chans, net.units, net.work
+    start = pops.start[p]
+    stop = pops.stop[p]
+    n_p = stop - start
+    gL = pops.par[p, PAR_GL]
+    EL = pops.par[p, PAR_EL]
+    vpre, Gt, It = wk.vpre, wk.gtot, wk.itot
+    vv = un.v[start:stop]
+    rf = un.refr[start:stop]
+    for jl in range(n_p):
+        vpre[jl] = vv[jl]
+    if has_dv:
+        for jl in range(n_p):
+            if rf[jl] == 0:
+                vpre[jl] += wk.dv[jl]
+    gsv = un.gs[start:stop]
+    gev = un.gse[start:stop]
+    bv = un.ibias[start:stop]
+    for jl in range(n_p):
+        Gt[jl] = gL + gsv[jl]
+        It[jl] = gL * EL + bv[jl] + gev[jl]
+    if pops.kind[p] == K_ADEX:
+        wv = un.a1[start:stop]
+        vt_ = pops.par[p, ADEX_VT]
+        dT = pops.par[p, ADEX_DT]
+        for jl in range(n_p):
+            arg = (vpre[jl] - vt_) / dT
+            if arg > ADEX_EXP_CAP:
+                arg = ADEX_EXP_CAP
+            It[jl] += gL * dT * math.exp(arg) - wv[jl]
+    for c in range(pops.ch0[p], pops.ch1[p]):
+        ck = ch.kind[c]
+        if ck == C_DELTA:
+            continue
+        gv = ch.g[ch.off[c]:ch.off[c] + n_p]
+        if ck == C_CURRENT:
+            for jl in range(n_p):
+                It[jl] += gv[jl]
+        else:
+            e_rev = ch.e_rev[c]
+            if ch.mg[c] == 1:
+                mg = ch.mg_mm[c]
+                for jl in range(n_p):
+                    gb = gv[jl] * mg_unblocked_fraction(vpre[jl], mg, _exp)
+                    Gt[jl] += gb
+                    It[jl] += gb * e_rev
+            else:
+                for jl in range(n_p):
+                    Gt[jl] += gv[jl]
+                    It[jl] += gv[jl] * e_rev
+
+
+def _lif_conductance(net, out, p, t, step):
+    """LIF by exponential Euler from :func:`_conductance_totals`; returns False if a
+    neuron diverged."""
+    pops, un, wk = net.pops, net.units, net.work
+    start = pops.start[p]
+    C = pops.par[p, PAR_C]
+    vth = pops.par[p, LIF_VTH]
+    vr = pops.par[p, LIF_VRESET]
+    ref_steps = pops.ref_steps[p]
+    dt = net.dt
+    vv = un.v[start:pops.stop[p]]
+    rf = un.refr[start:pops.stop[p]]
+    for jl in range(pops.stop[p] - start):
+        if rf[jl] != 0:  # refractory (> 0) or removed (< 0)
+            if rf[jl] > 0:
+                rf[jl] -= 1
+            continue
+        vj = wk.vpre[jl]
+        vinf = wk.itot[jl] / wk.gtot[jl]
+        vn = vinf + (vj - vinf) * math.exp(-dt * wk.gtot[jl] / C)
+        spike = vn >= vth
+        if spike:
+            vn = vr
+        if not (abs(vn) < V_LIMIT):
+            return _fail(out, t, start + jl)
+        vv[jl] = vn
+        if spike:
+            rf[jl] = ref_steps
+            _emit(start + jl, p, t, step, dt, net.chans, net.proj, net.stdp, out)
+    return True
+
+
+def _adex(net, out, p, t, step):
+    """AdEx by exponential Euler from :func:`_conductance_totals`, w exactly for V frozen;
+    returns False if a neuron diverged."""
+    pops, un, wk = net.pops, net.units, net.work
+    start = pops.start[p]
+    C = pops.par[p, PAR_C]
+    EL = pops.par[p, PAR_EL]
+    a = pops.par[p, ADEX_A]
+    wdecay = pops.par[p, ADEX_WDECAY]
+    vpeak = pops.par[p, ADEX_VPEAK]
+    ref_steps = pops.ref_steps[p]
+    dt = net.dt
+    vv = un.v[start:pops.stop[p]]
+    wv = un.a1[start:pops.stop[p]]
+    rf = un.refr[start:pops.stop[p]]
+    for jl in range(pops.stop[p] - start):
+        if rf[jl] != 0:  # refractory (> 0) or removed (< 0)
+            if rf[jl] > 0:
+                rf[jl] -= 1
+            continue
+        vj = wk.vpre[jl]
+        vinf = wk.itot[jl] / wk.gtot[jl]
+        vn = vinf + (vj - vinf) * math.exp(-dt * wk.gtot[jl] / C)
+        winf = a * (vj - EL)
+        wv[jl] = winf + (wv[jl] - winf) * wdecay
+        spike = vn >= vpeak
+        if spike:
+            vn = pops.par[p, ADEX_VRESET]
+            wv[jl] += pops.par[p, ADEX_B]
+        if not (abs(vn) < V_LIMIT):
+            return _fail(out, t, start + jl)
+        vv[jl] = vn
+        if spike:
+            rf[jl] = ref_steps
+            _emit(start + jl, p, t, step, dt, net.chans, net.proj, net.stdp, out)
+    return True
+
+
+def _hh(net, out, p, t, step, has_dv):
+    """Hodgkin-Huxley, neuron by neuron: the gates exactly for V frozen (the rates of
+    :mod:`engramlab.neurons.hh`), then V by exponential Euler; a spike is an upward
+    crossing of v_spike. Returns False if a neuron diverged."""
+    pops, ch, un = net.pops, net.chans, net.units
+    start = pops.start[p]
+    par = pops.par
+    dt = net.dt
+    C = par[p, PAR_C]
+    sc = par[p, HH_SCALE]
+    for jl in range(pops.stop[p] - start):
+        j = start + jl
+        if un.refr[j] != 0:  # removed (< 0)
+            if un.refr[j] > 0:
+                un.refr[j] -= 1
+            continue
+        vj = un.v[j]
+        if has_dv:
+            vj += net.work.dv[jl]
+        am, bm, ah, bh, an, bn = hh_rates_with(vj, _exp, vtrap_scalar)
+        m = hh_gate_step(un.a1[j], am, bm, dt, _exp)
+        hh = hh_gate_step(un.a2[j], ah, bh, dt, _exp)
+        n = hh_gate_step(un.a3[j], an, bn, dt, _exp)
+        un.a1[j] = m
+        un.a2[j] = hh
+        un.a3[j] = n
+        gna = par[p, HH_GNA] * m * m * m * hh
+        gk = par[p, HH_GK] * n * n * n * n
+        G = gna + gk + par[p, PAR_GL] + un.gs[j] * sc
+        i_tot = (gna * par[p, HH_ENA] + gk * par[p, HH_EK] + par[p, PAR_GL] * par[p, PAR_EL]
+                 + (un.ibias[j] + un.gse[j]) * sc)
+        for c in range(pops.ch0[p], pops.ch1[p]):
+            ck = ch.kind[c]
+            gv = ch.g[ch.off[c] + jl] * sc
+            if ck == C_CURRENT:
+                i_tot += gv
+            elif ck == C_COND:
+                if ch.mg[c] == 1:
+                    gv *= mg_unblocked_fraction(vj, ch.mg_mm[c], _exp)
+                G += gv
+                i_tot += gv * ch.e_rev[c]
+        vinf = i_tot / G
+        vn = vinf + (vj - vinf) * math.exp(-dt * G / C)
+        spike = False
+        if vn >= par[p, HH_VSPIKE]:
+            if un.flag[j] == 0:
+                spike = True
+                un.flag[j] = 1
+        else:
+            un.flag[j] = 0
+        if not (abs(vn) < V_LIMIT):
+            return _fail(out, t, j)
+        un.v[j] = vn
+        if spike:
+            _emit(j, p, t, step, dt, ch, net.proj, net.stdp, out)
+    return True
+
+
+def _neuron_step(net, out, p, t, step):
+    """One step of neuron population ``p``: arrivals, external drive, integration,
+    channel decay. Each neuron's spike is delivered at once (delays are at least one
+    step, so the current step's slot is never written). Returns False if a neuron
+    diverged (the step stops there)."""
+    kind = net.pops.kind[p]
+    fused = kind == K_LIF and net.pops.cond[p] == 0
+    has_dv = _arrivals(net.pops, net.chans, net.work.dv, p, t % net.chans.buf.shape[0], fused)
+    has_dv = _poisson_inputs(net, p, t, has_dv)
+    if fused:
+        ok = _lif_exact(net, out, p, t, step, has_dv)
+    elif kind == K_HH:
+        ok = _hh(net, out, p, t, step, has_dv)
+    else:
+        _conductance_totals(net, p, has_dv)
+        if kind == K_ADEX:
+            ok = _adex(net, out, p, t, step)
+        else:
+            ok = _lif_conductance(net, out, p, t, step)
+    if not ok:
+        return False
+    _decay(net.pops, net.chans, p, fused)
+    return True
+
+
+# --- recording and the loop ---------------------------------------------------------
+
+def _record(net, out, t):
+    """Sample the recorded state variables after step ``t`` (every ``rec_every``)."""
+    if out.rec_unit.shape[0] == 0 or (t + 1) % out.rec_every != 0:
+        return
+    un = net.units
+    row = out.status[ST_SAMPLES]
+    for m in range(out.rec_unit.shape[0]):
+        j = out.rec_unit[m]
+        var = out.rec_var[m]
+        if var == REC_V:
+            out.rec_out[row, m] = un.v[j]
+        elif var == REC_A1:
+            out.rec_out[row, m] = un.a1[j]
+        elif var == REC_A2:
+            out.rec_out[row, m] = un.a2[j]
+        elif var == REC_A3:
+            out.rec_out[row, m] = un.a3[j]
+        else:  # a channel's state: var = REC_CHANNEL + channel, j = slot
+            out.rec_out[row, m] = net.chans.g[j]
+    out.status[ST_SAMPLES] = row + 1
+
+
+def _advance(t0, n_steps, net, out):
     """Run steps ``t0 .. t0 + n_steps - 1``; returns the number of steps done.
 
-    ``status`` (int64[6]) returns: [0] spikes written, [1] samples written, [2] error
-    code, [3] error step, [4] error unit, [5] spare. The loop stops early, before a
-    step, when the spike buffer could overflow. Each neuron is visited once per step:
-    arrivals, external drive, integration, channel decay, threshold, and its spike is
-    delivered at once (delays are at least one step, so the current step's slot is
-    never written).
+    :attr:`Out.status` counts the spikes and samples written (continuing from its
+    values) and reports a divergence (code, step, unit). The loop stops early, before
+    a step, when the spike buffer could overflow, and within a step at a divergence.
     """
-    P = pop_i.shape[0]
-    D = buf.shape[0]
-    S = buf.shape[1]
-    bflat = buf.reshape(D * S)
-    n_total = v.shape[0]
-    nspk = status[0]
-    nrec = status[1]
-    cap = spk_t.shape[0]
-    max_n = 1
-    for p in range(P):
-        max_n = max(max_n, pop_i[p, 2] - pop_i[p, 1])
-    dvs = np.zeros(max_n)
-    vtmp = np.zeros(max_n)
-    vpre = np.zeros(max_n)
-    Gt = np.zeros(max_n)
-    It = np.zeros(max_n)
-    # channel constants as flat local arrays (fixed within a call)
-    R = ch_i.shape[0]
-    c_kind = np.empty(R, np.int64)
-    c_off = np.empty(R, np.int64)
-    c_sc = np.empty(R)
-    c_p21 = np.empty(R)
-    c_ed = np.empty(R)
-    for c in range(R):
-        c_kind[c] = ch_i[c, 0]
-        c_off[c] = ch_i[c, 2]
-        c_sc[c] = ch_f[c, 7]
-        c_p21[c] = ch_f[c, 6]
-        c_ed[c] = ch_f[c, 0]
+    n_total = net.units.v.shape[0]
+    cap = out.spk_t.shape[0]
     for step in range(n_steps):
         t = t0 + step
-        if nspk + n_total > cap:
-            status[0] = nspk
-            status[1] = nrec
+        if out.status[ST_SPIKES] + n_total > cap:
             return step
-        slot = t % D
-        # scheduled sources fire at their steps
-        while sch_ptr[0] < sch_step.shape[0] and sch_step[sch_ptr[0]] <= t:
-            if sch_step[sch_ptr[0]] == t:
-                j = sch_unit[sch_ptr[0]]
-                if refr[j] >= 0:
-                    p = 0
-                    while not (pop_i[p, 1] <= j < pop_i[p, 2]):
-                        p += 1
-                    nspk = _emit(j, p, t, step, nspk, spk_t, spk_i, counts, pop_proj, pj_i,
-                                 iptr, post, w, dly, stp_f, stp_u, stp_x, stp_last, ch_i,
-                                 bflat, D, S, dt,
-                                 pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t,
-                                 cptr, cidx, syn_pre, plin, plin_k)
-            sch_ptr[0] += 1
-        for p in range(P):
-            kind = pop_i[p, 0]
-            start = pop_i[p, 1]
-            stop = pop_i[p, 2]
-            c0 = pop_i[p, 3]
-            c1 = pop_i[p, 4]
-            cond = pop_i[p, 5]
-            ref_steps = pop_i[p, 6]
+        _scheduled_spikes(net, out, t, step)
+        for p in range(net.pops.kind.shape[0]):
+            kind = net.pops.kind[p]
             if kind == K_POISSON:
-                prob = pop_f[p, 0]
-                n_p = stop - start
-                lam_tot = n_p * -math.log1p(-prob) if prob < 1.0 else math.inf
-                if prob > 0.0 and lam_tot <= 30.0:
-                    # sparse: K ~ Poisson(n lambda) spikes, each on a unit drawn uniformly
-                    # (Poisson splitting: independent Poisson(lambda) counts per unit);
-                    # a unit drawn twice spikes once, so P(spike) = 1 - e^-lambda = prob
-                    k_tot = _poisson(lam_tot, math.exp(-lam_tot), pop_key[p], t, n_p)
-                    for m_ in range(k_tot):
-                        jl = int(_uniform(pop_key[p], t, n_p + 1 + m_) * n_p)
-                        j = start + (jl if jl < n_p else n_p - 1)
-                        if refr[j] >= 0 and flag[j] == 0:
-                            flag[j] = 1
-                            nspk = _emit(j, p, t, step, nspk, spk_t, spk_i, counts, pop_proj,
-                                         pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x,
-                                         stp_last, ch_i, bflat, D, S, dt,
-                                         pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t,
-                                         cptr, cidx, syn_pre, plin, plin_k)
-                    for m_ in range(k_tot):
-                        jl = int(_uniform(pop_key[p], t, n_p + 1 + m_) * n_p)
-                        flag[start + (jl if jl < n_p else n_p - 1)] = 0
-                elif prob > 0.0:
-                    for j in range(start, stop):
-                        if refr[j] >= 0 and _uniform(pop_key[p], t, j - start) < prob:
-                            nspk = _emit(j, p, t, step, nspk, spk_t, spk_i, counts, pop_proj,
-                                         pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x,
-                                         stp_last, ch_i, bflat, D, S, dt,
-                                         pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t,
-                                         cptr, cidx, syn_pre, plin, plin_k)
-                continue
-            if kind == K_SCHEDULED:
-                continue
-            C = pop_f[p, 0]
-            n_p = stop - start
-            # LIF with only current / delta inputs: one fused exact pass per neuron
-            fused = kind == K_LIF and cond == 0
-            # 1. arrivals from the delay buffer (one branch-free pass per channel)
-            has_dv = False
-            for c in range(c0, c1):
-                if fused and c_kind[c] == C_CURRENT:
-                    continue
-                off = ch_i[c, 2]
-                rv = buf[slot, off:off + n_p]
-                sc = ch_f[c, 7]
-                if ch_i[c, 0] == C_DELTA:
-                    if not has_dv:
-                        dvs[:n_p] = 0.0
-                        has_dv = True
-                    for jl in range(n_p):
-                        dvs[jl] += rv[jl] * sc
-                        rv[jl] = 0.0
-                else:
-                    if ch_f[c, 1] > 0.0:
-                        sc *= ch_f[c, 3]
-                        tv = h[off:off + n_p]
-                    else:
-                        tv = g[off:off + n_p]
-                    for jl in range(n_p):
-                        tv[jl] += rv[jl] * sc
-                        rv[jl] = 0.0
-            # external Poisson drive
-            for q in range(pop_in[p, 0], pop_in[p, 1]):
-                lam = in_f[q, 0]
-                if lam <= 0.0:
-                    continue
-                c = in_i[q, 0]
-                off = ch_i[c, 2]
-                if ch_i[c, 0] == C_DELTA and not has_dv:
-                    dvs[:n_p] = 0.0
-                    has_dv = True
-                emlam = math.exp(-lam)
-                for jl in range(n_p):
-                    k = _poisson(lam, emlam, in_key[q], t, jl)
-                    if k > 0:
-                        dvs[jl] += _arrive(k * in_f[q, 1], c, off + jl, ch_i, ch_f, g, h)
-            # 2. integration
-            if fused:
-                # exact propagator (arrival, integration and decay of the currents in
-                # one pass); refractory neurons keep their potential
-                EL = pop_f[p, 2]
-                P22 = pop_f[p, 5]
-                B = pop_f[p, 6]
-                vth = pop_f[p, 3]
-                vr = pop_f[p, 4]
-                row = buf[slot]
-                # views with non-negative loop indices: no wrap-around checks, SIMD
-                vv = v[start:stop]
-                bv = ibias[start:stop]
-                rf = refr[start:stop]
-                for jl in range(n_p):
-                    vtmp[jl] = EL + (vv[jl] - EL) * P22 + bv[jl] * B
-                if has_dv:
-                    for jl in range(n_p):
-                        vtmp[jl] += dvs[jl] * P22
-                for c in range(c0, c1):
-                    if c_kind[c] != C_CURRENT:
-                        continue
-                    gv = g[c_off[c]:c_off[c] + n_p]
-                    rv = row[c_off[c]:c_off[c] + n_p]
-                    sc = c_sc[c]
-                    p21 = c_p21[c]
-                    ed = c_ed[c]
-                    for jl in range(n_p):
-                        x = gv[jl] + rv[jl] * sc
-                        rv[jl] = 0.0
-                        vtmp[jl] += p21 * x
-                        gv[jl] = x * ed
-                for jl in range(n_p):
-                    if rf[jl] != 0:
-                        if rf[jl] > 0:
-                            rf[jl] -= 1
-                        continue
-                    vn = vtmp[jl]
-                    if vn >= vth:
-                        vv[jl] = vr
-                        rf[jl] = ref_steps
-                        nspk = _emit(start + jl, p, t, step, nspk, spk_t, spk_i, counts,
-                                     pop_proj, pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x,
-                                     stp_last, ch_i, bflat, D, S, dt,
-                                     pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t,
-                                     cptr, cidx, syn_pre, plin, plin_k)
-                    elif abs(vn) < V_LIMIT:
-                        vv[jl] = vn
-                    else:
-                        status[0] = nspk
-                        status[1] = nrec
-                        status[2] = ERR_NONFINITE
-                        status[3] = t
-                        status[4] = start + jl
-                        return step
-            elif kind == K_LIF or kind == K_ADEX:
-                # exponential Euler with the conductances frozen over the step, as
-                # passes over views: G and I summed channel by channel
-                gL = pop_f[p, 1]
-                EL = pop_f[p, 2]
-                vv = v[start:stop]
-                rf = refr[start:stop]
-                for jl in range(n_p):
-                    vpre[jl] = vv[jl]
-                if has_dv:
-                    for jl in range(n_p):
-                        if rf[jl] == 0:
-                            vpre[jl] += dvs[jl]
-                gsv = gs[start:stop]
-                gev = gse[start:stop]
-                bv = ibias[start:stop]
-                for jl in range(n_p):
-                    Gt[jl] = gL + gsv[jl]
-                    It[jl] = gL * EL + bv[jl] + gev[jl]
-                if kind == K_ADEX:
-                    wv = a1[start:stop]
-                    vt_ = pop_f[p, 3]
-                    dT = pop_f[p, 4]
-                    for jl in range(n_p):
-                        arg = (vpre[jl] - vt_) / dT
-                        if arg > 30.0:
-                            arg = 30.0
-                        It[jl] += gL * dT * math.exp(arg) - wv[jl]
-                for c in range(c0, c1):
-                    ck = c_kind[c]
-                    if ck == C_DELTA:
-                        continue
-                    gv = g[c_off[c]:c_off[c] + n_p]
-                    if ck == C_CURRENT:
-                        for jl in range(n_p):
-                            It[jl] += gv[jl]
-                    else:
-                        e_rev = ch_f[c, 4]
-                        if ch_i[c, 3] == 1:
-                            mg = ch_f[c, 5]
-                            for jl in range(n_p):
-                                gb = gv[jl] * _mg(vpre[jl], mg)
-                                Gt[jl] += gb
-                                It[jl] += gb * e_rev
-                        else:
-                            for jl in range(n_p):
-                                Gt[jl] += gv[jl]
-                                It[jl] += gv[jl] * e_rev
-                for jl in range(n_p):
-                    if rf[jl] != 0:  # refractory (> 0) or removed (< 0)
-                        if rf[jl] > 0:
-                            rf[jl] -= 1
-                        continue
-                    vj = vpre[jl]
-                    vinf = It[jl] / Gt[jl]
-                    vn = vinf + (vj - vinf) * math.exp(-dt * Gt[jl] / C)
-                    spike = False
-                    if kind == K_ADEX:
-                        winf = pop_f[p, 6] * (vj - EL)
-                        a1[start + jl] = winf + (a1[start + jl] - winf) * pop_f[p, 5]
-                        if vn >= pop_f[p, 9]:
-                            spike = True
-                            vn = pop_f[p, 8]
-                            a1[start + jl] += pop_f[p, 7]
-                    elif vn >= pop_f[p, 3]:
-                        spike = True
-                        vn = pop_f[p, 4]
-                    if not (abs(vn) < V_LIMIT):
-                        status[0] = nspk
-                        status[1] = nrec
-                        status[2] = ERR_NONFINITE
-                        status[3] = t
-                        status[4] = start + jl
-                        return step
-                    vv[jl] = vn
-                    if spike:
-                        rf[jl] = ref_steps
-                        nspk = _emit(start + jl, p, t, step, nspk, spk_t, spk_i, counts,
-                                     pop_proj, pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x,
-                                     stp_last, ch_i, bflat, D, S, dt,
-                                     pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t,
-                                     cptr, cidx, syn_pre, plin, plin_k)
-            else:  # Hodgkin-Huxley
-                for jl in range(n_p):
-                    j = start + jl
-                    if refr[j] != 0:  # refractory (> 0) or removed (< 0)
-                        if refr[j] > 0:
-                            refr[j] -= 1
-                        continue
-                    vj = v[j]
-                    if has_dv:
-                        vj += dvs[jl]
-                    spike = False
-                    if kind == K_HH:
-                        sc = pop_f[p, 8]
-                        am = _xexp((vj + 40.0) / 10.0)
-                        bm = 4.0 * math.exp(-(vj + 65.0) / 18.0)
-                        ah = 0.07 * math.exp(-(vj + 65.0) / 20.0)
-                        bh = 1.0 / (1.0 + math.exp(-(vj + 35.0) / 10.0))
-                        an = 0.1 * _xexp((vj + 55.0) / 10.0)
-                        bn = 0.125 * math.exp(-(vj + 65.0) / 80.0)
-                        s_m = am + bm
-                        s_h = ah + bh
-                        s_n = an + bn
-                        m = am / s_m + (a1[j] - am / s_m) * math.exp(-dt * s_m)
-                        hh = ah / s_h + (a2[j] - ah / s_h) * math.exp(-dt * s_h)
-                        n = an / s_n + (a3[j] - an / s_n) * math.exp(-dt * s_n)
-                        a1[j] = m
-                        a2[j] = hh
-                        a3[j] = n
-                        gna = pop_f[p, 1] * m * m * m * hh
-                        gk = pop_f[p, 2] * n * n * n * n
-                        G = gna + gk + pop_f[p, 3] + gs[j] * sc
-                        i_tot = (gna * pop_f[p, 4] + gk * pop_f[p, 5] + pop_f[p, 3] * pop_f[p, 6]
-                             + (ibias[j] + gse[j]) * sc)
-                    else:
-                        sc = 1.0
-                        gL = pop_f[p, 1]
-                        EL = pop_f[p, 2]
-                        G = gL + gs[j]
-                        i_tot = gL * EL + ibias[j] + gse[j]
-                        if kind == K_ADEX:
-                            arg = (vj - pop_f[p, 3]) / pop_f[p, 4]
-                            if arg > 30.0:
-                                arg = 30.0
-                            i_tot += gL * pop_f[p, 4] * math.exp(arg) - a1[j]
-                    for c in range(c0, c1):
-                        ck = ch_i[c, 0]
-                        gv = g[ch_i[c, 2] + jl] * sc
-                        if ck == C_CURRENT:
-                            i_tot += gv
-                        elif ck == C_COND:
-                            if ch_i[c, 3] == 1:
-                                gv *= _mg(vj, ch_f[c, 5])
-                            G += gv
-                            i_tot += gv * ch_f[c, 4]
-                    vinf = i_tot / G
-                    vn = vinf + (vj - vinf) * math.exp(-dt * G / C)
-                    if kind == K_HH:
-                        if vn >= pop_f[p, 7]:
-                            if flag[j] == 0:
-                                spike = True
-                                flag[j] = 1
-                        else:
-                            flag[j] = 0
-                    elif kind == K_ADEX:
-                        winf = pop_f[p, 6] * (vj - pop_f[p, 2])
-                        a1[j] = winf + (a1[j] - winf) * pop_f[p, 5]
-                        if vn >= pop_f[p, 9]:
-                            spike = True
-                            vn = pop_f[p, 8]
-                            a1[j] += pop_f[p, 7]
-                            refr[j] = ref_steps
-                    elif vn >= pop_f[p, 3]:
-                        spike = True
-                        vn = pop_f[p, 4]
-                        refr[j] = ref_steps
-                    if not (abs(vn) < V_LIMIT):
-                        status[0] = nspk
-                        status[1] = nrec
-                        status[2] = ERR_NONFINITE
-                        status[3] = t
-                        status[4] = j
-                        return step
-                    v[j] = vn
-                    if spike:
-                        nspk = _emit(j, p, t, step, nspk, spk_t, spk_i, counts, pop_proj,
-                                     pj_i, iptr, post, w, dly, stp_f, stp_u, stp_x, stp_last,
-                                     ch_i, bflat, D, S, dt,
-                                     pl_i, pl_f, tr_pre, tr_pre_t, tr_post, tr_post_t,
-                                     cptr, cidx, syn_pre, plin, plin_k)
-            # 3. channels decay exactly over the step (one pass per channel)
-            for c in range(c0, c1):
-                if ch_i[c, 0] == C_DELTA or (fused and c_kind[c] == C_CURRENT):
-                    continue
-                off = ch_i[c, 2]
-                ed = ch_f[c, 0]
-                gv = g[off:off + n_p]
-                if ch_f[c, 1] > 0.0:
-                    er = ch_f[c, 1]
-                    coef = ch_f[c, 2]
-                    hv = h[off:off + n_p]
-                    for jl in range(n_p):
-                        gv[jl] = gv[jl] * ed + hv[jl] * coef
-                        hv[jl] *= er
-                else:
-                    for jl in range(n_p):
-                        gv[jl] *= ed
-        # sampled state variables
-        if rec_unit.shape[0] > 0 and (t + 1) % rec_every == 0:
-            for m_ in range(rec_unit.shape[0]):
-                j = rec_unit[m_]
-                var = rec_var[m_]
-                if var == 0:
-                    rec_out[nrec, m_] = v[j]
-                elif var == 1:
-                    rec_out[nrec, m_] = a1[j]
-                elif var == 2:
-                    rec_out[nrec, m_] = a2[j]
-                elif var == 3:
-                    rec_out[nrec, m_] = a3[j]
-                else:  # channel conductance / current: var = 100 + channel, j = slot
-                    rec_out[nrec, m_] = g[j]
-            nrec += 1
-    status[0] = nspk
-    status[1] = nrec
+                _poisson_source(net, out, p, t, step)
+            elif kind != K_SCHEDULED and not _neuron_step(net, out, p, t, step):
+                return step
+        _record(net, out, t)
     return n_steps
 
 
-_HELPERS = ("_mix", "_uniform", "_poisson", "_xexp", "_mg", "_trace", "_jump", "_post_stdp",
-            "_deliver_plastic", "_deliver", "_arrive", "_emit")
-
-#: The argument types of :func:`_advance` (Numba notation; arrays C-contiguous).
-SIGNATURE = (
-    "i8(i8, i8, f8, "
-    "i8[:, ::1], f8[:, ::1], u8[::1], i8[:, ::1], f8[:, ::1], f8[::1], f8[::1], f8[:, ::1], "
-    "f8[::1], f8[::1], f8[::1], f8[::1], i4[::1], i1[::1], f8[::1], f8[::1], f8[::1], "
-    "i8[:, ::1], i8[:, ::1], i8[::1], i4[::1], f8[::1], i4[::1], f8[:, ::1], f8[::1], "
-    "f8[::1], i8[::1], "
-    "i8[:, ::1], i8[:, ::1], f8[:, ::1], u8[::1], i8[::1], i8[::1], i8[::1], "
-    "i8[::1], i4[::1], i4[:, ::1], i8[::1], i8[::1], i8, f8[:, ::1], "
-    "i8[:, ::1], f8[:, ::1], f8[:, ::1], i8[::1], f8[:, ::1], i8[::1], i8[::1], i8[::1], "
-    "i4[::1], i8[:, ::1], i8[::1], i8[::1])"
-)
+#: The loop's functions, compiled together by :mod:`engramlab.network._compile`
+#: (the components' shared formulas are compiled from their own modules).
+KERNEL = ("_mix", "_uniform", "_poisson", "_exp", "_trace", "_jump", "_potentiate",
+          "_release", "_deliver", "_deliver_plastic", "_emit", "_fail", "_scheduled_spikes",
+          "_poisson_source", "_arrivals", "_arrive", "_poisson_inputs", "_decay",
+          "_lif_exact", "_conductance_totals", "_lif_conductance", "_adex", "_hh",
+          "_neuron_step", "_record", "_advance")
+SHARED = ("hh_rates_with", "hh_gate_step", "vtrap_scalar", "mg_unblocked_fraction")
 
 
-def _jit_helpers() -> None:
-    import numba
-
-    g = globals()
-    for name in _HELPERS:
-        if not hasattr(g[name], "py_func"):
-            g[name] = numba.njit(cache=True, error_model="numpy")(g[name])
-
-
-def _jit():
-    """JIT the kernel and its helpers (Numba's on-disk cache next to this file)."""
-    import numba
-
-    _jit_helpers()
-    return numba.njit(cache=True, nogil=True, error_model="numpy")(_advance)
-
-
-# --- ahead-of-time compilation ------------------------------------------------------
-#
-# Importing Numba and loading a JIT-cached kernel costs ~0.6 s per process, more than a
-# second of CUBA. The loop is therefore compiled once, ahead of time, into a plain
-# extension module (numba.pycc, for this machine's CPU) that a process imports in
-# under a millisecond without importing Numba. It lives in a cache directory keyed by
-# the source of this file, NumPy and Python; the compilation runs in a subprocess the
-# first time (about 20 s) and falls back to the JIT if it fails (no C compiler).
-
-
-def _source_key() -> str:
-    import hashlib
-    import platform
-    import sys
-
-    h = hashlib.sha256(open(__file__, "rb").read())
-    h.update(f"{np.__version__}|{sys.version}|{platform.machine()}".encode())
-    return h.hexdigest()[:16]
-
-
-def cache_dir() -> str:
-    """Where the compiled loop is kept: ``$ENGRAMLAB_CACHE_DIR``, else
-    ``$XDG_CACHE_HOME/engramlab`` (``~/.cache/engramlab``)."""
-    base = os.environ.get("ENGRAMLAB_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
-        "engramlab")
-    return base
-
-
-def _aot_name() -> str:
-    return f"engramlab_loop_{_source_key()}"
-
-
-def _find_aot():
-    import glob
-    import importlib.machinery
-    import importlib.util
-
-    name = _aot_name()
-    for path in glob.glob(os.path.join(cache_dir(), name + ".*")):
-        loader = importlib.machinery.ExtensionFileLoader(name, path)
-        spec = importlib.util.spec_from_file_location(name, path, loader=loader)
-        if spec is None:
-            continue
-        mod = importlib.util.module_from_spec(spec)
-        loader.exec_module(mod)
-        return mod.advance
-    return None
-
-
-def build_aot(directory: str | None = None) -> str:
-    """Compile the loop ahead of time into ``directory`` (default :func:`cache_dir`);
-    returns the path of the extension module. Atomic: concurrent builders are safe."""
-    import glob
-    import shutil
-    import tempfile
-
-    from numba.pycc import CC
-
-    directory = directory or cache_dir()
-    os.makedirs(directory, exist_ok=True)
-    name = _aot_name()
-    _jit_helpers()
-    tmp = tempfile.mkdtemp(prefix=".build-", dir=directory)
-    try:
-        cc = CC(name)
-        cc.output_dir = tmp
-        cc.target_cpu = "host"
-        cc.verbose = False
-        cc.export("advance", SIGNATURE)(_advance)
-        cc.compile()
-        (built,) = glob.glob(os.path.join(tmp, name + ".*"))
-        final = os.path.join(directory, os.path.basename(built))
-        os.replace(built, final)
-        for old in glob.glob(os.path.join(directory, "engramlab_loop_*")):
-            if not os.path.basename(old).startswith(name):  # loops of older sources
-                try:
-                    os.remove(old)
-                except OSError:  # pragma: no cover - in use elsewhere / read-only
-                    pass
-        return final
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _load():
-    """The fastest available implementation of :func:`_advance`, and its name."""
-    fn = _find_aot()
-    if fn is not None:
-        return fn, "aot"
-    if os.environ.get("ENGRAMLAB_NO_AOT", "").strip() not in ("1", "true"):
-        import subprocess
-        import sys
-
-        proc = subprocess.run(
-            [sys.executable, "-c", "from engramlab.network._engine import build_aot as b; b()"],
-            capture_output=True, text=True)
-        if proc.returncode == 0:
-            fn = _find_aot()
-            if fn is not None:
-                return fn, "aot"
-        log = logging.getLogger("engramlab.network")
-        log.warning("ahead-of-time compilation of the network loop failed; using the "
-                    "JIT (%s)", (proc.stderr.strip().splitlines() or ["no message"])[-1])
-    return _jit(), "jit"
-
-
-_COMPILED = None
-ENGINE = "python"
-
+# --- running it ---------------------------------------------------------------------
 
 def compiled() -> bool:
-    """Numba is installed and not switched off with ``ENGRAMLAB_NO_NUMBA=1``."""
-    return HAVE_NUMBA and os.environ.get("ENGRAMLAB_NO_NUMBA", "").strip() not in ("1", "true")
+    """The loop runs compiled: true unless ``ENGRAMLAB_NO_NUMBA=1``."""
+    return os.environ.get("ENGRAMLAB_NO_NUMBA", "").strip().lower() not in ("1", "true")
 
 
 def engine_name() -> str:
-    """``"aot"``, ``"jit"`` or ``"python"``: what :func:`advance` runs."""
-    if not compiled():
-        return "python"
-    return ENGINE if _COMPILED is not None else "aot or jit (not loaded yet)"
+    """``"numba"`` or ``"python"``: what :func:`advance` runs."""
+    return "numba" if compiled() else "python"
 
 
-def advance(*args):
-    """Run :func:`_advance`: compiled (ahead of time, else JIT) unless
-    ``ENGRAMLAB_NO_NUMBA=1``, in which case the Python source runs as written."""
-    global _COMPILED, ENGINE
+def advance(t0: int, n_steps: int, net: Net, out: Out) -> int:
+    """Run :func:`_advance`: compiled by Numba (once per CPU, then from the disk cache)
+    unless ``ENGRAMLAB_NO_NUMBA=1``, in which case the Python source runs as written."""
     if compiled():
-        if _COMPILED is None:
-            _COMPILED, ENGINE = _load()
-        return _COMPILED(*args)
+        from engramlab.network import _compile
+
+        return int(_compile.loop(t0, n_steps, net, out)(t0, n_steps, net, out))
     with np.errstate(over="ignore"):
-        return _advance(*args)
+        return int(_advance(t0, n_steps, net, out))
 
 
 def uniform_np(key: int, t: int, i: np.ndarray) -> np.ndarray:
     """The kernel's counter-based uniforms, vectorised (for tests)."""
     with np.errstate(over="ignore"):
         return np.array([_uniform(np.uint64(key), t, int(k)) for k in np.asarray(i)])
-

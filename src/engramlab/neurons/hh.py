@@ -48,6 +48,8 @@ Example
 from __future__ import annotations
 
 import functools
+import math
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -60,12 +62,15 @@ __all__ = [
     "HHState",
     "HodgkinHuxley",
     "hh_fastest_time_constant_ms",
+    "hh_gate_step",
     "hh_init",
     "hh_ionic_current",
     "hh_rates",
+    "hh_rates_with",
     "hh_resting_potential_mv",
     "hh_steady_state",
     "hh_step",
+    "vtrap_scalar",
 ]
 
 Array = Any
@@ -117,8 +122,7 @@ class HodgkinHuxley(Params):
 
     @property
     def pa_to_ua_cm2(self) -> float:
-        """Factor converting a current in pA into a density in µA/cm²
-        (``100 / area_um2``)."""
+        """Factor converting a current in pA into a density in µA/cm² (``100 / area_um2``)."""
         return 100.0 / self.area_um2
 
 
@@ -144,6 +148,42 @@ def _vtrap(u: Array, xp: Any) -> Array:
     return xp.where(small, 1.0 + u / 2.0, safe / -xp.expm1(-safe))
 
 
+def vtrap_scalar(u: float) -> float:
+    """:func:`_vtrap` for one float (plain arithmetic: the network loop compiles it)."""
+    if abs(u) < _TAYLOR:
+        return 1.0 + u / 2.0
+    return u / -math.expm1(-u)
+
+
+def hh_rates_with(v: Any, exp: Callable[[Any], Any],
+                  vtrap: Callable[[Any], Any]) -> tuple[Any, ...]:
+    """The six rate functions (1/ms) at ``v`` (mV), for any elementwise ``exp``.
+
+    Written once: ``vtrap`` is :math:`u / (1 - e^{-u})`. :func:`hh_rates` calls it on
+    arrays (``xp.exp``); the network loop compiles it per neuron with ``math.exp`` and
+    :func:`vtrap_scalar`.
+    """
+    am = vtrap((v + 40.0) / 10.0)
+    bm = 4.0 * exp(-(v + 65.0) / 18.0)
+    ah = 0.07 * exp(-(v + 65.0) / 20.0)
+    bh = 1.0 / (1.0 + exp(-(v + 35.0) / 10.0))
+    an = 0.1 * vtrap((v + 55.0) / 10.0)
+    bn = 0.125 * exp(-(v + 65.0) / 80.0)
+    return am, bm, ah, bh, an, bn
+
+
+def hh_gate_step(x: Any, alpha: Any, beta: Any, dt_ms: float,
+                 exp: Callable[[Any], Any]) -> Any:
+    r"""Gate ``x`` after ``dt_ms`` at rates frozen over the step (exact).
+
+    :math:`x_\infty + (x - x_\infty) e^{-(\alpha + \beta)\, dt}`; used by
+    :func:`hh_step` (``xp.exp``) and compiled into the network loop.
+    """
+    k = alpha + beta
+    x_inf = alpha / k
+    return x_inf + (x - x_inf) * exp(-k * dt_ms)
+
+
 def _array(v: Any, xp: Any) -> tuple[Array, Any]:
     if xp is None:
         try:
@@ -162,18 +202,14 @@ def hh_rates(v: Any, xp: Any = None) -> tuple[Array, ...]:
     unless ``xp`` is given.
     """
     v, xp = _array(v, xp)
-    am = _vtrap((v + 40.0) / 10.0, xp)
-    bm = 4.0 * xp.exp(-(v + 65.0) / 18.0)
-    ah = 0.07 * xp.exp(-(v + 65.0) / 20.0)
-    bh = 1.0 / (1.0 + xp.exp(-(v + 35.0) / 10.0))
-    an = 0.1 * _vtrap((v + 55.0) / 10.0, xp)
-    bn = 0.125 * xp.exp(-(v + 65.0) / 80.0)
-    return am, bm, ah, bh, an, bn
+    return hh_rates_with(v, xp.exp, lambda u: _vtrap(u, xp))
 
 
 def hh_steady_state(v: Any, xp: Any = None) -> tuple[Array, Array, Array]:
-    r"""Steady-state gates :math:`x_\infty = \alpha_x / (\alpha_x + \beta_x)` at ``v`` (mV),
-    returned as ``(m, h, n)``."""
+    r"""Steady-state gates :math:`x_\infty = \alpha_x / (\alpha_x + \beta_x)` at ``v`` (mV).
+
+    Returned as ``(m, h, n)``.
+    """
     am, bm, ah, bh, an, bn = hh_rates(v, xp)
     return am / (am + bm), ah / (ah + bh), an / (an + bn)
 
@@ -187,9 +223,10 @@ def _fastest_tau_ms() -> float:
 
 
 def hh_fastest_time_constant_ms(params: HodgkinHuxley) -> float:
-    r"""The fastest gating time constant :math:`\min_V 1 / (\alpha_x + \beta_x)` over
-    V in [-100, 60] mV and x in {m, h, n} (ms): 0.0357 ms, the sodium activation at
-    -100 mV. A step ``dt`` should be at most half of it.
+    r"""The fastest gating time constant :math:`\min_V 1 / (\alpha_x + \beta_x)` (ms).
+
+    The minimum over V in [-100, 60] mV and x in {m, h, n}: 0.0357 ms, the sodium
+    activation at -100 mV. A step ``dt`` should be at most half of it.
 
     ``params`` is taken for the future (a temperature factor would change it); the
     rates of the 1952 paper do not depend on the other parameters.
@@ -206,9 +243,11 @@ def hh_ionic_current(params: HodgkinHuxley, v: Any, m: Any, h: Any, n: Any) -> A
 
 
 def hh_resting_potential_mv(params: HodgkinHuxley) -> float:
-    """The resting potential (mV): the V at which the ionic current with every gate at
-    steady state vanishes (Brent's method in [-100, -40] mV; -64.996 mV for the
-    defaults)."""
+    """The resting potential (mV).
+
+    The V at which the ionic current with every gate at steady state vanishes (Brent's
+    method in [-100, -40] mV; -64.996 mV for the defaults).
+    """
 
     def current(v: float) -> float:
         m, h, n = hh_steady_state(v)
@@ -220,8 +259,7 @@ def hh_resting_potential_mv(params: HodgkinHuxley) -> float:
 
 
 def hh_init(params: HodgkinHuxley, n: int, *, v0: Any = None, xp: Any = np) -> HHState:
-    """``n`` neurons at ``v0`` (default: the resting potential) with every gate at its
-    steady state for ``v0``.
+    """``n`` neurons at ``v0`` with every gate at its steady state for ``v0``.
 
     Parameters
     ----------
@@ -230,7 +268,8 @@ def hh_init(params: HodgkinHuxley, n: int, *, v0: Any = None, xp: Any = np) -> H
     n
         Number of neurons.
     v0
-        Initial potential(s) in mV: a number or an array of shape ``(n,)``.
+        Initial potential(s) in mV: a number or an array of shape ``(n,)``; default
+        the resting potential.
     xp
         Array namespace of the state (NumPy by default).
     """
@@ -242,8 +281,7 @@ def hh_init(params: HodgkinHuxley, n: int, *, v0: Any = None, xp: Any = np) -> H
 
 def hh_step(params: HodgkinHuxley, state: HHState, i_pa: Any, dt_ms: float, *,
             step_index: int = -1) -> HHState:
-    """Advance Hodgkin-Huxley neurons by ``dt_ms`` (exponential Euler, see the module
-    docstring).
+    """Advance Hodgkin-Huxley neurons by ``dt_ms`` (exponential Euler, module docstring).
 
     Parameters
     ----------
@@ -268,12 +306,8 @@ def hh_step(params: HodgkinHuxley, state: HHState, i_pa: Any, dt_ms: float, *,
     xp = namespace(v)
     dt = float(dt_ms)
     am, bm, ah, bh, an, bn = hh_rates(v, xp)
-    gates = []
-    for x, a, b in ((state.m, am, bm), (state.h, ah, bh), (state.n, an, bn)):
-        k = a + b
-        x_inf = a / k
-        gates.append(x_inf + (x - x_inf) * xp.exp(-k * dt))
-    m, h, n = gates
+    m, h, n = (hh_gate_step(x, a, b, dt, xp.exp)
+               for x, a, b in ((state.m, am, bm), (state.h, ah, bh), (state.n, an, bn)))
     g_na = params.g_na_ms_cm2 * m**3 * h
     g_k = params.g_k_ms_cm2 * n**4
     g_total = g_na + g_k + params.g_l_ms_cm2

@@ -116,8 +116,11 @@ class LIF(Params):
 
 
 def order_error(model: str, field: str, value: float, bound: float) -> ValidationError:
-    """A pydantic error for ``field < bound``, which ``Params.create`` turns into a
-    :class:`~engramlab.core.ParameterError` naming ``field``."""
+    """A pydantic error for ``field < bound``.
+
+    ``Params.create`` turns it into a :class:`~engramlab.core.ParameterError` naming
+    ``field``.
+    """
     return ValidationError.from_exception_data(
         model, [InitErrorDetails(type="less_than", loc=(field,), input=value,
                                  ctx={"lt": bound})])
@@ -135,8 +138,10 @@ class LIFState(NamedTuple):
 
 
 def as_input(x: Any, like: Array) -> Array:
-    """``x`` (Python number or array) as an array of ``like``'s namespace, dtype and
-    device, broadcast to ``like``'s shape."""
+    """``x`` (Python number or array) as an array like ``like``.
+
+    Same namespace, dtype and device as ``like``, broadcast to its shape.
+    """
     xp = namespace(like)
     try:
         same = namespace(x) is xp
@@ -257,8 +262,10 @@ def lif_step(params: LIF, state: LIFState, i_pa: Any, dt_ms: float, *,
 
 
 def lif_rheobase_pa(params: LIF) -> float:
-    """The smallest constant current that makes the neuron fire,
-    :math:`g_L (V_{th} - E_L)` (pA)."""
+    """The smallest constant current that makes the neuron fire (pA).
+
+    :math:`g_L (V_{th} - E_L)`.
+    """
     return params.g_l_ns * (params.v_th_mv - params.e_l_mv)
 
 

@@ -105,7 +105,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, cast
 
 import numpy as np
 from scipy.special import erfc
@@ -566,7 +566,7 @@ def simulate_pair_protocol(params: GraupnerBrunel, dt_ms: Array, rho0: Array,
     hd = (c > params.theta_d).astype(float)[:, :, None]
     hp = (c > params.theta_p).astype(float)[:, :, None]
     amp = np.sqrt(hd + hp)
-    any_active = hd.any(axis=(0, 2))
+    any_active = cast(np.ndarray, hd.any(axis=(0, 2)))  # (n_win,): axes 0 and 2 reduced
     h = h_ms / 1000.0 / params.tau_s
     noise_scale = params.sigma * math.sqrt(h)
     rest_ms = period - n_win * h_ms

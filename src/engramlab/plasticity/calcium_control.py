@@ -92,7 +92,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 import numpy as np
 from scipy.signal import lfilter
@@ -207,8 +207,10 @@ class CalciumControl(Params):
 
 
 class CalciumState(NamedTuple):
-    """Pulse-driven state at one instant (floats): NMDA components, EPSP and BPAP
-    components (mV) and calcium (uM)."""
+    """Pulse-driven state at one instant (floats).
+
+    NMDA components, EPSP and BPAP components (mV) and calcium (uM).
+    """
 
     o_fast: float = 0.0
     o_slow: float = 0.0
@@ -385,10 +387,17 @@ def _simulate_grid(params: CalciumControl, n_steps: int, h: float, pre_idx: np.n
 
 def _join(a: CalciumTrace, b: CalciumTrace) -> CalciumTrace:
     """``a`` then ``b`` (which starts where ``a`` ends; the pulse there is ``b``'s)."""
-    return CalciumTrace(*(np.concatenate([x[:-1], y]) for x, y in zip(a[:5], b[:5],
-                                                                      strict=True)), b.end)
+    t, v, opened, current, ca = (np.concatenate([x[:-1], y])
+                                 for x, y in zip(a[:5], b[:5], strict=True))
+    return CalciumTrace(t, v, opened, current, ca, b.end)
 
 
+@overload
+def _factor_on(nmda_factor: None, t_ms: np.ndarray) -> float: ...
+@overload
+def _factor_on(nmda_factor: FactorFn, t_ms: np.ndarray) -> np.ndarray: ...
+@overload
+def _factor_on(nmda_factor: FactorFn | None, t_ms: np.ndarray) -> np.ndarray | float: ...
 def _factor_on(nmda_factor: FactorFn | None, t_ms: np.ndarray) -> np.ndarray | float:
     if nmda_factor is None:
         return 1.0
@@ -472,10 +481,12 @@ class PulseProtocol(NamedTuple):
 
     @property
     def t_end_ms(self) -> float:
+        """Time of the last simulated grid point (ms)."""
         return float(self.segments[-1].t_ms[-1])
 
     @property
     def peak_ca_um(self) -> float:
+        """Largest calcium concentration in any simulated segment (uM)."""
         return float(max(s.ca_um.max() for s in self.segments))
 
 
@@ -623,8 +634,10 @@ def evolve_affine(protocol: PulseProtocol,
 
 
 def calcium_steady_pulse(protocol: PulseProtocol) -> tuple[np.ndarray, np.ndarray]:
-    """``(t_ms, ca_um)`` of the last explicit inter-pulse interval (the periodic one),
-    times relative to its pulse."""
+    """``(t_ms, ca_um)`` of the last explicit inter-pulse interval (the periodic one).
+
+    Times (ms) are relative to the pulse that starts the interval.
+    """
     seg = protocol.segments[0]
     m = protocol.steps_per_period
     if len(protocol.segments) == 1:

@@ -236,8 +236,11 @@ class TagTriggerConsolidation(Params):
 
 @dataclasses.dataclass(frozen=True)
 class Stimulus:
-    """Pulses on one pathway: ``n_bursts`` bursts of ``pulses_per_burst`` pulses at
-    ``pulse_rate_hz``, burst onsets ``burst_interval_s`` apart, the first at ``start_s``."""
+    """Pulses on one pathway.
+
+    ``n_bursts`` bursts of ``pulses_per_burst`` pulses at ``pulse_rate_hz``, burst
+    onsets ``burst_interval_s`` apart, the first at ``start_s``.
+    """
 
     pathway: int
     start_s: float
@@ -293,8 +296,10 @@ def strong_lfs(pathway: int, start_s: float) -> Stimulus:
 
 @dataclasses.dataclass(frozen=True)
 class Protocol:
-    """One experimental condition: stimuli and a protein-synthesis factor of time
-    (``None``: synthesis untouched)."""
+    """One experimental condition: stimuli and a protein-synthesis factor of time.
+
+    A ``synthesis_factor`` of ``None`` leaves synthesis untouched.
+    """
 
     name: str
     stimuli: tuple[Stimulus, ...]
@@ -359,8 +364,11 @@ def _euler_matrix(model: TagTriggerConsolidation) -> np.ndarray:
 
 def _pulse_step(model: TagTriggerConsolidation, s: np.ndarray, x: np.ndarray,
                 v_new: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rates of one pulse step and the state after it (v_new: voltage after the jump,
-    relative to rest). Rates use the filters and trace *before* their update."""
+    """Rates of one pulse step and the state after it.
+
+    ``v_new`` is the voltage after the jump, relative to rest. Rates use the filters and
+    trace *before* their update.
+    """
     e_l = model.e_l_mv
     u_sig = max(v_new + e_l - model.theta_ltp_mv, 0.0)
     um_sig = max(s[2] + e_l - model.theta_ltd_mv, 0.0)
@@ -378,8 +386,11 @@ def _pulse_step(model: TagTriggerConsolidation, s: np.ndarray, x: np.ndarray,
 
 def induction_events(model: TagTriggerConsolidation,
                      stimuli: Sequence[Stimulus]) -> InductionEvents:
-    """Transition probabilities at every pulse step, propagating the neuron exactly
-    between pulses (module docstring, "Time stepping"). Deterministic."""
+    """Transition probabilities at every pulse step (deterministic).
+
+    The neuron is propagated exactly between pulses (module docstring, "Time
+    stepping").
+    """
     steps, xs = _pulse_table(model, stimuli)
     n_ev, n_p = steps.size, model.n_pathways
     rho_h = np.zeros((n_ev, n_p))
@@ -409,9 +420,11 @@ def induction_events(model: TagTriggerConsolidation,
 
 def induction_events_stepwise(model: TagTriggerConsolidation,
                               stimuli: Sequence[Stimulus]) -> InductionEvents:
-    """Reference: the same rates from a plain 1-ms loop over the whole stimulation with
-    the full AdEx (exponential term kept), every pathway at its baseline summed weight.
-    Slow; for tests."""
+    """Reference for :func:`induction_events`: the same rates from a plain 1-ms loop.
+
+    The loop runs over the whole stimulation with the full AdEx (exponential term
+    kept), every pathway at its baseline summed weight. Slow; for tests.
+    """
     steps, xs = _pulse_table(model, stimuli)
     n_p = model.n_pathways
     if steps.size == 0:
@@ -478,10 +491,12 @@ def _factor_value(factor: SynthesisFactor | None, t: float, name: str) -> float:
 def slow_step(model: TagTriggerConsolidation, p: np.ndarray, z: np.ndarray,
               drive: np.ndarray, synthesis: np.ndarray | float,
               dt_s: float) -> tuple[np.ndarray, np.ndarray]:
-    """Advance the protein ``p`` (shape B) and late phases ``z`` (shape B x n) by ``dt_s``
-    with the tags frozen: ``drive`` = gamma (h - l) (B x n), ``synthesis`` = s(t) times
+    """Advance the protein ``p`` (shape B) and late phases ``z`` (shape B x n) by ``dt_s``.
+
+    The tags are frozen: ``drive`` = gamma (h - l) (B x n), ``synthesis`` = s(t) times
     the trigger (B, or a number). ``p`` is exact (a linear ODE), ``z`` one classical
-    Runge-Kutta step using the exact ``p`` at the stage times."""
+    Runge-Kutta step using the exact ``p`` at the stage times.
+    """
     c = np.asarray(synthesis, dtype=float) / model.tau_p_synthesis_s
     rate = c + 1.0 / model.tau_p_decay_s
     p_inf = c / rate
@@ -502,8 +517,10 @@ def simulate_tagging(model: TagTriggerConsolidation, protocols: Sequence[Protoco
                      t_start_s: float, t_stop_s: float, n_trials: int,
                      rng: np.random.Generator, step_s: float = 10.0,
                      record_every: int = 6) -> TaggingResult:
-    """Simulate ``n_trials`` independent neurons per protocol from ``t_start_s`` to
-    ``t_stop_s`` (s), recording every ``record_every`` steps of ``step_s``.
+    """Simulate ``n_trials`` independent neurons per protocol.
+
+    The run goes from ``t_start_s`` to ``t_stop_s`` (s), recording every
+    ``record_every`` steps of ``step_s``.
 
     Each protocol draws from its own child stream of ``rng`` (``rng.spawn``), so its
     trials do not depend on the other protocols, and the random numbers drawn do not
@@ -532,7 +549,7 @@ def simulate_tagging(model: TagTriggerConsolidation, protocols: Sequence[Protoco
     h_end = np.full((n_prot, n_trials, n_all), -np.inf)
     l_end = np.full((n_prot, n_trials, n_all), -np.inf)
     k_up = int(model.initial_up_fraction * n_syn)
-    z = np.zeros((n_prot, n_trials, n_p, n_syn))
+    z: np.ndarray = np.zeros((n_prot, n_trials, n_p, n_syn))  # reshaped to 3-D below
     for c in range(n_prot):
         order = rngs[c].random((n_trials, n_p, n_syn)).argsort(axis=-1)
         z[c] = (order < k_up).astype(float)

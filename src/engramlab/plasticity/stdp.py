@@ -292,9 +292,12 @@ def stdp_spike_trains(params: PairSTDP, w0: Array, pre_times_ms: Array,
 
 def run_spike_trains(init: Any, step: Any, params: Any, w0: Array, pre_times_ms: Array,
                      post_times_ms: Array) -> Any:
-    """Drive a trace rule (``init(params, w0)``, ``step(params, state, pre, post, dt)``)
-    event by event through one pre and one post spike train: one step per distinct
-    spike time, with the exact time since the previous one."""
+    """Drive a trace rule event by event through one pre and one post spike train.
+
+    The rule is a pair ``init(params, w0)``, ``step(params, state, pre, post, dt)``; it
+    takes one step per distinct spike time, with the exact time (ms) since the
+    previous one.
+    """
     pre = np.sort(np.asarray(pre_times_ms, dtype=float).ravel())
     post = np.sort(np.asarray(post_times_ms, dtype=float).ravel())
     if not (np.all(np.isfinite(pre)) and np.all(np.isfinite(post))):

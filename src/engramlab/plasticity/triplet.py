@@ -147,11 +147,13 @@ class TripletSTDP(Params):
         source="Pfister & Gerstner 2006, Methods (all-to-all and nearest-spike models)")
 
     def trace_rule(self) -> TraceRule:
-        """This rule as a :class:`~engramlab.plasticity.stdp.TraceRule`, so that it runs
-        inside the compiled network loop (``Projection(..., plasticity=TripletSTDP())``):
-        amplitudes in the projection's weight unit, additive, weights kept >= 0 (a
-        conductance or current amplitude cannot change sign) and unbounded above, as
-        in the paper's fits."""
+        """This rule as a :class:`~engramlab.plasticity.stdp.TraceRule`.
+
+        It then runs inside the compiled network loop
+        (``Projection(..., plasticity=TripletSTDP())``): amplitudes in the projection's
+        weight unit, additive, weights kept >= 0 (a conductance or current amplitude
+        cannot change sign) and unbounded above, as in the paper's fits.
+        """
         return TraceRule(self.tau_plus_ms, self.tau_x_ms, self.tau_minus_ms, self.tau_y_ms,
                          self.a2_plus, self.a3_plus, self.a2_minus, self.a3_minus, 0.0,
                          math.inf, False, self.pairing == "nearest")

@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from engramlab.core.targets import Check
-from engramlab.plotting.targets import draw_target
+from engramlab.plotting.targets import TARGET_STYLE, bounds, draw_target, target_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
+    from matplotlib.axis import Axis
 
-__all__ = ["bars_with_targets", "curve_with_target", "raster", "rate_trace",
-           "shade_epochs", "weight_histogram"]
+__all__ = ["bars_with_targets", "curve_with_target", "pattern_tile", "plain_log_ticks", "raster",
+           "rate_trace", "shade_epochs", "target_segment", "weight_histogram", "wilson_interval"]
 
 
 def raster(ax: Axes, times_ms: np.ndarray, neurons: np.ndarray, *, color: str = "#4c72b0",
@@ -86,3 +87,68 @@ def bars_with_targets(ax: Axes, labels: Sequence[str], values: Sequence[float],
         if check is not None:
             draw_target(ax, check, at=float(xi), label=None if first else "")
             first = False
+
+
+def wilson_interval(p: np.ndarray, n: int, z: float = 1.96) -> tuple[np.ndarray, np.ndarray]:
+    """95 % Wilson score interval ``(low, high)`` of binomial fractions ``p`` out of ``n``.
+
+    Clipped to contain ``p``: at p = 0 or 1 the interval's own end equals p only up to
+    rounding, and the clip keeps error-bar lengths non-negative.
+    """
+    p = np.asarray(p, dtype=float)
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return np.minimum(centre - half, p), np.maximum(centre + half, p)
+
+
+def target_segment(ax: Axes, check: Check | None, x0: float, x1: float, *,
+                   label: str | None = None,
+                   color: str | Sequence[float] | None = None) -> None:
+    """A check's target drawn over ``x0 .. x1`` only: its band and value, or its bound.
+
+    For a target that holds on part of the x axis (one bar, one range of a curve), where
+    :func:`~engramlab.plotting.targets.draw_target` would span the whole axes. ``None``
+    draws nothing; ``label=None`` writes the target as ``target_text`` does, ``""``
+    leaves it out of the legend.
+    """
+    if check is None:
+        return
+    style = {**TARGET_STYLE, **({"color": color} if color is not None else {})}
+    text = f"target {target_text(check)}" if label is None else label
+    lo, hi = bounds(check)
+    if check.compare in ("abs", "rel"):
+        if hi > lo:
+            ax.fill_between([x0, x1], [lo, lo], [hi, hi], color=style["color"], alpha=0.12,
+                            linewidth=0)
+        y = check.target
+    else:
+        y = lo if check.compare == "at_least" else hi
+    ax.plot([x0, x1], [y, y], **style, label=text or None)
+
+
+def pattern_tile(ax: Axes, pattern: np.ndarray, shape: tuple[int, int], *,
+                 title: str = "", vmin: float = -1.0, vmax: float = 1.0,
+                 mask: np.ndarray | None = None) -> None:
+    """One stored or recalled pattern as a small grey image (ink dark), without ticks.
+
+    ``mask`` (same size as ``pattern``): pixels where it is false are shown mid-grey
+    (hidden or occluded).
+    """
+    shown = np.asarray(pattern, dtype=float).reshape(shape)
+    if mask is not None:
+        shown = np.where(np.asarray(mask).reshape(shape), shown, 0.5 * (vmin + vmax))
+    ax.imshow(shown, cmap="Greys", vmin=vmin, vmax=vmax)
+    if title:
+        ax.set_title(title, fontsize=7)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def plain_log_ticks(axis: Axis, ticks: Sequence[float] | np.ndarray | None = None) -> None:
+    """Plain numbers (``30``, not ``3 x 10^1``) on a log ``axis``; major ticks at ``ticks``."""
+    from matplotlib.ticker import FormatStrFormatter, NullFormatter
+
+    if ticks is not None:
+        axis.set_ticks(list(ticks))
+    axis.set_major_formatter(FormatStrFormatter("%g"))
+    axis.set_minor_formatter(NullFormatter())

@@ -35,6 +35,7 @@ import itertools
 import json
 import math
 import os
+import socket
 import time
 import traceback
 import typing
@@ -169,6 +170,21 @@ def _coordinate(exp: Experiment, name: str, values: Sequence[str]) -> np.ndarray
     return np.array(values, dtype=object).astype(str)
 
 
+def _probe(scheduler: str) -> None:
+    """Fail at once (OSError) where nothing listens at a ``[tcp://]host:port`` address.
+
+    Dask's client retries a refused connection until its timeout; this tells a wrong
+    address from a slow scheduler in milliseconds. Other address forms go to Dask as they
+    are.
+    """
+    address = scheduler.removeprefix("tcp://")
+    host, sep, port = address.rpartition(":")
+    if not sep or not port.isdigit() or "/" in address:
+        return
+    with socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=10):
+        pass
+
+
 @contextlib.contextmanager
 def _client(scheduler: str, workers: int) -> Iterator[Any]:
     """A Dask client on a local cluster or on a running scheduler's address."""
@@ -184,6 +200,7 @@ def _client(scheduler: str, workers: int) -> Iterator[Any]:
             cluster.close()
         return
     try:
+        _probe(scheduler)
         client = Client(scheduler, timeout="10s")
     except (OSError, TimeoutError) as exc:
         raise ParameterError("--scheduler", f"cannot reach a Dask scheduler at {scheduler} "

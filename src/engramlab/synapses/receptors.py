@@ -83,6 +83,7 @@ array([360.,   0.])
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
@@ -104,6 +105,7 @@ __all__ = [
     "current_exp",
     "delta",
     "mg_block",
+    "mg_unblocked_fraction",
     "peak_factor",
     "receptor_current_pa",
     "receptor_init",
@@ -117,6 +119,16 @@ Array = Any
 MG_BLOCK_K_MM = 3.57
 #: Jahr & Stevens 1990: voltage dependence of the block, 1/mV.
 MG_BLOCK_SLOPE_PER_MV = 0.062
+
+
+def mg_unblocked_fraction(v_mv: Any, mg_mm: float, exp: Callable[[Any], Any]) -> Any:
+    """B(V) of :func:`mg_block`, written once for any elementwise ``exp``.
+
+    No checks: :func:`mg_block` calls it with ``xp.exp``; the network loop compiles it
+    per neuron with ``math.exp``.
+    """
+    return 1.0 / (1.0 + mg_mm / MG_BLOCK_K_MM * exp(-MG_BLOCK_SLOPE_PER_MV * v_mv))
+
 
 _BRETTE_2007 = ("Brette et al. 2007, J Comput Neurosci 23:349, COBA benchmark "
                 "(after Vogels & Abbott 2005)")
@@ -264,8 +276,7 @@ def mg_block(v_mv: Array, mg_mm: float = 1.0, xp: Any = None) -> Array:
         except TypeError:
             xp = np
             v_mv = np.asarray(v_mv, dtype=float)
-    scale = float(mg_mm) / MG_BLOCK_K_MM
-    return 1.0 / (1.0 + scale * xp.exp(-MG_BLOCK_SLOPE_PER_MV * v_mv))
+    return mg_unblocked_fraction(v_mv, float(mg_mm), xp.exp)
 
 
 # -- kinetics -------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Experiments of seed chapter 4: distributed representations (one package per experiment)."""

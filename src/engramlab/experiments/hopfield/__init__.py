@@ -1,0 +1,1 @@
+"""Experiments of seed chapter 4: the Hopfield network (one package per experiment)."""

@@ -1,0 +1,37 @@
+"""hopfield.stochastic: the Curie-Weiss solution and the quick run against it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import engramlab
+from conftest import quick_run
+from engramlab.experiments.hopfield.stochastic import curie_weiss_overlap
+
+
+def test_curie_weiss_solution():
+    m = curie_weiss_overlap(np.array([0.0, 0.5, 0.9, 0.99, 1.0, 1.5]))
+    t = np.array([0.5, 0.9, 0.99])
+    np.testing.assert_allclose(m[1:4], np.tanh(m[1:4] / t), atol=1e-12)
+    assert m[0] == 1.0 and m[4] == 0.0 and m[5] == 0.0
+    # Near T_c, m ~ sqrt(3 (1 - T)).
+    assert m[3] == pytest.approx(np.sqrt(3 * 0.01), rel=0.02)
+
+
+def test_stochastic_quick_numbers():
+    out = quick_run("hopfield.stochastic")
+    m = out.metrics
+    assert m["T_half_low_load"] == pytest.approx(0.5 / np.arctanh(0.5), abs=0.04)
+    assert m["T_half@0.002"] > m["T_half@0.05"] > m["T_half@0.1"]
+    ds = out.dataset
+    low = ds.overlap.isel(load=0).mean("trial")
+    assert float(low.sel(temperature=0.5)) == pytest.approx(
+        float(curie_weiss_overlap(0.5)), abs=0.04)
+
+
+@pytest.mark.slow
+def test_full_preset():
+    outcome = engramlab.run("hopfield.stochastic", preset="full", seed=0)
+    failed = [c.name for c in outcome.checks if not c.passed]
+    assert not failed

@@ -1,0 +1,18 @@
+"""plasticity.bcm: the quick preset is selective; the full preset passes."""
+
+from __future__ import annotations
+
+import pytest
+
+import engramlab
+
+
+def test_bcm_quick_is_selective():
+    out = engramlab.run("plasticity.bcm", seed=0, preset="quick")
+    assert out.metrics["selective_fraction"] == 1.0
+    assert out.passed
+
+
+@pytest.mark.slow
+def test_full_preset_passes():
+    assert engramlab.run("plasticity.bcm", seed=0, preset="full").passed
