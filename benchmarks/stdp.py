@@ -96,7 +96,7 @@ def main(argv=None) -> int:
     cuba.run_script(sys.executable, "engramlab", "warm-up", N_INPUTS, 100.0, args.seed, [],
                     args.timeout, None, script=SCRIPTS["engramlab"])
     cuba.wait_idle(0.2, 60)
-    runs["engramlab"] = cuba.run_script(sys.executable, "engramlab", "numba-aot", N_INPUTS,
+    runs["engramlab"] = cuba.run_script(sys.executable, "engramlab", "numba-cache", N_INPUTS,
                                         d, args.seed, [], args.timeout, None,
                                         script=SCRIPTS["engramlab"])
     print(f"  engramlab          {describe(runs['engramlab'])}", flush=True)

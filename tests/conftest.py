@@ -15,14 +15,25 @@ from engramlab.runner import run
 EXPERIMENT_IDS = matching_ids()
 
 
-@functools.cache
 def quick_run(experiment_id: str, seed: int = 0) -> RunOutcome:
     """The quick-preset run of an experiment (cached: runs are deterministic).
 
     Every test that needs a quick result takes it from here, so each quick preset runs
-    once per session (test_common's determinism check makes the one fresh run). Treat
+    once per session (plus one :func:`fresh_run` for the determinism checks). Treat
     the outcome as read-only: other tests share it.
     """
+    return _cached_run(experiment_id, int(seed), "first")
+
+
+def fresh_run(experiment_id: str, seed: int = 0) -> RunOutcome:
+    """A second, independent quick run: what determinism checks compare with
+    :func:`quick_run` (cached too, so all of them share one extra run)."""
+    return _cached_run(experiment_id, int(seed), "fresh")
+
+
+@functools.cache
+def _cached_run(experiment_id: str, seed: int, _copy: str) -> RunOutcome:
+    # One cache key per (id, seed, copy), however the caller spells the arguments.
     return run(experiment_id, seed=seed, preset="quick")
 
 

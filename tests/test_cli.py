@@ -55,6 +55,7 @@ HEAVY = ("scipy", "matplotlib", "xarray", "numba", "dask", "distributed", "h5py"
 
 _PROBE = """
 import json, sys
+from engramlab.cli import main
 seen = []
 for argv in json.loads(sys.argv[1]):
     try:
@@ -110,7 +111,7 @@ def test_bare_command_prints_help_without_an_error(cli):
 def test_help_lists_every_command(cli):
     res = cli("--help")
     assert res.returncode == 0
-    for command in ("list", "show", "run", "validate", "sweep", "catalogue"):
+    for command in ("list", "show", "run", "validate", "sweep", "compile", "catalogue"):
         assert command in res.stdout
 
 
@@ -168,6 +169,19 @@ def test_catalogue_prints_the_generated_markdown(cli):
 
     res = cli("catalogue")
     assert res.returncode == 0 and res.stdout == catalogue_markdown()
+
+
+def test_compile_warms_the_network_loop(cli):
+    res = cli("compile", "--json")
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["seconds"] >= 0
+
+
+def test_compile_program():
+    """The smoke test of the real program: the loop comes from the cache (or is compiled)."""
+    proc = program("compile")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("network loop ready")
 
 
 def test_cli_default_out_is_the_runners():

@@ -13,7 +13,7 @@ import xarray as xr
 from pydantic import ValidationError
 
 import engramlab
-from conftest import EXPERIMENT_IDS, quick_run
+from conftest import EXPERIMENT_IDS, fresh_run, quick_run
 from engramlab.core import PROVENANCE_KEYS, ParameterError, Params
 from engramlab.core import io as fileio
 from engramlab.experiments import Experiment
@@ -139,7 +139,7 @@ def test_quick_run_has_provenance_and_saves(experiment_id, tmp_path):
 
 def test_same_seed_same_numbers(experiment_id):
     a = quick_run(experiment_id).metrics
-    b = engramlab.run(experiment_id, seed=0).metrics
+    b = fresh_run(experiment_id).metrics
     c = quick_run(experiment_id, seed=1).metrics
     assert a.keys() == b.keys()
     for k in a:

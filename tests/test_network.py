@@ -453,3 +453,95 @@ def test_interrupted_stream_keeps_what_was_recorded(tmp_path):
     with xr.open_dataset(tmp_path / "x.nc", engine="h5netcdf") as ds:
         t = ds["n_spike_time"].values
     assert t.size > 10 and t.max() < 1000.0  # the first 1-s chunk, then the interrupt
+
+
+# --- the compiled loop: one build per CPU, shared safely, never a silent fallback ---------
+
+_PROCESS = """
+import json
+from engramlab.network import (FixedProbability, Network, Population, PoissonSource,
+                               Projection, Spikes, compile_loop, simulate)
+from engramlab.neurons import LIF
+from engramlab.synapses import current_exp
+seconds = compile_loop()
+net = Network([Population("src", 50, PoissonSource(rate_hz=40.0)),
+               Population("n", 20, LIF(), {"r": current_exp(5.0)})],
+              [Projection("src", "n", "r", FixedProbability(0.5), weight=300.0)])
+ds = simulate(net, 50.0, seed=1, record=[Spikes("n")])
+print(json.dumps({"engine": ds.attrs["engine"], "seconds": seconds,
+                  "t": ds["n_spike_time"].values.tolist(),
+                  "i": ds["n_spike_neuron"].values.tolist()}))
+"""
+
+
+def _processes(cache, n):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "ENGRAMLAB_NO_NUMBA"}
+    env["ENGRAMLAB_CACHE_DIR"] = str(cache)
+    procs = [subprocess.Popen([sys.executable, "-c", _PROCESS], env=env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for _ in range(n)]
+    out = []
+    for p in procs:
+        stdout, stderr = p.communicate(timeout=600)
+        assert p.returncode == 0, stderr
+        out.append((json.loads(stdout), stderr))
+    return out
+
+
+def test_two_processes_compile_at_once_then_a_third_loads(tmp_path):
+    """Two processes compiling into one fresh cache both succeed (and say so, once);
+    a third loads the loop silently; nothing else in the cache is touched."""
+    other = tmp_path / "numba-0.0-0.0" / "elsewhere-000000000000"
+    other.mkdir(parents=True)
+    (other / "another-version.nbi").write_text("not ours")
+    first = _processes(tmp_path, 2)
+    assert any("compiling the network loop for this CPU" in err for _, err in first)
+    (res, err), = _processes(tmp_path, 1)
+    assert err == ""  # loaded from the cache: no notice
+    assert res["engine"] == "numba" and len(res["t"]) > 20
+    for r, _ in first:
+        assert (r["t"], r["i"]) == (res["t"], res["i"])
+    assert res["seconds"] < max(r["seconds"] for r, _ in first)
+    assert (other / "another-version.nbi").read_text() == "not ours"
+    assert len(list(tmp_path.glob("numba-*/*/compiled.json"))) == 1
+
+
+def test_one_compiled_signature_for_every_network():
+    """Every network runs the one compiled loop (the tables' types never vary)."""
+    from engramlab.network import _compile
+
+    if not _engine.compiled():
+        pytest.skip("ENGRAMLAB_NO_NUMBA=1")
+    nets = [small_net(60), one_input(NMDA(), 1.0, [1.0, 2.0], model=AdEx()),
+            one_input(AMPA(), 1.0, [1.0], model=HodgkinHuxley()),
+            one_input(delta(), 1.0, [1.0], stp=TsodyksMarkram())]
+    for net in nets:
+        simulate(net, 5.0, dt_ms=0.01)
+    assert len(_compile.loop().signatures) == 1
+
+
+def test_no_silent_fallback_without_numba(monkeypatch):
+    """Numba missing: a clear error naming ENGRAMLAB_NO_NUMBA, not a slow silent run."""
+    import sys
+
+    from engramlab.network import _compile
+
+    monkeypatch.delenv("ENGRAMLAB_NO_NUMBA", raising=False)
+    monkeypatch.setattr(_compile, "_LOOP", None)
+    monkeypatch.setitem(sys.modules, "numba", None)
+    with pytest.raises(ImportError, match="ENGRAMLAB_NO_NUMBA=1"):
+        simulate(Network([Population("n", 1, LIF_P)]), 1.0)
+
+
+def test_unwritable_cache_is_reported(tmp_path):
+    from engramlab.network import _compile
+
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert _compile._writable(str(blocker / "cache")) is not None
+    assert _compile._writable(str(tmp_path / "cache")) is None

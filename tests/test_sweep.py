@@ -174,6 +174,7 @@ def test_real_scheduler_survives_a_killed_worker(serial, tmp_path):
               "--preload", str(preload)]
     procs = [_start([*dask, "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
                     tmp_path / "scheduler.log")]
+    sweep = None
     try:
         procs += [_start(worker, tmp_path / f"worker{k}.log") for k in range(2)]
         from distributed import Client
@@ -186,7 +187,9 @@ def test_real_scheduler_survives_a_killed_worker(serial, tmp_path):
              "--out", str(tmp_path / "out")],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         # A worker holding a point at the gate: the sweep cannot be finished.
-        _wait_for(lambda: list(gates.glob("ready-*")), 120, "a worker at the gate")
+        _wait_for(lambda: sweep.poll() is not None or list(gates.glob("ready-*")), 120,
+                  "a worker at the gate")
+        assert sweep.poll() is None, sweep.communicate()[1]  # still running, not crashed
         held = int(next(iter(gates.glob("ready-*"))).name.split("-")[1])
         victim = next(p for p in procs[1:] if os.getpgid(held) == p.pid)
         os.killpg(victim.pid, signal.SIGKILL)  # a worker dies mid-sweep
@@ -200,6 +203,9 @@ def test_real_scheduler_survives_a_killed_worker(serial, tmp_path):
         xr.testing.assert_identical(ds, serial.dataset)
     finally:
         (gates / "gate").touch()
+        if sweep is not None and sweep.poll() is None:
+            sweep.kill()
+            sweep.wait(timeout=30)
         for p in procs:
             try:
                 os.killpg(p.pid, signal.SIGKILL)
@@ -221,9 +227,14 @@ def test_ctrl_c_then_rerun_skips_finished_points(tmp_path, cli):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         # Two points finished and on disk, the third held at the gate (one worker thread).
-        _wait_for(lambda: list(gates.glob("ready-*"))
-                  and len(list(out.glob("*/points/*.json"))) >= 2, 180, "two points")
+        _wait_for(lambda: proc.poll() is not None or (
+            list(gates.glob("ready-*")) and len(list(out.glob("*/points/*.json"))) >= 2),
+            180, "two points")
+        assert proc.poll() is None, proc.communicate()[1]  # still running, not crashed
         proc.send_signal(signal.SIGINT)
+    except BaseException:
+        proc.kill()
+        raise
     finally:
         (gates / "gate").touch()  # let the held point go, so the cluster closes cleanly
     _, err = proc.communicate(timeout=120)

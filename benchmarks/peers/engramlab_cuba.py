@@ -44,7 +44,7 @@ def main() -> None:
     t2 = time.perf_counter()
     spikes = int(ds["E_spike_time"].size + ds["I_spike_time"].size)
     print(json.dumps({
-        "simulator": "engramlab", "variant": "numba-aot", "n": args.n,
+        "simulator": "engramlab", "variant": "numba-cache", "n": args.n,
         "duration_ms": args.duration_ms, "spikes": spikes,
         "rate_hz": spikes / args.n / (args.duration_ms * 1e-3),
         "t_setup_s": t1 - T0, "t_sim_s": t2 - t1,

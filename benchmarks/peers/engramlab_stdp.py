@@ -45,7 +45,7 @@ def main() -> None:
     w = sim.weights("exc_post") / (gmax * 10.0)  # nS -> units of gmax (g_L = 10 nS)
     spikes = int(ds["post_spike_time"].size)
     print(json.dumps({
-        "simulator": "engramlab", "variant": "numba-aot", "n": args.n,
+        "simulator": "engramlab", "variant": "numba-cache", "n": args.n,
         "duration_ms": args.duration_ms, "spikes": spikes,
         "rate_hz": spikes / (args.duration_ms * 1e-3),
         "t_setup_s": t1 - T0, "t_sim_s": t2 - t1,

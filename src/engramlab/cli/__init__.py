@@ -1,4 +1,4 @@
-"""The ``engramlab`` command line: list, show, run, validate, catalogue.
+"""The ``engramlab`` command line: list, show, run, validate, sweep, compile, catalogue.
 
 Bad input (unknown id, unknown or invalid parameter, bad option) prints one line on
 stderr and exits with status 2, never a traceback. ``--json`` puts exactly one JSON
@@ -98,13 +98,16 @@ def _callback_for(progress: Progress, exp: Experiment[Any]) -> Callable[[int, in
     return update
 
 
-def _table(*columns: str, keep: tuple[str, ...] = (), rows: list[list[str]],
-           **kwargs: Any) -> Table:
+def _table(*columns: str, keep: tuple[str, ...] = (), styled: tuple[str, ...] = (),
+           rows: list[list[str]], **kwargs: Any) -> Table:
     """A table whose ``keep`` columns (ids, names) are never wrapped or cut.
 
     Those columns are as wide as their longest cell; the others wrap at spaces and fold
-    words too long for them, so nothing is lost at 80 columns.
+    words too long for them, so nothing is lost at 80 columns. Cells are plain text
+    (brackets in a doc string stay brackets) except in the ``styled`` columns.
     """
+    from rich.text import Text
+
     table = Table(**kwargs)
     for k, name in enumerate(columns):
         if name in keep:
@@ -113,7 +116,8 @@ def _table(*columns: str, keep: tuple[str, ...] = (), rows: list[list[str]],
         else:
             table.add_column(name, overflow="fold")
     for r in rows:
-        table.add_row(*r)
+        table.add_row(*(Text.from_markup(cell) if name in styled else Text(cell)
+                        for name, cell in zip(columns, r, strict=True)))
     return table
 
 
@@ -152,7 +156,9 @@ def show(experiment_id: Annotated[str, typer.Argument(metavar="ID")],
                     "chapter": entry["chapter"], "params": entry["params"],
                     "targets_quick": entry["targets_quick"]})
         return
-    stdout.print(f"[bold]{experiment_id}[/bold]  {entry['title']}  "
+    from rich.markup import escape
+
+    stdout.print(f"[bold]{escape(experiment_id)}[/bold]  {escape(entry['title'])}  "
                  f"(seed chapter {entry['chapter']})", highlight=False)
     stdout.print(entry["summary"], markup=False, highlight=False)
     params = entry["params"]
@@ -186,7 +192,7 @@ def _checks_table(checks: list[dict[str, Any]]) -> Table:
         rows.append([c["name"], f"{c['value']:.6g}" if c["value"] is not None else "–",
                      f"{c['target']:.6g}", f"{c['compare']} {c['tolerance']:g}", ok])
     return _table("check", "measured", "published", "tolerance", "result", keep=("check",),
-                  rows=rows)
+                  styled=("result",), rows=rows)
 
 
 def _note_redirect(requested: Path, used: Path) -> None:
@@ -300,6 +306,22 @@ def sweep(
                      f"{body['reused']} reused, {body['failed']} failed) · dims "
                      f"{body['dims']} · {body['files']['data']}")
     raise typer.Exit(0 if result.failed == 0 else 1)
+
+
+@app.command("compile")
+def compile_cmd(json_out: JsonOpt = False) -> None:
+    """Compile the network loop for this CPU now, so the first network run does not wait.
+
+    Numba compiles the loop once per CPU and keeps it in a disk cache; this warms that
+    cache ahead (a few seconds when it is warm already).
+    """
+    from engramlab.network import compile_loop
+
+    seconds = compile_loop()
+    if json_out:
+        _emit_json({"seconds": round(seconds, 3)})
+    else:
+        stdout.print(f"network loop ready ({seconds:.1f} s)", markup=False, highlight=False)
 
 
 @app.command()

@@ -16,10 +16,14 @@ import importlib
 import json
 import pkgutil
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from engramlab.core.errors import UnknownExperimentError
-from engramlab.experiments.base import Experiment
+
+if TYPE_CHECKING:
+    # Annotations only: reading the index (``engramlab list`` / ``show``) must not load
+    # the experiment interface (pydantic); experiments import it themselves.
+    from engramlab.experiments.base import Experiment
 
 __all__ = ["INDEX_PATH", "build_index", "describe", "discover", "get_experiment", "index",
            "list_experiments", "matching_ids", "module_of", "register"]
@@ -30,7 +34,7 @@ _REGISTRY: dict[str, Experiment[Any]] = {}
 INDEX_PATH = Path(__file__).with_name("index.json")
 _PACKAGE = "engramlab.experiments"
 
-E = TypeVar("E", bound=type[Experiment[Any]])
+E = TypeVar("E", bound="type[Experiment[Any]]")
 
 
 def module_of(experiment_id: str) -> str:

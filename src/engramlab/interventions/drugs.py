@@ -66,30 +66,41 @@ class Drug:
             raise ParameterError(f"{self.name}.stop_s", "must be > start_s", self.stop_s)
 
     def factor(self, t_s: float | np.ndarray) -> np.ndarray:
-        """Fraction of the target still working at ``t_s`` (s): ``1 - block`` inside the
-        window, 1 outside."""
+        """Fraction of the target still working at ``t_s`` (s).
+
+        ``1 - block`` inside the window, 1 outside.
+        """
         t = np.asarray(t_s, dtype=float)
         inside = (t >= self.start_s) & (t < self.stop_s)
         return np.where(inside, 1.0 - self.block, 1.0)
 
 
 def ap5(start_s: float = -math.inf, stop_s: float = math.inf, *, block: float = 1.0) -> Drug:
-    """D-AP5, the NMDA-receptor antagonist (50-100 uM in slices blocks LTP and LTD:
-    Dudek & Bear 1992); ``block`` is the fraction of NMDA current removed."""
+    """D-AP5, the NMDA-receptor antagonist.
+
+    50-100 uM in slices blocks LTP and LTD (Dudek & Bear 1992); ``block`` is the
+    fraction of NMDA current removed.
+    """
     return Drug("AP5", NMDA, start_s, stop_s, block)
 
 
 def anisomycin(start_s: float = -math.inf, stop_s: float = math.inf, *,
                block: float = 1.0) -> Drug:
-    """Anisomycin, the protein-synthesis inhibitor (25 uM blocks late LTP: Frey & Morris
-    1997); ``block`` is the fraction of plasticity-related protein synthesis removed."""
+    """Anisomycin, the protein-synthesis inhibitor.
+
+    25 uM blocks late LTP (Frey & Morris 1997); ``block`` is the fraction of
+    plasticity-related protein synthesis removed.
+    """
     return Drug("anisomycin", PROTEIN_SYNTHESIS, start_s, stop_s, block)
 
 
 def availability(drugs: Sequence[Drug], target: Target) -> Callable[[float | np.ndarray],
                                                                      np.ndarray]:
-    """The factor of time of ``target`` under ``drugs``: ``f(t_s)`` = product of the
-    factors of the drugs acting on it (1 where none acts)."""
+    """The factor of time of ``target`` under ``drugs``.
+
+    ``f(t_s)`` is the product of the factors of the drugs acting on it (1 where none
+    acts).
+    """
     if target not in _TARGETS:
         raise ParameterError("target", f"must be one of {_TARGETS}", target)
     acting = tuple(d for d in drugs if d.target == target)
@@ -105,8 +116,9 @@ def availability(drugs: Sequence[Drug], target: Target) -> Callable[[float | np.
 
 def apply_to_network(network: Network, drugs: Sequence[Drug], *, population: str,
                      nmda_receptor: str = "nmda") -> Network:
-    """Apply the NMDA blockers of ``drugs`` to ``nmda_receptor`` of ``population``
-    (a :class:`~engramlab.network.ReceptorScale` per drug over its window, in ms).
+    """Apply the NMDA blockers of ``drugs`` to ``nmda_receptor`` of ``population``.
+
+    One :class:`~engramlab.network.ReceptorScale` per drug over its window (in ms).
 
     Protein-synthesis blockers have no target in a spiking network without a
     consolidation model; passing one is an error rather than a silent no-op.

@@ -37,8 +37,10 @@ __all__ = ["add_conductance", "cut_projection", "inject_current", "lesion_neuron
 def lesion_neurons(network: Network, population: str, *, fraction: float | None = None,
                    neurons: Sequence[int] | np.ndarray | None = None,
                    seed: int = 0) -> Network:
-    """Remove ``neurons`` of ``population`` (or a random ``fraction`` of them, drawn with
-    ``seed``): they never fire again and lose all their synapses."""
+    """Remove ``neurons`` of ``population``, or a random ``fraction`` drawn with ``seed``.
+
+    Removed neurons never fire again and lose all their synapses.
+    """
     pop = network.population(population)
     if (fraction is None) == (neurons is None):
         raise ParameterError("fraction", "give exactly one of fraction or neurons")
@@ -52,8 +54,10 @@ def lesion_neurons(network: Network, population: str, *, fraction: float | None 
 
 
 def lesion_synapses(network: Network, projection: str, fraction: float) -> Network:
-    """Remove each synapse of ``projection`` with probability ``fraction`` (drawn with
-    the simulation seed when the network is built)."""
+    """Remove each synapse of ``projection`` with probability ``fraction``.
+
+    The synapses are drawn with the simulation seed when the network is built.
+    """
     network.projection(projection)
     return network.replace(lesions=(*network.lesions, RemoveSynapses(projection, fraction)))
 

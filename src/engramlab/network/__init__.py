@@ -5,7 +5,8 @@ external :class:`PoissonInput` s and stimulus windows). :func:`simulate` (or a
 :class:`Simulator` when the state must be kept, snapshotted and restored between
 phases) builds it with an explicit seed and owns the time loop: event-driven spike
 propagation through per-projection CSR tables and delay ring buffers, exact
-integration of the linear parts, all in one compiled loop (:mod:`._engine`).
+integration of the linear parts, all in one loop compiled by Numba (:mod:`._engine`),
+once per CPU and then loaded from a disk cache (:func:`compile_loop` compiles it ahead).
 """
 
 from engramlab.network.connectivity import (
@@ -34,7 +35,14 @@ from engramlab.network.model import (
 )
 from engramlab.network.plasticity import GraupnerBrunelRule, PlasticityContext, PlasticityRule
 from engramlab.network.record import Rates, Spikes, State, Weights
-from engramlab.network.simulate import Built, Simulator, Snapshot, build, simulate
+from engramlab.network.simulate import (
+    Built,
+    Simulator,
+    Snapshot,
+    build,
+    compile_loop,
+    simulate,
+)
 
 __all__ = [
     "Built",
@@ -68,5 +76,6 @@ __all__ = [
     "Uniform",
     "Weights",
     "build",
+    "compile_loop",
     "simulate",
 ]

@@ -30,7 +30,7 @@ from typing import Any
 __all__ = ["cache_dir", "loop", "loop_dir"]
 
 #: About how long the first compilation takes (s; 2 cores of a 2020s x86 server).
-COMPILE_S = 25
+COMPILE_S = 15
 
 _LOOP: Any = None
 
@@ -51,12 +51,13 @@ def _sources() -> list[str]:
 
 def loop_dir() -> str:
     """Where the compiled loop of this Python, Numba, CPU and checkout is cached."""
-    import llvmlite.binding as ll
+    import llvmlite.binding as ll  # type: ignore[import-untyped]
     import numba
 
-    cpu = numba.config.CPU_NAME or ll.get_host_cpu_name()
+    cpu = getattr(numba.config, "CPU_NAME", None) or ll.get_host_cpu_name()
     try:
-        features = numba.config.CPU_FEATURES or ll.get_host_cpu_features().flatten()
+        features = (getattr(numba.config, "CPU_FEATURES", None)
+                    or ll.get_host_cpu_features().flatten())
     except RuntimeError:  # pragma: no cover - LLVM cannot tell on this platform
         features = ""
     h = hashlib.sha256(features.encode())
@@ -84,16 +85,20 @@ def _dispatchers(numba: Any, directory: str | None) -> Any:
     cached); returns the one of ``_advance``."""
     from engramlab.network import _engine as E
 
-    jit = numba.njit(cache=directory is not None, nogil=True, error_model="numpy")
+    options = dict(cache=directory is not None, nogil=True, error_model="numpy")
+    # the helpers are only called from compiled code: no CPython wrapper to unbox the
+    # tables (compiling one costs ~1 s per function that takes the network)
+    inner = numba.njit(no_cpython_wrapper=True, no_cfunc_wrapper=True, **options)
     ns = dict(vars(E))
     saved = numba.config.CACHE_DIR
     if directory is not None:
         numba.config.CACHE_DIR = directory  # read when a dispatcher's cache is made
     try:
         for name in E.SHARED:  # the components' formulas, compiled from their modules
-            ns[name] = jit(ns[name])
+            ns[name] = inner(ns[name])
         for name in E.KERNEL:
             f = ns[name]
+            jit = numba.njit(**options) if name == "_advance" else inner
             ns[name] = jit(types.FunctionType(f.__code__, ns, f.__name__, f.__defaults__,
                                               f.__closure__))
     finally:

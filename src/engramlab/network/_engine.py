@@ -10,22 +10,26 @@ compiled into the loop), :class:`Drive` (external Poisson inputs, scheduled spik
 :class:`Work` (scratch). What a call returns goes to an :class:`Out` table. Columns of
 2-D tables are named by the integer constants below (``PAR_*``, ``LIF_*``, ...).
 
-Per step ``t`` (time :math:`t\,\Delta t` to :math:`(t+1)\,\Delta t`), stage by stage:
+Per step ``t`` (time :math:`t\,\Delta t` to :math:`(t+1)\,\Delta t`), stage by stage
+(:func:`_advance`):
 
-1. scheduled spikes fire (:func:`_scheduled_spikes`); Poisson sources draw
-   (:func:`_poisson_source`);
-2. for every neuron population (:func:`_neuron_step`): the ring-buffer slot ``t mod D``
-   arrives on the synaptic channels, a ``delta`` channel jumps the membrane potential
-   of non-refractory neurons (:func:`_arrivals`); the external Poisson inputs draw their
-   counts (:func:`_poisson_inputs`); the population integrates one step
-   (:func:`_lif_exact`, :func:`_lif_conductance`, :func:`_adex`, :func:`_hh`); a
-   neuron reaching threshold spikes, is reset and enters its refractory period;
-   the channels decay exactly over the step (:func:`_decay`);
-3. every spike (:func:`_emit`) is sent through the CSR rows of its outgoing
-   projections into slot ``(t + d) mod D`` (``d >= 1`` steps of delay), scaled by
-   Tsodyks-Markram ``u x`` where the projection has short-term plasticity
-   (:func:`_deliver`, :func:`_release`);
-4. sampled state variables are recorded (:func:`_record`).
+1. the spikes of spike sources due now are sent (:func:`_scheduled_spikes`);
+2. population by population, in order: a Poisson source draws its spikes
+   (:func:`_poisson_source`); a neuron population steps (:func:`_neuron_step`): the
+   ring-buffer slot ``t mod D`` arrives on its synaptic channels, a ``delta`` channel
+   jumps the membrane potential of non-refractory neurons (:func:`_arrivals`), the
+   external Poisson inputs draw their counts (:func:`_poisson_inputs`), the population
+   integrates one step, one function per neuron kind (:func:`_lif_exact`,
+   :func:`_lif_conductance`, :func:`_adex`, :func:`_hh`; a neuron reaching threshold
+   spikes, is reset and enters its refractory period) and its channels decay exactly
+   over the step (:func:`_decay`);
+3. then the population's spikes, in unit order (:func:`_emit`), are sent through the
+   CSR rows of its outgoing projections into slot ``(t + d) mod D`` (``d >= 1`` steps
+   of delay), scaled by Tsodyks-Markram ``u x`` where the projection has short-term
+   plasticity (:func:`_deliver`, :func:`_release`), and update the compiled plasticity
+   rules (:func:`_deliver_plastic`, :func:`_potentiate`); a spike only writes future
+   slots, weights and traces, none of which the rest of its step reads;
+4. the sampled state variables are recorded (:func:`_record`).
 
 A spike is time-stamped :math:`t\,\Delta t` (the start of the step in which threshold
 was crossed) and acts on its targets from :math:`(t + d)\,\Delta t`.
@@ -275,12 +279,14 @@ class Drive(NamedTuple):
     key: U8        # per input: random stream
     sch_step: I8   # scheduled spikes: step
     sch_unit: I8   # scheduled spikes: unit
+    sch_pop: I8    # scheduled spikes: population of the unit
     sch_ptr: I8    # [0]: the next scheduled spike
 
 
 class Work(NamedTuple):
     """Scratch for one population (length: the largest population)."""
 
+    spiked: I8     # the units that spiked in this step, in order
     dv: F8         # delta-channel jumps
     vnew: F8       # exact LIF: the new potential
     vpre: F8       # exponential Euler: V after the jumps
@@ -513,38 +519,36 @@ def _emit(j, p, t, step, dt, ch, pj, sd, out):
 
 
 def _fail(out, t, j):
-    """Unit ``j`` diverged at step ``t``: note it; returns False (the step stops)."""
+    """Unit ``j`` diverged at step ``t``: the step stops there (its earlier spikes are
+    still sent)."""
     out.status[ST_ERROR] = ERR_NONFINITE
     out.status[ST_ERR_STEP] = t
     out.status[ST_ERR_UNIT] = j
-    return False
 
 
 # --- sources ------------------------------------------------------------------------
 
-def _scheduled_spikes(net, out, t, step):
-    """The spikes of spike sources due at step ``t``."""
-    dr = net.drive
+def _scheduled_spikes(t, step, dt, refr, dr, ch, pj, sd, out):
+    """Send the spikes of spike sources due at step ``t``."""
     ptr = dr.sch_ptr
     while ptr[0] < dr.sch_step.shape[0] and dr.sch_step[ptr[0]] <= t:
         if dr.sch_step[ptr[0]] == t:
             j = dr.sch_unit[ptr[0]]
-            if net.units.refr[j] >= 0:
-                p = 0
-                while not (net.pops.start[p] <= j < net.pops.stop[p]):
-                    p += 1
-                _emit(j, p, t, step, net.dt, net.chans, net.proj, net.stdp, out)
+            if refr[j] >= 0:
+                _emit(j, dr.sch_pop[ptr[0]], t, step, dt, ch, pj, sd, out)
         ptr[0] += 1
 
 
-def _poisson_source(net, out, p, t, step):
-    """Poisson source ``p`` at step ``t`` (sparse draw or one uniform per unit)."""
-    pops, refr, flag = net.pops, net.units.refr, net.units.flag
+def _poisson_source(p, t, pops, un, spiked):
+    """Poisson source ``p`` at step ``t`` (a sparse draw, or one uniform per unit); its
+    spiking units go to ``spiked``; returns their number."""
+    refr, flag = un.refr, un.flag
     start = pops.start[p]
     stop = pops.stop[p]
     key = pops.key[p]
     prob = pops.prob[p]
     n_p = stop - start
+    n = 0
     lam_tot = n_p * -math.log1p(-prob) if prob < 1.0 else math.inf
     if prob > 0.0 and lam_tot <= 30.0:
         # sparse: K ~ Poisson(n lambda) spikes, each on a unit drawn uniformly (Poisson
@@ -556,19 +560,22 @@ def _poisson_source(net, out, p, t, step):
             j = start + (jl if jl < n_p else n_p - 1)
             if refr[j] >= 0 and flag[j] == 0:
                 flag[j] = 1
-                _emit(j, p, t, step, net.dt, net.chans, net.proj, net.stdp, out)
+                spiked[n] = j
+                n += 1
         for m in range(k_tot):
             jl = int(_uniform(key, t, n_p + 1 + m) * n_p)
             flag[start + (jl if jl < n_p else n_p - 1)] = 0
     elif prob > 0.0:
         for j in range(start, stop):
             if refr[j] >= 0 and _uniform(key, t, j - start) < prob:
-                _emit(j, p, t, step, net.dt, net.chans, net.proj, net.stdp, out)
+                spiked[n] = j
+                n += 1
+    return n
 
 
 # --- inputs to a neuron population ----------------------------------------------------
 
-def _arrivals(pops, ch, dv, p, slot, fused):
+def _arrivals(p, slot, fused, pops, ch, dv):
     """Move slot ``slot`` of the delay buffer onto population ``p``'s channels (one
     branch-free pass per channel; current channels of the exact LIF are left to
     :func:`_lif_exact`); delta channels sum into ``dv``. Returns whether ``dv`` holds
@@ -611,11 +618,10 @@ def _arrive(x, c, s, ch):
     return 0.0
 
 
-def _poisson_inputs(net, p, t, has_dv):
+def _poisson_inputs(p, t, has_dv, pops, dr, ch, dv):
     """The external Poisson inputs of population ``p`` draw their counts at step ``t``;
-    returns whether :attr:`Work.dv` holds jumps."""
-    dr, ch, dv = net.drive, net.chans, net.work.dv
-    n_p = net.pops.stop[p] - net.pops.start[p]
+    returns whether ``dv`` holds jumps."""
+    n_p = pops.stop[p] - pops.start[p]
     for q in range(dr.first[p], dr.last[p]):
         lam = dr.lam[q]
         if lam <= 0.0:
@@ -633,7 +639,7 @@ def _poisson_inputs(net, p, t, has_dv):
     return has_dv
 
 
-def _decay(pops, ch, p, fused):
+def _decay(p, fused, pops, ch):
     """Population ``p``'s channels decay exactly over the step (one pass per channel;
     the exact LIF decays its current channels itself)."""
     n_p = pops.stop[p] - pops.start[p]
@@ -656,12 +662,13 @@ def _decay(pops, ch, p, fused):
 
 
 # --- integration, one function per neuron kind ----------------------------------------
+#
+# Each integrates population p over step t, writes its spiking units (in order) to
+# wk.spiked and returns their number; at a divergence it stops there (_fail).
 
-def _lif_exact(net, out, p, t, step, has_dv):
+def _lif_exact(p, t, has_dv, pops, ch, un, wk, out):
     """LIF with only current / delta inputs: the exact propagator (arrival, integration
-    and decay of the currents in one pass); refractory neurons keep their potential.
-    Returns False if a neuron diverged."""
-    pops, ch, un, wk = net.pops, net.chans, net.units, net.work
+    and decay of the currents in one pass); refractory neurons keep their potential."""
     start = pops.start[p]
     stop = pops.stop[p]
     n_p = stop - start
@@ -696,6 +703,7 @@ def _lif_exact(net, out, p, t, step, has_dv):
             rv[jl] = 0.0
             vtmp[jl] += p21 * x
             gv[jl] = x * ed
+    n = 0
     for jl in range(n_p):
         if rf[jl] != 0:
             if rf[jl] > 0:
@@ -705,19 +713,20 @@ def _lif_exact(net, out, p, t, step, has_dv):
         if vn >= vth:
             vv[jl] = vr
             rf[jl] = ref_steps
-            _emit(start + jl, p, t, step, net.dt, ch, net.proj, net.stdp, out)
+            wk.spiked[n] = start + jl
+            n += 1
         elif abs(vn) < V_LIMIT:
             vv[jl] = vn
         else:
-            return _fail(out, t, start + jl)
-    return True
+            _fail(out, t, start + jl)
+            break
+    return n
 
 
-def _conductance_totals(net, p, has_dv):
+def _conductance_totals(p, has_dv, pops, ch, un, wk):
     """Exponential Euler (LIF with conductances, AdEx): V after the jumps
-    (:attr:`Work.vpre`), total conductance and current frozen over the step
-    (:attr:`Work.gtot`, :attr:`Work.itot`), summed channel by channel."""
-    pops, ch, un, wk = net.pops, net.chans, net.units, net.work
+    (``wk.vpre``), total conductance and current frozen over the step (``wk.gtot``,
+    ``wk.itot``), summed channel by channel."""
     start = pops.start[p]
     stop = pops.stop[p]
     n_p = stop - start
@@ -769,18 +778,16 @@ def _conductance_totals(net, p, has_dv):
                     It[jl] += gv[jl] * e_rev
 
 
-def _lif_conductance(net, out, p, t, step):
-    """LIF by exponential Euler from :func:`_conductance_totals`; returns False if a
-    neuron diverged."""
-    pops, un, wk = net.pops, net.units, net.work
+def _lif_conductance(p, t, dt, pops, un, wk, out):
+    """LIF by exponential Euler from :func:`_conductance_totals`."""
     start = pops.start[p]
     C = pops.par[p, PAR_C]
     vth = pops.par[p, LIF_VTH]
     vr = pops.par[p, LIF_VRESET]
     ref_steps = pops.ref_steps[p]
-    dt = net.dt
     vv = un.v[start:pops.stop[p]]
     rf = un.refr[start:pops.stop[p]]
+    n = 0
     for jl in range(pops.stop[p] - start):
         if rf[jl] != 0:  # refractory (> 0) or removed (< 0)
             if rf[jl] > 0:
@@ -793,18 +800,19 @@ def _lif_conductance(net, out, p, t, step):
         if spike:
             vn = vr
         if not (abs(vn) < V_LIMIT):
-            return _fail(out, t, start + jl)
+            _fail(out, t, start + jl)
+            break
         vv[jl] = vn
         if spike:
             rf[jl] = ref_steps
-            _emit(start + jl, p, t, step, dt, net.chans, net.proj, net.stdp, out)
-    return True
+            wk.spiked[n] = start + jl
+            n += 1
+    return n
 
 
-def _adex(net, out, p, t, step):
-    """AdEx by exponential Euler from :func:`_conductance_totals`, w exactly for V frozen;
-    returns False if a neuron diverged."""
-    pops, un, wk = net.pops, net.units, net.work
+def _adex(p, t, dt, pops, un, wk, out):
+    """AdEx by exponential Euler from :func:`_conductance_totals`, w exactly for V
+    frozen."""
     start = pops.start[p]
     C = pops.par[p, PAR_C]
     EL = pops.par[p, PAR_EL]
@@ -812,10 +820,10 @@ def _adex(net, out, p, t, step):
     wdecay = pops.par[p, ADEX_WDECAY]
     vpeak = pops.par[p, ADEX_VPEAK]
     ref_steps = pops.ref_steps[p]
-    dt = net.dt
     vv = un.v[start:pops.stop[p]]
     wv = un.a1[start:pops.stop[p]]
     rf = un.refr[start:pops.stop[p]]
+    n = 0
     for jl in range(pops.stop[p] - start):
         if rf[jl] != 0:  # refractory (> 0) or removed (< 0)
             if rf[jl] > 0:
@@ -831,24 +839,25 @@ def _adex(net, out, p, t, step):
             vn = pops.par[p, ADEX_VRESET]
             wv[jl] += pops.par[p, ADEX_B]
         if not (abs(vn) < V_LIMIT):
-            return _fail(out, t, start + jl)
+            _fail(out, t, start + jl)
+            break
         vv[jl] = vn
         if spike:
             rf[jl] = ref_steps
-            _emit(start + jl, p, t, step, dt, net.chans, net.proj, net.stdp, out)
-    return True
+            wk.spiked[n] = start + jl
+            n += 1
+    return n
 
 
-def _hh(net, out, p, t, step, has_dv):
-    """Hodgkin-Huxley, neuron by neuron: the gates exactly for V frozen (the rates of
-    :mod:`engramlab.neurons.hh`), then V by exponential Euler; a spike is an upward
-    crossing of v_spike. Returns False if a neuron diverged."""
-    pops, ch, un = net.pops, net.chans, net.units
+def _hh(p, t, dt, has_dv, pops, ch, un, wk, out):
+    """Hodgkin-Huxley, neuron by neuron: the gates exactly for V frozen (the rates and
+    gate update of :mod:`engramlab.neurons.hh`), then V by exponential Euler; a spike
+    is an upward crossing of v_spike."""
     start = pops.start[p]
     par = pops.par
-    dt = net.dt
     C = par[p, PAR_C]
     sc = par[p, HH_SCALE]
+    n = 0
     for jl in range(pops.stop[p] - start):
         j = start + jl
         if un.refr[j] != 0:  # removed (< 0)
@@ -857,16 +866,16 @@ def _hh(net, out, p, t, step, has_dv):
             continue
         vj = un.v[j]
         if has_dv:
-            vj += net.work.dv[jl]
+            vj += wk.dv[jl]
         am, bm, ah, bh, an, bn = hh_rates_with(vj, _exp, vtrap_scalar)
         m = hh_gate_step(un.a1[j], am, bm, dt, _exp)
         hh = hh_gate_step(un.a2[j], ah, bh, dt, _exp)
-        n = hh_gate_step(un.a3[j], an, bn, dt, _exp)
+        nn = hh_gate_step(un.a3[j], an, bn, dt, _exp)
         un.a1[j] = m
         un.a2[j] = hh
-        un.a3[j] = n
+        un.a3[j] = nn
         gna = par[p, HH_GNA] * m * m * m * hh
-        gk = par[p, HH_GK] * n * n * n * n
+        gk = par[p, HH_GK] * nn * nn * nn * nn
         G = gna + gk + par[p, PAR_GL] + un.gs[j] * sc
         i_tot = (gna * par[p, HH_ENA] + gk * par[p, HH_EK] + par[p, PAR_GL] * par[p, PAR_EL]
                  + (un.ibias[j] + un.gse[j]) * sc)
@@ -890,45 +899,43 @@ def _hh(net, out, p, t, step, has_dv):
         else:
             un.flag[j] = 0
         if not (abs(vn) < V_LIMIT):
-            return _fail(out, t, j)
+            _fail(out, t, j)
+            break
         un.v[j] = vn
         if spike:
-            _emit(j, p, t, step, dt, ch, net.proj, net.stdp, out)
-    return True
+            wk.spiked[n] = j
+            n += 1
+    return n
 
 
-def _neuron_step(net, out, p, t, step):
+def _neuron_step(p, t, dt, pops, ch, un, wk, dr, out):
     """One step of neuron population ``p``: arrivals, external drive, integration,
-    channel decay. Each neuron's spike is delivered at once (delays are at least one
-    step, so the current step's slot is never written). Returns False if a neuron
-    diverged (the step stops there)."""
-    kind = net.pops.kind[p]
-    fused = kind == K_LIF and net.pops.cond[p] == 0
-    has_dv = _arrivals(net.pops, net.chans, net.work.dv, p, t % net.chans.buf.shape[0], fused)
-    has_dv = _poisson_inputs(net, p, t, has_dv)
+    channel decay; returns the number of spiking units in ``wk.spiked``."""
+    kind = pops.kind[p]
+    fused = kind == K_LIF and pops.cond[p] == 0
+    has_dv = _arrivals(p, t % ch.buf.shape[0], fused, pops, ch, wk.dv)
+    has_dv = _poisson_inputs(p, t, has_dv, pops, dr, ch, wk.dv)
     if fused:
-        ok = _lif_exact(net, out, p, t, step, has_dv)
+        n = _lif_exact(p, t, has_dv, pops, ch, un, wk, out)
     elif kind == K_HH:
-        ok = _hh(net, out, p, t, step, has_dv)
+        n = _hh(p, t, dt, has_dv, pops, ch, un, wk, out)
     else:
-        _conductance_totals(net, p, has_dv)
+        _conductance_totals(p, has_dv, pops, ch, un, wk)
         if kind == K_ADEX:
-            ok = _adex(net, out, p, t, step)
+            n = _adex(p, t, dt, pops, un, wk, out)
         else:
-            ok = _lif_conductance(net, out, p, t, step)
-    if not ok:
-        return False
-    _decay(net.pops, net.chans, p, fused)
-    return True
+            n = _lif_conductance(p, t, dt, pops, un, wk, out)
+    if out.status[ST_ERROR] == ERR_NONE:
+        _decay(p, fused, pops, ch)
+    return n
 
 
 # --- recording and the loop ---------------------------------------------------------
 
-def _record(net, out, t):
+def _record(t, un, g, out):
     """Sample the recorded state variables after step ``t`` (every ``rec_every``)."""
     if out.rec_unit.shape[0] == 0 or (t + 1) % out.rec_every != 0:
         return
-    un = net.units
     row = out.status[ST_SAMPLES]
     for m in range(out.rec_unit.shape[0]):
         j = out.rec_unit[m]
@@ -942,31 +949,39 @@ def _record(net, out, t):
         elif var == REC_A3:
             out.rec_out[row, m] = un.a3[j]
         else:  # a channel's state: var = REC_CHANNEL + channel, j = slot
-            out.rec_out[row, m] = net.chans.g[j]
+            out.rec_out[row, m] = g[j]
     out.status[ST_SAMPLES] = row + 1
 
 
 def _advance(t0, n_steps, net, out):
     """Run steps ``t0 .. t0 + n_steps - 1``; returns the number of steps done.
 
-    :attr:`Out.status` counts the spikes and samples written (continuing from its
-    values) and reports a divergence (code, step, unit). The loop stops early, before
-    a step, when the spike buffer could overflow, and within a step at a divergence.
+    Per step: scheduled spikes, then population by population its step (a source's
+    draw, or a neuron population's :func:`_neuron_step`) and the sending of its spikes
+    in unit order, then the samples. :attr:`Out.status` counts the spikes and samples
+    written (continuing from its values) and reports a divergence (code, step, unit).
+    The loop stops early, before a step, when the spike buffer could overflow, and
+    within a step after a divergence.
     """
-    n_total = net.units.v.shape[0]
-    cap = out.spk_t.shape[0]
+    dt, pops, ch, un, pj, sd, dr, wk = net
     for step in range(n_steps):
         t = t0 + step
-        if out.status[ST_SPIKES] + n_total > cap:
+        if out.status[ST_SPIKES] + un.v.shape[0] > out.spk_t.shape[0]:
             return step
-        _scheduled_spikes(net, out, t, step)
-        for p in range(net.pops.kind.shape[0]):
-            kind = net.pops.kind[p]
+        _scheduled_spikes(t, step, dt, un.refr, dr, ch, pj, sd, out)
+        for p in range(pops.kind.shape[0]):
+            kind = pops.kind[p]
+            if kind == K_SCHEDULED:
+                continue
             if kind == K_POISSON:
-                _poisson_source(net, out, p, t, step)
-            elif kind != K_SCHEDULED and not _neuron_step(net, out, p, t, step):
+                n = _poisson_source(p, t, pops, un, wk.spiked)
+            else:
+                n = _neuron_step(p, t, dt, pops, ch, un, wk, dr, out)
+            for i in range(n):
+                _emit(wk.spiked[i], p, t, step, dt, ch, pj, sd, out)
+            if out.status[ST_ERROR] != ERR_NONE:
                 return step
-        _record(net, out, t)
+        _record(t, un, ch.g, out)
     return n_steps
 
 

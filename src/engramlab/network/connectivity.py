@@ -29,11 +29,11 @@ _BLOCK = 2_000_000  # pairs per dense block
 
 
 def _distinct(counts: np.ndarray, n_choices: int, rng: np.random.Generator) -> np.ndarray:
-    """For row ``r``, ``counts[r]`` distinct values in ``[0, n_choices)``, rows concatenated,
-    each row sorted.
+    """For row ``r``, ``counts[r]`` distinct values in ``[0, n_choices)``, sorted.
 
-    Uniform draws with replacement, then every duplicate inside a row is redrawn until
-    none is left: the result is a uniform sample without replacement per row.
+    Rows are concatenated. Uniform draws with replacement, then every duplicate inside
+    a row is redrawn until none is left: the result is a uniform sample without
+    replacement per row.
     """
     total = int(counts.sum())
     if total == 0:
@@ -82,6 +82,10 @@ class Connectivity:
 
     def sample(self, n_pre: int, n_post: int, same: bool,
                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """Draw the synapses: ``(pre, post)`` local indices, sorted by pre, then post.
+
+        ``same``: the projection connects a population onto itself.
+        """
         raise NotImplementedError
 
 
@@ -101,6 +105,7 @@ class FixedProbability(Connectivity):
         _check_prob("connect.p", self.p)
 
     def sample(self, n_pre, n_post, same, rng):
+        """Draw the synapses: ``(pre, post)`` local indices, sorted by pre, then post."""
         skip_self = same and not self.allow_autapses
         m = n_post - 1 if skip_self else n_post
         if m <= 0 or self.p == 0.0:
@@ -136,6 +141,7 @@ class FixedInDegree(Connectivity):
             raise ParameterError("connect.k", "must be >= 0", self.k)
 
     def sample(self, n_pre, n_post, same, rng):
+        """Draw the synapses: ``(pre, post)`` local indices, sorted by pre, then post."""
         skip_self = same and not self.allow_autapses
         m = n_pre - 1 if skip_self else n_pre
         if self.k > m:
@@ -155,6 +161,7 @@ class OneToOne(Connectivity):
     """Neuron ``i`` contacts neuron ``i`` (the populations must have one size)."""
 
     def sample(self, n_pre, n_post, same, rng):
+        """Draw the synapses: ``(pre, post)`` local indices, sorted by pre, then post."""
         if n_pre != n_post:
             raise ParameterError("connect", "one-to-one needs populations of equal size",
                                  (n_pre, n_post))
@@ -170,6 +177,7 @@ class Explicit(Connectivity):
     post: tuple[int, ...] | np.ndarray
 
     def sample(self, n_pre, n_post, same, rng):
+        """Draw the synapses: ``(pre, post)`` local indices, sorted by pre, then post."""
         pre = np.asarray(self.pre, dtype=np.int64).ravel()
         post = np.asarray(self.post, dtype=np.int64).ravel()
         if pre.shape != post.shape:
@@ -209,11 +217,13 @@ class RingProfile(Connectivity):
             raise ParameterError("connect.profile", "must be 'gaussian' or 'box'", self.profile)
 
     def probability(self, d: np.ndarray) -> np.ndarray:
+        """Connection probability at ring distance ``d`` (fraction of the ring)."""
         if self.profile == "gaussian":
             return self.p_max * np.exp(-0.5 * (d / self.sigma) ** 2)
         return np.where(d <= self.sigma, self.p_max, 0.0)
 
     def sample(self, n_pre, n_post, same, rng):
+        """Draw the synapses: ``(pre, post)`` local indices, sorted by pre, then post."""
         xpost = np.arange(n_post) / n_post
         pres, posts = [], []
         rows = max(1, _BLOCK // max(n_post, 1))

@@ -73,8 +73,10 @@ def cuba_network(n_neurons: int = 4000, *, connections_per_neuron: float = 80.0,
 
 def brunel_nu_thr_hz(*, theta_mv: float = 20.0, j_mv: float = 0.1, c_e: int = 1000,
                      tau_ms: float = 20.0) -> float:
-    r""":math:`\nu_{thr} = \theta / (J C_E \tau)`, the external rate that brings the mean
-    input to threshold (Brunel 2000)."""
+    r"""The threshold rate :math:`\nu_{thr} = \theta / (J C_E \tau)` (Hz).
+
+    The external rate that brings the mean input to threshold (Brunel 2000).
+    """
     return theta_mv / (j_mv * c_e * tau_ms * 1e-3)
 
 

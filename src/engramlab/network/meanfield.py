@@ -56,7 +56,7 @@ Example
 from __future__ import annotations
 
 import math
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 from pydantic import ValidationError, model_validator
@@ -184,10 +184,10 @@ def _result(x: np.ndarray) -> float | np.ndarray:
 def deterministic_lif_rate_hz(
     mu_mv: float | np.ndarray,
     *,
-    tau_m_ms: float,
-    theta_mv: float,
-    v_reset_mv: float,
-    t_ref_ms: float,
+    tau_m_ms: float | np.ndarray,
+    theta_mv: float | np.ndarray,
+    v_reset_mv: float | np.ndarray,
+    t_ref_ms: float | np.ndarray,
 ) -> float | np.ndarray:
     r"""Rate of a noiseless LIF neuron with constant drive :math:`\mu` (mV).
 
@@ -508,8 +508,11 @@ def brunel_inputs(
 
 
 class FixedPoint(NamedTuple):
-    """A self-consistent rate: ``rate_hz``, and whether the rate dynamics
-    :math:`\\tau\\dot\\nu = -\\nu + \\phi(\\nu)` are stable there (:math:`\\phi' < 1`)."""
+    """A self-consistent rate ``rate_hz`` and whether it is stable.
+
+    Stable: the rate dynamics :math:`\\tau\\dot\\nu = -\\nu + \\phi(\\nu)` are stable
+    there (:math:`\\phi' < 1`).
+    """
 
     rate_hz: float
     stable: bool
@@ -567,13 +570,13 @@ def brunel_fixed_points(
     if grid_points < 10:
         raise ParameterError("grid_points", "must be >= 10", grid_points)
     nu_ext = nu_ext_over_thr * m.nu_thr_hz
-    lif = {
+    lif: dict[str, float] = {
         "tau_m_ms": m.tau_m_ms,
         "theta_mv": m.theta_mv,
         "v_reset_mv": m.v_reset_mv,
         "t_ref_ms": m.t_ref_ms,
     }
-    syn = {
+    syn: dict[str, Any] = {
         "g": g,
         "nu_ext_hz": nu_ext,
         "j_mv": m.j_mv,
@@ -616,7 +619,7 @@ def brunel_rate_hz(
     model: BrunelModel | None = None,
     *,
     branch: Literal["unique", "low", "high"] = "unique",
-    **overrides: object,
+    **overrides: Any,
 ) -> float:
     r"""The self-consistent rate of the asynchronous state of Brunel's model A (Hz).
 

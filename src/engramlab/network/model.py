@@ -68,6 +68,7 @@ class Normal:
     low: float | None = 0.0
 
     def draw(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """``n`` values drawn with ``rng``."""
         x = rng.normal(self.mean, self.std, size=n)
         return x if self.low is None else np.maximum(x, self.low)
 
@@ -84,6 +85,7 @@ class Uniform:
             raise ParameterError("high", "must be >= low", self.high)
 
     def draw(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """``n`` values drawn with ``rng``."""
         return rng.uniform(self.low, self.high, size=n)
 
 
@@ -141,8 +143,8 @@ class Population:
                                      type(rec).__name__)
         if self.is_source and self.receptors:
             raise ParameterError(f"{self.name}.receptors", "a spike source has no receptors")
-        if isinstance(self.model, SpikeSource) and self.model.indices.size and (
-                self.model.indices.min() < 0 or self.model.indices.max() >= self.n):
+        idx = np.asarray(self.model.indices) if isinstance(self.model, SpikeSource) else None
+        if idx is not None and idx.size and (idx.min() < 0 or idx.max() >= self.n):
             raise ParameterError(f"{self.name}.model.indices", f"must lie in [0, {self.n})")
         bias = np.asarray(self.i_bias_pa, dtype=float)
         if bias.ndim > 1 or (bias.ndim == 1 and bias.size != self.n):
@@ -153,6 +155,7 @@ class Population:
 
     @property
     def is_source(self) -> bool:
+        """A spike source (Poisson or scheduled), not neurons."""
         return isinstance(self.model, (PoissonSource, SpikeSource))
 
 
@@ -206,12 +209,12 @@ class Projection:
 
 @dataclasses.dataclass(frozen=True)
 class PoissonInput:
-    r"""External drive: each neuron of ``target`` receives ``n_inputs`` independent Poisson
-    spike trains at ``rate_hz``, each transmitting ``weight`` on ``receptor``.
+    r"""External drive: ``n_inputs`` independent Poisson trains onto each neuron.
 
-    Drawn as one Poisson count per neuron and step, :math:`k \sim
-    \mathrm{Poisson}(n_{inputs}\, \nu\, \Delta t)`, without representing the sources
-    (the external population of Brunel 2000).
+    Each neuron of ``target`` receives ``n_inputs`` trains at ``rate_hz``, each spike
+    transmitting ``weight`` on ``receptor``. Drawn as one Poisson count per neuron and
+    step, :math:`k \sim \mathrm{Poisson}(n_{inputs}\, \nu\, \Delta t)`, without
+    representing the sources (the external population of Brunel 2000).
     """
 
     name: str
@@ -236,9 +239,11 @@ def _window(field: str, start: float, stop: float) -> None:
 
 @dataclasses.dataclass(frozen=True)
 class CurrentStep:
-    """Inject ``amplitude_pa`` into ``population`` (optionally only ``neurons``) during
-    ``[start_ms, stop_ms)`` of simulated time. The shape of electrical stimulation and
-    of a photocurrent."""
+    """Inject ``amplitude_pa`` into ``population`` during ``[start_ms, stop_ms)``.
+
+    Optionally only into ``neurons``; times are simulated time. The shape of electrical
+    stimulation and of a photocurrent.
+    """
 
     population: str
     amplitude_pa: float
@@ -252,9 +257,11 @@ class CurrentStep:
 
 @dataclasses.dataclass(frozen=True)
 class ConductanceStep:
-    r"""Add a conductance ``g_ns`` with reversal ``e_rev_mv`` to ``population`` during
-    ``[start_ms, stop_ms)``: :math:`I = g (E_{rev} - V)`. The shape of an opsin
-    (ChR2 depolarising, a chloride pump or GtACR silencing) or a tonic shunt."""
+    r"""Add a conductance ``g_ns`` with reversal ``e_rev_mv`` to ``population``.
+
+    During ``[start_ms, stop_ms)``: :math:`I = g (E_{rev} - V)`. The shape of an opsin
+    (ChR2 depolarising, a chloride pump or GtACR silencing) or a tonic shunt.
+    """
 
     population: str
     g_ns: float
@@ -272,9 +279,11 @@ class ConductanceStep:
 
 @dataclasses.dataclass(frozen=True)
 class ReceptorScale:
-    """Multiply everything arriving at ``receptor`` of ``population`` by ``factor``
-    during ``[start_ms, stop_ms)``: a drug (AP5 on NMDA: ``factor=0``; a benzodiazepine
-    on GABA_A: ``factor > 1``)."""
+    """Multiply everything arriving at ``receptor`` of ``population`` by ``factor``.
+
+    During ``[start_ms, stop_ms)``: a drug (AP5 on NMDA: ``factor=0``; a benzodiazepine
+    on GABA_A: ``factor > 1``).
+    """
 
     population: str
     receptor: str
@@ -294,8 +303,10 @@ Stimulus = CurrentStep | ConductanceStep | ReceptorScale
 
 @dataclasses.dataclass(frozen=True)
 class RemoveNeurons:
-    """Lesion: the listed neurons of ``population`` are gone (they never integrate or
-    fire, and every synapse from or onto them is removed)."""
+    """Lesion: the listed neurons of ``population`` are gone.
+
+    They never integrate or fire, and every synapse from or onto them is removed.
+    """
 
     population: str
     neurons: Sequence[int] | np.ndarray
@@ -326,9 +337,12 @@ Lesion = RemoveNeurons | RemoveSynapses | RemoveProjection
 
 @dataclasses.dataclass(frozen=True)
 class Phase:
-    """A stretch of a protocol: ``duration_ms`` with plasticity on or off and the named
-    inputs (Poisson inputs or Poisson source populations) scaled by ``inputs[name]``
-    (0 switches one off). Every phase change is logged and recorded in the result."""
+    """A stretch of a protocol: ``duration_ms`` with plasticity on or off.
+
+    The named inputs (Poisson inputs or Poisson source populations) are scaled by
+    ``inputs[name]`` (0 switches one off). Every phase change is logged and recorded in
+    the result.
+    """
 
     name: str
     duration_ms: float
@@ -415,12 +429,14 @@ class Network:
                                      "RemoveProjection", type(les).__name__)
 
     def population(self, name: str) -> Population:
+        """The population called ``name``."""
         for p in self.populations:
             if p.name == name:
                 return p
         raise ParameterError("population", "unknown population", name)
 
     def projection(self, name: str) -> Projection:
+        """The projection called ``name``."""
         for p in self.projections:
             if p.name == name:
                 return p

@@ -102,12 +102,14 @@ class GraupnerBrunelRule(PlasticityRule):
         self.w_down, self.w_up, self.noise = float(w_down), float(w_up), bool(noise)
 
     def init(self, n_syn, pre, post, weights, rng):
+        """Efficacies from the initial weights (see :class:`PlasticityRule`)."""
         from engramlab.plasticity.calcium import gb_init
 
         rho = (np.asarray(weights, float) - self.w_down) / (self.w_up - self.w_down)
         return {"gb": gb_init(self.params, rho), "pending": [], "rng": rng}
 
     def step(self, state, ctx):
+        """One step of the rule (see :class:`PlasticityRule`)."""
         from engramlab.plasticity.calcium import GBState, gb_step
 
         lag = max(0, round(self.params.delay_ms / ctx.dt_ms))

@@ -79,8 +79,10 @@ class State(Recorder):
 
 @dataclasses.dataclass(frozen=True)
 class Weights(Recorder):
-    """Weights of ``synapses`` (indices in CSR order; all by default) of ``projection``,
-    every ``every_ms``."""
+    """Weights of ``synapses`` of ``projection``, every ``every_ms``.
+
+    Synapse indices are in CSR order; all synapses by default.
+    """
 
     projection: str
     synapses: Sequence[int] | np.ndarray | None = None
@@ -173,7 +175,7 @@ class FileSink(MemorySink):
             if d not in self.file.dimensions:
                 self.file.dimensions[d] = data.shape[dims.index(d)]
         if data.dtype.kind in "OU":
-            import h5py
+            import h5py  # type: ignore[import-untyped]
 
             var = self.file.create_variable(name, dims, dtype=h5py.string_dtype())
             var[...] = data.astype(object)

@@ -14,6 +14,9 @@ The time step is checked against the fastest time constant of the network: ``dt`
 must be at most half of it (the exponential integrators are exact for the linear
 parts at any ``dt``, but spikes are resolved only to ``dt`` and the nonlinear parts
 are frozen over a step). Delays and refractory periods are whole numbers of steps.
+The network is laid out by :func:`build` (:mod:`engramlab.network._build`) and run by
+the compiled loop (:mod:`engramlab.network._engine`); :func:`compile_loop` compiles
+that loop ahead of the first run.
 """
 
 from __future__ import annotations
@@ -23,26 +26,24 @@ import dataclasses
 import logging
 import math
 import time
-import zlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from engramlab.core import ParameterError, SimulationError, check_seed, make_rng
+from engramlab.core import ParameterError, SimulationError
 from engramlab.core.version import __version__
 from engramlab.network import _engine as E
+from engramlab.network._build import Built, build
+from engramlab.network._build import steps as _steps
 from engramlab.network.model import (
     ConductanceStep,
     CurrentStep,
     Network,
     Phase,
     PoissonSource,
+    Population,
     ReceptorScale,
-    RemoveNeurons,
-    RemoveProjection,
-    RemoveSynapses,
-    SpikeSource,
 )
 from engramlab.network.plasticity import PlasticityContext
 from engramlab.network.record import (
@@ -55,377 +56,16 @@ from engramlab.network.record import (
     Weights,
     index_list,
 )
-from engramlab.neurons import (
-    LIF,
-    AdEx,
-    HodgkinHuxley,
-    hh_fastest_time_constant_ms,
-    hh_resting_potential_mv,
-    hh_steady_state,
-)
+from engramlab.neurons import LIF, AdEx, HodgkinHuxley
 
-__all__ = ["Built", "Simulator", "Snapshot", "build", "simulate"]
+__all__ = ["Built", "Simulator", "Snapshot", "build", "compile_loop", "simulate"]
 
 log = logging.getLogger("engramlab.network")
 
 #: Steps per call of the compiled loop when nothing forces a boundary (1 s at 0.1 ms).
 MAX_CHUNK = 10_000
-_KIND = {LIF: E.K_LIF, AdEx: E.K_ADEX, HodgkinHuxley: E.K_HH}
-_CHANNEL = {"delta": E.C_DELTA, "current": E.C_CURRENT, "conductance": E.C_COND}
-_HH_VARS = {"v": 0, "m": 1, "h": 2, "n": 3}
-_ADEX_VARS = {"v": 0, "w": 1}
-
-
-def _key(*parts: str) -> int:
-    """A stable integer for a name (spawn keys of :func:`make_rng`)."""
-    return zlib.crc32("/".join(parts).encode())
-
-
-def _steps(field: str, value_ms: float, dt: float, minimum: int) -> int:
-    n = round(value_ms / dt)
-    if abs(n * dt - value_ms) > 1e-6 * max(dt, abs(value_ms)):
-        raise ParameterError(field, f"must be a whole number of time steps (dt = {dt} ms)",
-                             value_ms)
-    if n < minimum:
-        raise ParameterError(field, f"must be >= {minimum} time step(s) (dt = {dt} ms)",
-                             value_ms)
-    return int(n)
-
-
-def _propagator(tau_s: float, tau_m: float, c_m: float, dt: float) -> float:
-    """P21 of the exact LIF update for an exponential current (see :mod:`._engine`)."""
-    if abs(tau_s - tau_m) < 1e-12 * tau_m:
-        return dt / c_m * math.exp(-dt / tau_m)
-    return (tau_m * tau_s / (tau_s - tau_m) / c_m
-            * (math.exp(-dt / tau_s) - math.exp(-dt / tau_m)))
-
-
-def _biexp(tau_r: float, tau_d: float, dt: float) -> tuple[float, float]:
-    """(coefficient of h in g after dt, peak normalisation) of the bi-exponential."""
-    ed, er = math.exp(-dt / tau_d), math.exp(-dt / tau_r)
-    if abs(tau_d - tau_r) < 1e-12 * tau_d:
-        coef = dt * ed
-        peak = tau_d / math.e
-    else:
-        coef = tau_d * tau_r / (tau_d - tau_r) * (ed - er)
-        t_peak = tau_d * tau_r / (tau_d - tau_r) * math.log(tau_d / tau_r)
-        peak = tau_d * tau_r / (tau_d - tau_r) * (math.exp(-t_peak / tau_d)
-                                                  - math.exp(-t_peak / tau_r))
-    return coef, 1.0 / peak
-
-
-@dataclasses.dataclass
-class Built:
-    """A network turned into the arrays of the compiled loop (see :mod:`._engine`).
-
-    ``pop_index[name]`` / ``channel_index[(pop, receptor)]`` / ``proj_index[name]`` map
-    names to rows; ``syn[name]`` gives a projection's ``(pre, post)`` local indices and
-    its slice of the flat synapse arrays.
-    """
-
-    network: Network
-    dt: float
-    seed: int
-    pop_index: dict[str, int]
-    channel_index: dict[tuple[str, str], int]
-    proj_index: dict[str, int]
-    syn: dict[str, tuple[np.ndarray, np.ndarray, slice]]
-    fixed: dict[str, np.ndarray]   # static arrays (tables, CSR, keys)
-    state: dict[str, np.ndarray]   # mutable arrays (everything a snapshot holds)
-    base_prob: np.ndarray          # Poisson-source probabilities per population
-    base_lam: np.ndarray           # Poisson-input means per input
-    base_bias: np.ndarray          # i_bias per unit (pA)
-    plastic_state: dict[str, Any]
-    input_names: list[str]         # Poisson inputs in row order
-
-    @property
-    def n_units(self) -> int:
-        return int(self.state["v"].size)
-
-
-def _lesion_synapses(network: Network, pr, pre: np.ndarray, post: np.ndarray,
-                     seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Apply the network's lesions to one projection's synapse list."""
-    keep = np.ones(pre.size, bool)
-    for les in network.lesions:
-        if isinstance(les, RemoveProjection) and les.projection == pr.name:
-            keep[:] = False
-        elif isinstance(les, RemoveSynapses) and les.projection == pr.name:
-            rng = make_rng(seed, 4, _key("lesion", pr.name))
-            keep &= rng.random(pre.size) >= les.fraction
-        elif isinstance(les, RemoveNeurons):
-            gone = np.asarray(les.neurons, np.int64)
-            if les.population == pr.pre:
-                keep &= ~np.isin(pre, gone)
-            if les.population == pr.post:
-                keep &= ~np.isin(post, gone)
-    return pre[keep], post[keep]
-
-
-def _check_dt(network: Network, dt: float) -> None:
-    if not (isinstance(dt, (int, float)) and dt > 0 and math.isfinite(dt)):
-        raise ParameterError("dt_ms", "must be a finite number > 0", dt)
-    taus: list[tuple[str, float]] = []
-    for p in network.populations:
-        m = p.model
-        if isinstance(m, (LIF, AdEx)):
-            taus.append((f"{p.name}.tau_m", m.c_m_pf / m.g_l_ns))
-        if isinstance(m, AdEx):
-            taus.append((f"{p.name}.tau_w_ms", m.tau_w_ms))
-        if isinstance(m, HodgkinHuxley):
-            taus.append((f"{p.name} (fastest gate)", hh_fastest_time_constant_ms(m)))
-        for name, r in p.receptors.items():
-            if r.kind != "delta":
-                taus.append((f"{p.name}.receptors.{name}.tau_decay_ms", r.tau_decay_ms))
-                if r.tau_rise_ms > 0:
-                    taus.append((f"{p.name}.receptors.{name}.tau_rise_ms", r.tau_rise_ms))
-    for field, tau in taus:
-        if dt > tau / 2:
-            raise ParameterError("dt_ms", f"must be <= half the fastest time constant "
-                                 f"({field} = {tau:.4g} ms)", dt)
-
-
-def build(network: Network, *, dt_ms: float = 0.1, seed: int = 0) -> Built:
-    """Draw the connectivity, weights, delays and initial state; lay out the arrays."""
-    if not isinstance(network, Network):
-        raise ParameterError("network", "must be a Network", type(network).__name__)
-    seed = check_seed(seed)
-    dt = float(dt_ms)
-    _check_dt(network, dt)
-    pops = network.populations
-    P = len(pops)
-    pop_index = {p.name: i for i, p in enumerate(pops)}
-    start = np.cumsum([0] + [p.n for p in pops])
-    N = int(start[-1])
-    pop_i = np.zeros((P, 8), np.int64)
-    pop_f = np.zeros((P, 16))
-    pop_key = np.zeros(P, np.uint64)
-    v = np.zeros(N)
-    a1, a2, a3 = np.zeros(N), np.zeros(N), np.zeros(N)
-    bias = np.zeros(N)
-    # channels, grouped by target population
-    ch_rows: list[tuple[int, int, int, int, list[float]]] = []
-    channel_index: dict[tuple[str, str], int] = {}
-    slot = 0
-    for pi, p in enumerate(pops):
-        m = p.model
-        s0, s1 = int(start[pi]), int(start[pi + 1])
-        pop_i[pi, 1:3] = s0, s1
-        pop_i[pi, 3] = len(ch_rows)
-        rng = make_rng(seed, 0, _key("init", p.name))
-        if isinstance(m, (LIF, AdEx, HodgkinHuxley)):
-            pop_i[pi, 0] = _KIND[type(m)]
-            if isinstance(m, HodgkinHuxley):
-                rest = hh_resting_potential_mv(m)
-            else:
-                rest = m.e_l_mv
-            v0 = p.v0_mv
-            if v0 is None:
-                vals = np.full(p.n, rest)
-            elif isinstance(v0, (int, float)):
-                vals = np.full(p.n, float(v0))
-            else:
-                vals = v0.draw(p.n, rng)
-            v[s0:s1] = vals
-            bias[s0:s1] = np.broadcast_to(np.asarray(p.i_bias_pa, float), (p.n,))
-            if isinstance(m, LIF):
-                tau = m.c_m_pf / m.g_l_ns
-                e = math.exp(-dt / tau)
-                pop_f[pi, :7] = (m.c_m_pf, m.g_l_ns, m.e_l_mv, m.v_th_mv, m.v_reset_mv, e,
-                                 (1 - e) / m.g_l_ns)
-                pop_i[pi, 6] = _steps(f"{p.name}.model.t_ref_ms", m.t_ref_ms, dt, 0)
-            elif isinstance(m, AdEx):
-                pop_f[pi, :10] = (m.c_m_pf, m.g_l_ns, m.e_l_mv, m.v_t_mv, m.delta_t_mv,
-                                  math.exp(-dt / m.tau_w_ms), m.a_ns, m.b_pa, m.v_reset_mv,
-                                  m.v_peak_mv)
-                pop_i[pi, 6] = _steps(f"{p.name}.model.t_ref_ms", m.t_ref_ms, dt, 0)
-            else:
-                pop_f[pi, :9] = (m.c_m_uf_cm2, m.g_na_ms_cm2, m.g_k_ms_cm2, m.g_l_ms_cm2,
-                                 m.e_na_mv, m.e_k_mv, m.e_l_mv, m.v_spike_mv, 100.0 / m.area_um2)
-                a1[s0:s1], a2[s0:s1], a3[s0:s1] = (np.asarray(x, float) for x in
-                                                   hh_steady_state(vals))
-        elif isinstance(m, PoissonSource):
-            pop_i[pi, 0] = E.K_POISSON
-            prob = m.rate_hz * dt * 1e-3
-            if prob > 1:
-                raise ParameterError(f"{p.name}.model.rate_hz", "times dt must be <= 1",
-                                     m.rate_hz)
-            pop_f[pi, 0] = prob
-            pop_key[pi] = np.uint64(make_rng(seed, 1, _key("source", p.name)).integers(2**63))
-        else:
-            pop_i[pi, 0] = E.K_SCHEDULED
-        for rname, r in p.receptors.items():
-            channel_index[(p.name, rname)] = len(ch_rows)
-            f = [0.0] * 8
-            f[7] = 1.0
-            f[3] = 1.0
-            if r.kind != "delta":
-                f[0] = math.exp(-dt / r.tau_decay_ms)
-                if r.tau_rise_ms > 0:
-                    f[1] = math.exp(-dt / r.tau_rise_ms)
-                    f[2], f[3] = _biexp(r.tau_rise_ms, r.tau_decay_ms, dt)
-            if r.kind == "conductance":
-                f[4] = r.e_rev_mv
-                f[5] = r.mg_mm
-            if r.kind == "current" and isinstance(m, LIF):
-                f[6] = _propagator(r.tau_decay_ms, m.c_m_pf / m.g_l_ns, m.c_m_pf, dt)
-            ch_rows.append((_CHANNEL[r.kind], pi, slot, int(bool(r.mg_block)), f))
-            slot += p.n
-        pop_i[pi, 4] = len(ch_rows)
-        cond = any(r.kind == "conductance" or (r.kind == "current" and r.tau_rise_ms > 0)
-                   for r in p.receptors.values())
-        pop_i[pi, 5] = int(cond)
-    R = len(ch_rows)
-    ch_i = np.zeros((R, 4), np.int64)
-    ch_f = np.zeros((R, 8))
-    for c, (kind, pi, off, mg, f) in enumerate(ch_rows):
-        ch_i[c] = kind, pi, off, mg
-        ch_f[c] = f
-    # projections, grouped by presynaptic population
-    order = sorted(range(len(network.projections)),
-                   key=lambda k: pop_index[network.projections[k].pre])
-    projs = [network.projections[k] for k in order]
-    K = len(projs)
-    pj_i = np.zeros((K, 6), np.int64)
-    stp_f = np.zeros((K, 3))
-    iptrs, posts, ws, ds = [np.zeros(0, np.int64)], [], [], []
-    syn: dict[str, tuple[np.ndarray, np.ndarray, slice]] = {}
-    proj_index: dict[str, int] = {}
-    n_syn = 0
-    n_iptr = 0
-    n_stp = 0
-    max_d = 1
-    plastic_state: dict[str, Any] = {}
-    # compiled trace rules (STDP): per projection, trace rows and a CSC of its synapses
-    pl_rows: list[tuple] = []
-    cptrs, cidxs, syn_pres = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], []
-    n_pre_tr = n_post_tr = n_cptr = n_syn_c = 0
-    for k, pr in enumerate(projs):
-        proj_index[pr.name] = k
-        a, b = pops[pop_index[pr.pre]], pops[pop_index[pr.post]]
-        rng = make_rng(seed, 2, _key("connect", pr.name))
-        pre, post = pr.connect.sample(a.n, b.n, pr.pre == pr.post, rng)
-        pre, post = _lesion_synapses(network, pr, pre, post, seed)
-        m = pre.size
-        wt = pr.weight
-        if isinstance(wt, (int, float)):
-            w = np.full(m, float(wt))
-        elif hasattr(wt, "draw"):
-            w = wt.draw(m, rng)
-        else:
-            w = np.asarray(wt, float).ravel()
-            if w.size != m:
-                raise ParameterError(f"{pr.name}.weight", f"must have one value per synapse "
-                                     f"({m})", w.size)
-        if not np.all(np.isfinite(w)):
-            raise ParameterError(f"{pr.name}.weight", "must be finite")
-        if isinstance(pr.delay_ms, (int, float)):
-            d = np.full(m, _steps(f"{pr.name}.delay_ms", float(pr.delay_ms), dt, 1), np.int64)
-        else:
-            d = np.maximum(1, np.rint(pr.delay_ms.draw(m, rng) / dt)).astype(np.int64)
-        max_d = max(max_d, int(d.max(initial=1)))
-        counts = np.bincount(pre, minlength=a.n)
-        iptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        pj_i[k] = (pop_index[pr.pre], channel_index[(pr.post, pr.receptor)], n_syn, n_iptr,
-                   -1, start[pop_index[pr.pre]])
-        if pr.stp is not None:
-            pj_i[k, 4] = n_stp
-            n_stp += a.n
-            stp_f[k] = pr.stp.u_se, pr.stp.tau_rec_ms, pr.stp.tau_fac_ms
-        iptrs.append(iptr)
-        posts.append(post)
-        ws.append(w)
-        ds.append(d)
-        syn[pr.name] = (pre, post, slice(n_syn, n_syn + m))
-        if hasattr(pr.plasticity, "trace_rule"):
-            rule = pr.plasticity.trace_rule()
-            if np.any(w < rule.w_min) or np.any(w > rule.w_max):
-                raise ParameterError(f"{pr.name}.weight", f"must lie in the plasticity "
-                                     f"rule's [{rule.w_min}, {rule.w_max}]")
-            pl_rows.append((k, rule, n_pre_tr, n_post_tr, n_cptr, int(start[pop_index[pr.post]]),
-                            pop_index[pr.post]))
-            order_c = np.argsort(post, kind="stable")
-            cptrs.append(n_syn_c + np.concatenate(
-                [[0], np.cumsum(np.bincount(post, minlength=b.n))]).astype(np.int64))
-            cidxs.append(n_syn + order_c.astype(np.int64))
-            n_syn_c += m
-            n_pre_tr += a.n
-            n_post_tr += b.n
-            n_cptr += b.n + 1
-        elif pr.plasticity is not None:
-            plastic_state[pr.name] = pr.plasticity.init(m, pre, post, w.copy(), rng)
-        syn_pres.append(pre.astype(np.int32))
-        n_syn += m
-        n_iptr += a.n + 1
-    iptr_all = np.concatenate(iptrs[1:]) if K else np.zeros(1, np.int64)
-    post_all = (np.concatenate(posts) if K else np.zeros(0)).astype(np.int32)
-    w_all = np.concatenate(ws) if K else np.zeros(0)
-    d_all = (np.concatenate(ds) if K else np.zeros(0)).astype(np.int32)
-    syn_pre = (np.concatenate(syn_pres) if K else np.zeros(0)).astype(np.int32)
-    pl_i = np.zeros((max(K, 1), 6), np.int64)
-    pl_f = np.zeros((max(K, 1), 12))
-    plin = np.zeros((P, 2), np.int64)
-    plin_k = np.zeros(max(len(pl_rows), 1), np.int64)
-    by_post = sorted(pl_rows, key=lambda r: r[6])
-    for m_, (k, rule, o_pre, o_post, o_c, post0, post_pi) in enumerate(by_post):
-        pl_i[k] = 1, o_pre, o_post, o_c, post0, 0
-        pl_f[k] = (dt / rule.tau_r1_ms, dt / rule.tau_r2_ms, dt / rule.tau_o1_ms,
-                   dt / rule.tau_o2_ms, rule.a2p, rule.a3p, rule.a2m, rule.a3m, rule.w_min,
-                   rule.w_max, float(rule.soft), float(rule.nearest))
-        plin_k[m_] = k
-        if plin[post_pi, 1] == 0:
-            plin[post_pi, 0] = m_
-        plin[post_pi, 1] = m_ + 1
-    pop_proj = np.zeros((P, 2), np.int64)
-    for pi in range(P):
-        ks = [k for k in range(K) if pj_i[k, 0] == pi]
-        pop_proj[pi] = (min(ks), max(ks) + 1) if ks else (0, 0)
-    # external Poisson inputs
-    Q = len(network.inputs)
-    in_i = np.zeros((Q, 1), np.int64)
-    in_f = np.zeros((Q, 2))
-    in_key = np.zeros(Q, np.uint64)
-    inputs = sorted(network.inputs, key=lambda i: pop_index[i.target])
-    pop_in = np.zeros((P, 2), np.int64)
-    for pi, p in enumerate(pops):
-        qs = [q for q, i in enumerate(inputs) if i.target == p.name]
-        pop_in[pi] = (min(qs), max(qs) + 1) if qs else (0, 0)
-    for q, inp in enumerate(inputs):
-        in_i[q, 0] = channel_index[(inp.target, inp.receptor)]
-        in_f[q] = inp.n_inputs * inp.rate_hz * dt * 1e-3, inp.weight
-        in_key[q] = np.uint64(make_rng(seed, 3, _key("input", inp.name)).integers(2**63))
-    # scheduled spikes
-    steps, units = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
-    for pi, p in enumerate(pops):
-        if isinstance(p.model, SpikeSource):
-            steps.append(np.floor(p.model.times_ms / dt + 1e-9).astype(np.int64))
-            units.append(p.model.indices + start[pi])
-    sch_step = np.concatenate(steps)
-    sch_unit = np.concatenate(units)
-    o = np.argsort(sch_step, kind="stable")
-    refr = np.zeros(N, np.int32)
-    for les in network.lesions:  # removed neurons never integrate, fire or receive
-        if isinstance(les, RemoveNeurons):
-            pi = pop_index[les.population]
-            refr[start[pi] + np.asarray(les.neurons, np.int64)] = -1
-    fixed = dict(pop_i=pop_i, pop_key=pop_key, ch_i=ch_i, pop_proj=pop_proj, pj_i=pj_i,
-                 iptr=iptr_all, post=post_all, dly=d_all, stp_f=stp_f, pop_in=pop_in, in_i=in_i,
-                 in_key=in_key, sch_step=sch_step[o], sch_unit=sch_unit[o], pl_f=pl_f,
-                 cptr=np.concatenate(cptrs), cidx=np.concatenate(cidxs), syn_pre=syn_pre,
-                 plin=plin, plin_k=plin_k)
-    state = dict(
-        t=np.zeros(1, np.int64), v=v, a1=a1, a2=a2, a3=a3, refr=refr,
-        flag=np.zeros(N, np.int8), g=np.zeros(slot),
-        h=np.zeros(slot), buf=np.zeros((max_d + 1, slot)), w=w_all,
-        stp_u=np.zeros(n_stp), stp_x=np.ones(n_stp), stp_last=np.full(n_stp, -1, np.int64),
-        sch_ptr=np.zeros(1, np.int64), pop_f=pop_f, ch_f=ch_f, in_f=in_f,
-        ibias=bias.copy(), gs=np.zeros(N), gse=np.zeros(N), pl_i=pl_i,
-        tr_pre=np.zeros((n_pre_tr, 2)), tr_pre_t=np.full(n_pre_tr, -1, np.int64),
-        tr_post=np.zeros((n_post_tr, 2)), tr_post_t=np.full(n_post_tr, -1, np.int64),
-    )
-    return Built(network, dt, seed, pop_index, channel_index, proj_index, syn, fixed, state,
-                 pop_f[:, 0].copy(), in_f[:, 0].copy(), bias, plastic_state,
-                 [i.name for i in inputs])
+_HH_VARS = {"v": E.REC_V, "m": E.REC_A1, "h": E.REC_A2, "n": E.REC_A3}
+_ADEX_VARS = {"v": E.REC_V, "w": E.REC_A1}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -444,7 +84,10 @@ class _Collectors:
         self.sim, self.sink = sim, sink
         b = sim.built
         dt = b.dt
-        self.spikes, self.rates, self.states, self.weights = [], [], [], []
+        self.spikes: list[tuple[int, np.ndarray, int, str]] = []
+        self.rates: list[list[Any]] = []  # pi, bin steps, count, steps filled, names, n
+        self.states: list[tuple[list[int], int, str, str]] = []
+        self.weights: list[tuple[np.ndarray, int, str, str]] = []
         names = set()
 
         def claim(name: str) -> str:
@@ -453,7 +96,9 @@ class _Collectors:
             names.add(name)
             return name
 
-        rec_units, rec_vars, everies = [], [], []
+        rec_units: list[int] = []
+        rec_vars: list[int] = []
+        everies: list[int] = []
         for r in record:
             if isinstance(r, Spikes):
                 pi = sim._pop(r.population, "record")
@@ -467,7 +112,7 @@ class _Collectors:
                              {"units": "ms", "long_name": f"spike times of {r.population}"})
                 sink.declare(f"{r.population}_spike_neuron", (dim,), np.int32,
                              {"units": "1", "long_name": "neuron index in the population"})
-                self.spikes.append((pi, keep, int(b.fixed["pop_i"][pi, 1]), r.population))
+                self.spikes.append((pi, keep, int(b.net.pops.start[pi]), r.population))
             elif isinstance(r, Rates):
                 pi = sim._pop(r.population, "record")
                 nb = _steps(f"Rates({r.population}).bin_ms", r.bin_ms, dt, 1)
@@ -526,7 +171,7 @@ class _Collectors:
 
     @staticmethod
     def _variable(pop, variable, idx, b):
-        s0 = int(b.fixed["pop_i"][b.pop_index[pop.name], 1])
+        s0 = int(b.net.pops.start[b.pop_index[pop.name]])
         if variable in pop.receptors:
             c = b.channel_index[(pop.name, variable)]
             rec = pop.receptors[variable]
@@ -534,8 +179,8 @@ class _Collectors:
                 raise ParameterError("record.variable", "a delta receptor has no state",
                                      variable)
             unit = "nS" if rec.kind == "conductance" else "pA"
-            return 100 + c, unit, list(int(b.fixed["ch_i"][c, 2]) + idx)
-        table = ({"v": 0} if isinstance(pop.model, LIF) else _ADEX_VARS
+            return E.REC_CHANNEL + c, unit, list(int(b.net.chans.off[c]) + idx)
+        table = ({"v": E.REC_V} if isinstance(pop.model, LIF) else _ADEX_VARS
                  if isinstance(pop.model, AdEx) else _HH_VARS
                  if isinstance(pop.model, HodgkinHuxley) else {})
         if variable not in table:
@@ -621,6 +266,7 @@ class Simulator:
 
     @property
     def step(self) -> int:
+        """Steps simulated so far."""
         return int(self.built.state["t"][0])
 
     @property
@@ -669,38 +315,33 @@ class Simulator:
 
     def _apply_stimuli(self, t: int, input_scale: dict[str, float]) -> None:
         b = self.built
-        st = b.state
-        dt = b.dt
-        now = (t + 0.5) * dt
-        st["ibias"][...] = b.base_bias
-        st["gs"][...] = 0.0
-        st["gse"][...] = 0.0
-        st["ch_f"][:, 7] = 1.0
-        cond_stim = np.zeros(len(b.pop_index), bool)
+        net = b.net
+        now = (t + 0.5) * b.dt
+        net.units.ibias[...] = b.base_bias
+        net.units.gs[...] = 0.0
+        net.units.gse[...] = 0.0
+        net.chans.scale[...] = 1.0
+        net.pops.cond[...] = b.base_cond
         for s in self.network.stimuli:
             if not (s.start_ms <= now < s.stop_ms):
                 continue
             pi = b.pop_index[s.population]
-            s0, s1 = b.fixed["pop_i"][pi, 1:3]
             if isinstance(s, ReceptorScale):
-                st["ch_f"][b.channel_index[(s.population, s.receptor)], 7] *= s.factor
+                net.chans.scale[b.channel_index[(s.population, s.receptor)]] *= s.factor
                 continue
+            s0, s1 = net.pops.start[pi], net.pops.stop[pi]
             sel = np.arange(s0, s1) if s.neurons is None else s0 + np.asarray(s.neurons, int)
             if isinstance(s, CurrentStep):
-                st["ibias"][sel] += s.amplitude_pa
+                net.units.ibias[sel] += s.amplitude_pa
             elif isinstance(s, ConductanceStep):
-                st["gs"][sel] += s.g_ns
-                st["gse"][sel] += s.g_ns * s.e_rev_mv
-                cond_stim[pi] = True
-        pop_i = b.fixed["pop_i"]
+                net.units.gs[sel] += s.g_ns
+                net.units.gse[sel] += s.g_ns * s.e_rev_mv
+                net.pops.cond[pi] = 1
         for pi, p in enumerate(self.network.populations):
-            base = any(r.kind == "conductance" or (r.kind == "current" and r.tau_rise_ms > 0)
-                       for r in p.receptors.values())
-            pop_i[pi, 5] = int(base or cond_stim[pi])
             if isinstance(p.model, PoissonSource):
-                st["pop_f"][pi, 0] = b.base_prob[pi] * input_scale.get(p.name, 1.0)
+                net.pops.prob[pi] = b.base_prob[pi] * input_scale.get(p.name, 1.0)
         for q, name in enumerate(b.input_names):
-            st["in_f"][q, 0] = b.base_lam[q] * input_scale.get(name, 1.0)
+            net.drive.lam[q] = b.base_lam[q] * input_scale.get(name, 1.0)
 
     # -- running --------------------------------------------------------------------
     def run(self, duration_ms: float | None = None, *, record: Sequence[Recorder] = (),
@@ -764,21 +405,20 @@ class Simulator:
 
     def _run_phases(self, phases, steps, col, total, progress) -> int:
         b = self.built
-        st, fx = b.state, b.fixed
         dt = b.dt
         edges = self._edges()
-        n_units = b.n_units
-        cap = max(4 * n_units, 1 << 16)
-        spk_t = np.zeros(cap, np.int64)
-        spk_i = np.zeros(cap, np.int32)
-        counts = np.zeros((MAX_CHUNK, len(b.pop_index)), np.int32)
-        max_samples = MAX_CHUNK // col.rec_every + 2
-        rec_out = np.zeros((max_samples, max(1, col.rec_unit.size)))
-        status = np.zeros(6, np.int64)
+        cap = max(4 * b.n_units, 1 << 16)
+        out = E.Out(spk_t=np.zeros(cap, np.int64), spk_i=np.zeros(cap, np.int32),
+                    counts=np.zeros((MAX_CHUNK, len(b.pop_index)), np.int32),
+                    rec_unit=col.rec_unit, rec_var=col.rec_var, rec_every=col.rec_every,
+                    rec_out=np.zeros((MAX_CHUNK // col.rec_every + 2,
+                                      max(1, col.rec_unit.size))),
+                    status=np.zeros(E.N_STATUS, np.int64))
         n_spikes = 0
         done_total = 0
         plastic = [(name, self.network.projection(name)) for name in b.plastic_state]
-        compiled_rules = st["pl_i"][:, 0] > 0
+        mode = b.net.stdp.mode
+        compiled_rules = mode > E.PL_NONE
         for ph, n_ph in zip(phases, steps, strict=True):
             t0 = self.step
             log.info("phase %r: %.1f-%.1f ms, plasticity %s, inputs %s", ph.name, t0 * dt,
@@ -787,8 +427,7 @@ class Simulator:
                      dict(ph.inputs) or "as built")
             scale = dict(ph.inputs)
             step_each = bool(ph.plasticity and plastic)
-            # compiled rules: 1 = learning, 2 = traces only (weights frozen)
-            st["pl_i"][compiled_rules, 0] = 1 if ph.plasticity else 2
+            mode[compiled_rules] = E.PL_LEARN if ph.plasticity else E.PL_FROZEN
             end = t0 + n_ph
             while self.step < end:
                 t = self.step
@@ -802,32 +441,21 @@ class Simulator:
                     nxt = t + 1
                 self._apply_stimuli(t, scale)
                 n = nxt - t
-                counts[:n] = 0
-                status[:] = 0
-                done = E.advance(
-                    t, n, dt, fx["pop_i"], st["pop_f"], fx["pop_key"], fx["ch_i"], st["ch_f"],
-                    st["g"], st["h"], st["buf"], st["v"], st["a1"], st["a2"], st["a3"],
-                    st["refr"], st["flag"], st["ibias"], st["gs"], st["gse"],
-                    fx["pop_proj"], fx["pj_i"], fx["iptr"], fx["post"], st["w"], fx["dly"],
-                    fx["stp_f"], st["stp_u"], st["stp_x"], st["stp_last"], fx["pop_in"],
-                    fx["in_i"],
-                    st["in_f"], fx["in_key"], fx["sch_step"], fx["sch_unit"], st["sch_ptr"],
-                    spk_t, spk_i, counts, col.rec_unit, col.rec_var, col.rec_every, rec_out,
-                    st["pl_i"], fx["pl_f"], st["tr_pre"], st["tr_pre_t"], st["tr_post"],
-                    st["tr_post_t"], fx["cptr"], fx["cidx"], fx["syn_pre"], fx["plin"],
-                    fx["plin_k"], status)
-                nspk, nrec = int(status[0]), int(status[1])
-                col.chunk(t, done, spk_t[:nspk], spk_i[:nspk], counts, rec_out, nrec)
+                out.counts[:n] = 0
+                out.status[:] = 0
+                done = E.advance(t, n, b.net, out)
+                nspk, nrec = int(out.status[E.ST_SPIKES]), int(out.status[E.ST_SAMPLES])
+                col.chunk(t, done, out.spk_t[:nspk], out.spk_i[:nspk], out.counts,
+                          out.rec_out, nrec)
                 n_spikes += nspk
-                st["t"][0] = t + done
-                if status[2] != E.ERR_NONE:
-                    j = int(status[4])
-                    name, local = self._locate(j)
-                    raise SimulationError(f"{name}.v[{local}]", int(status[3]),
+                b.state["t"][0] = t + done
+                if out.status[E.ST_ERROR] != E.ERR_NONE:
+                    name, local = self._locate(int(out.status[E.ST_ERR_UNIT]))
+                    raise SimulationError(f"{name}.v[{local}]", int(out.status[E.ST_ERR_STEP]),
                                           "membrane potential non-finite or beyond "
                                           f"{E.V_LIMIT:g} mV (diverged)")
                 if step_each and done:
-                    self._plasticity_step(t, plastic, spk_i[:nspk])
+                    self._plasticity_step(t, plastic, out.spk_i[:nspk])
                 done_total += done
                 if progress is not None:
                     progress(done_total, total)
@@ -837,10 +465,15 @@ class Simulator:
 
     def _locate(self, j: int) -> tuple[str, int]:
         for p in self.network.populations:
-            s0, s1 = self.built.fixed["pop_i"][self.built.pop_index[p.name], 1:3]
+            pi = self.built.pop_index[p.name]
+            s0, s1 = self.built.net.pops.start[pi], self.built.net.pops.stop[pi]
             if s0 <= j < s1:
                 return p.name, int(j - s0)
         return "?", j
+
+    def _range(self, population: str) -> tuple[int, int]:
+        pi = self.built.pop_index[population]
+        return int(self.built.net.pops.start[pi]), int(self.built.net.pops.stop[pi])
 
     def _plasticity_step(self, t: int, plastic, spiking_units: np.ndarray) -> None:
         b = self.built
@@ -848,8 +481,8 @@ class Simulator:
         fired[spiking_units] = True
         for name, pr in plastic:
             pre, post, sl = b.syn[name]
-            a0, a1 = b.fixed["pop_i"][b.pop_index[pr.pre], 1:3]
-            c0, c1 = b.fixed["pop_i"][b.pop_index[pr.post], 1:3]
+            a0, a1 = self._range(pr.pre)
+            c0, c1 = self._range(pr.post)
             w = b.state["w"][sl]
             view = w.view()
             view.flags.writeable = False
@@ -900,3 +533,22 @@ def simulate(network: Network, duration_ms: float | None = None, *, dt_ms: float
     sim = Simulator(network, dt_ms=dt_ms, seed=seed, backend=backend)
     return sim.run(duration_ms, record=record, phases=phases, stream_to=stream_to,
                    progress=progress)
+
+
+def compile_loop() -> float:
+    """Compile the network loop for this CPU now (or load it from the disk cache).
+
+    The first simulation of a process does this anyway; calling it ahead (``engramlab
+    compile``) moves the one-time compilation out of the first run. Returns the seconds
+    taken (about 0.6 s when the loop is already cached, once per process; nothing is
+    compiled with ``ENGRAMLAB_NO_NUMBA=1``).
+    """
+    t = time.perf_counter()
+    if E.compiled():
+        built = build(Network([Population("n", 1, LIF())]))
+        out = E.Out(spk_t=np.zeros(1, np.int64), spk_i=np.zeros(1, np.int32),
+                    counts=np.zeros((1, 1), np.int32), rec_unit=np.zeros(0, np.int64),
+                    rec_var=np.zeros(0, np.int64), rec_every=1, rec_out=np.zeros((1, 1)),
+                    status=np.zeros(E.N_STATUS, np.int64))
+        E.advance(0, 1, built.net, out)
+    return time.perf_counter() - t

@@ -24,12 +24,15 @@ from engramlab.neurons.hh import (
     HHState,
     HodgkinHuxley,
     hh_fastest_time_constant_ms,
+    hh_gate_step,
     hh_init,
     hh_ionic_current,
     hh_rates,
+    hh_rates_with,
     hh_resting_potential_mv,
     hh_steady_state,
     hh_step,
+    vtrap_scalar,
 )
 from engramlab.neurons.lif import (
     LIF,
@@ -51,9 +54,11 @@ __all__ = [
     "adex_init",
     "adex_step",
     "hh_fastest_time_constant_ms",
+    "hh_gate_step",
     "hh_init",
     "hh_ionic_current",
     "hh_rates",
+    "hh_rates_with",
     "hh_resting_potential_mv",
     "hh_steady_state",
     "hh_step",
@@ -62,4 +67,5 @@ __all__ = [
     "lif_rate_hz",
     "lif_rheobase_pa",
     "lif_step",
+    "vtrap_scalar",
 ]

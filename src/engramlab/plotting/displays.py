@@ -7,7 +7,7 @@ bar chart with targets. Experiments' figures compose them; nothing here simulate
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -113,7 +113,7 @@ def target_segment(ax: Axes, check: Check | None, x0: float, x1: float, *,
     """
     if check is None:
         return
-    style = {**TARGET_STYLE, **({"color": color} if color is not None else {})}
+    style: dict[str, Any] = {**TARGET_STYLE, **({"color": color} if color is not None else {})}
     text = f"target {target_text(check)}" if label is None else label
     lo, hi = bounds(check)
     if check.compare in ("abs", "rel"):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import engramlab
+from conftest import fresh_run, quick_run
 
 
 def test_experiment_is_deterministic_and_seed_dependent():
-    a = engramlab.run("plasticity.ampa-expression", seed=5).metrics
-    b = engramlab.run("plasticity.ampa-expression", seed=5).metrics
+    # The session's quick run and its one fresh rerun (shared with test_common).
+    a = quick_run("plasticity.ampa-expression").metrics
+    b = fresh_run("plasticity.ampa-expression").metrics
     assert a == b

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 import engramlab
+from conftest import quick_run
 
 
 def test_bcm_quick_is_selective():
-    out = engramlab.run("plasticity.bcm", seed=0, preset="quick")
+    out = quick_run("plasticity.bcm")
     assert out.metrics["selective_fraction"] == 1.0
     assert out.passed
 

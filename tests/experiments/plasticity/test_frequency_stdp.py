@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 import engramlab
+from conftest import quick_run
 
 
 def test_experiment_quick_passes_and_documents_the_protocol_effect():
-    out = engramlab.run("plasticity.frequency-stdp", seed=0, preset="quick")
+    out = quick_run("plasticity.frequency-stdp")
     assert out.passed, [c for c in out.checks if not c.passed]
     m = out.metrics
     # "What differs": with the literal 15 x 5 protocol the triplet fit fails at 40-50 Hz

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 import engramlab
+from conftest import quick_run
 
 
 def test_hebb_oja_quick_passes():
-    out = engramlab.run("plasticity.hebb-oja", seed=0, preset="quick")
+    out = quick_run("plasticity.hebb-oja")
     assert out.passed
     assert out.metrics["hebb_min_growth_2d"] > 100
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 import engramlab
+from conftest import quick_run
 
 
 def test_experiment_quick_passes_and_landmarks():
-    out = engramlab.run("plasticity.stdp-window", seed=0, preset="quick")
+    out = quick_run("plasticity.stdp-window")
     assert out.passed, [c for c in out.checks if not c.passed]
     m = out.metrics
     assert -30 <= m["gb_ltd_peak_ms"] <= -20

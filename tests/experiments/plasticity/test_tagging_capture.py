@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from conftest import quick_run
 from engramlab.core import ParameterError
 from engramlab.experiments import get_experiment
 
@@ -19,7 +20,7 @@ def test_experiment_rejects_bad_recording_interval():
 
 def test_experiment_quick_metrics_are_consistent():
     exp = get_experiment("plasticity.tagging-capture")
-    ds = exp.run(exp.params("quick"), seed=1)
+    ds = quick_run("plasticity.tagging-capture", seed=1).dataset  # shared with test_common
     m = exp.metrics(ds)
     # Baseline before any stimulus is 100 % in every trial and pathway.
     assert np.allclose(ds.weight_pct.isel(time=0).values, 100.0, atol=1e-12)
