@@ -511,6 +511,39 @@ def test_two_processes_compile_at_once_then_a_third_loads(tmp_path):
     assert len(list(tmp_path.glob("numba-*/*/compiled.json"))) == 1
 
 
+_START_UP = """
+import atexit, gc, json, sys
+atexit.register(lambda: print(json.dumps({"frozen_at_exit": gc.get_freeze_count()})))
+from engramlab.network import Population, Network, simulate
+from engramlab.neurons import LIF
+simulate(Network([Population("n", 5, LIF())]), 5.0)
+blas_probe = "scipy.linalg" in sys.modules
+import numba, numpy as np
+dot = numba.njit(lambda a, b: np.dot(a, b))(np.arange(3.0), np.arange(3.0))
+print(json.dumps({"scipy_linalg": blas_probe, "dot": dot}))
+"""
+
+
+def test_loading_the_loop_skips_numbas_blas_probe_and_exits_frozen():
+    """Start-up costs earned back (network/_compile.py): loading the loop does not
+    import scipy.linalg, Numba's np.dot still works after it, and the heap is frozen
+    before the interpreter's final collections (an earlier atexit handler sees it)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    if not _engine.compiled():
+        pytest.skip("ENGRAMLAB_NO_NUMBA=1")
+    env = {k: v for k, v in os.environ.items() if k != "ENGRAMLAB_NO_NUMBA"}
+    out = subprocess.run([sys.executable, "-c", _START_UP], env=env, text=True,
+                         capture_output=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    first, last = (json.loads(line) for line in out.stdout.splitlines()[-2:])
+    assert first == {"scipy_linalg": False, "dot": 5.0}
+    assert last["frozen_at_exit"] > 10_000
+
+
 def test_one_compiled_signature_for_every_network():
     """Every network runs the one compiled loop (the tables' types never vary)."""
     from engramlab.network import _compile

@@ -589,6 +589,70 @@ def simulate_pair_protocol(params: GraupnerBrunel, dt_ms: Array, rho0: Array,
     return rho
 
 
+def _train_events(params: GraupnerBrunel, dts: np.ndarray, per: int,
+                  period: float) -> tuple[np.ndarray, np.ndarray]:
+    """Calcium events of one train of ``per`` pairs, one row per timing, sorted in time.
+
+    Returns the event times (ms) and :math:`c` just after each event, with
+    :math:`c(t) = \\sum_k A_k e^{-(t - t_k)/\\tau_{Ca}}` (``A`` = ``c_pre`` for a
+    presynaptic spike, delayed by ``delay_ms``, ``c_post`` for a postsynaptic one).
+    """
+    tau = params.tau_ca_ms
+    onsets = np.arange(per) * period
+    times = np.concatenate([np.broadcast_to(onsets + params.delay_ms, (dts.size, per)),
+                            onsets[None, :] + dts[:, None]], axis=1)
+    amps = np.concatenate([np.full((dts.size, per), params.c_pre),
+                           np.full((dts.size, per), params.c_post)], axis=1)
+    order = np.argsort(times, axis=1, kind="stable")
+    times = np.take_along_axis(times, order, axis=1)
+    amps = np.take_along_axis(amps, order, axis=1)
+    after = np.empty_like(times)  # c just after each event
+    c = np.zeros(dts.size)
+    for i in range(times.shape[1]):
+        if i > 0:
+            c = c * np.exp(-(times[:, i] - times[:, i - 1]) / tau)
+        c = c + amps[:, i]
+        after[:, i] = c
+    return times, after
+
+
+def _active_steps(params: GraupnerBrunel, times: np.ndarray, after: np.ndarray,
+                  h_ms: float) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate steps of the grid :math:`t_j = t_0 + j h`, and calcium there.
+
+    The candidates are where some timing may have :math:`c > \\theta_d`; calcium has
+    one row per timing.
+
+    A step is a candidate after each event for :math:`\\tau_{Ca} \\ln(c/\\theta_d)`,
+    with one point of margin each side against rounding; calcium at the candidates
+    (exact: the value after the last event, decayed) decides. ``t_0`` is the first
+    event of the train.
+    """
+    tau = params.tau_ca_ms
+    n_t = times.shape[0]
+    start = float(times.min())
+    with np.errstate(divide="ignore"):
+        above = tau * np.maximum(np.log(np.maximum(after, 1e-300) / params.theta_d), 0.0)
+    # one point of margin each side against rounding; c decides below
+    lo = np.ceil((times - start) / h_ms).astype(np.int64) - 1
+    hi = np.floor((times + above - start) / h_ms).astype(np.int64) + 1
+    lo = np.maximum(lo, 0)
+    keep = above > 0
+    cand = (np.unique(np.concatenate([np.arange(u, v + 1) for u, v in
+                                      zip(lo[keep], hi[keep], strict=True)]))
+            if keep.any() else np.zeros(0, dtype=np.int64))
+    if n_t * cand.size > 50_000_000:
+        raise ParameterError("step_ms", f"{cand.size} active steps per timing: too many "
+                             "for memory; use a larger step", h_ms)
+    grid = start + h_ms * cand
+    cg = np.empty((n_t, cand.size))
+    for r in range(n_t):
+        idx = np.searchsorted(times[r], grid, side="right") - 1
+        lag = grid - times[r, np.maximum(idx, 0)]
+        cg[r] = np.where(idx >= 0, after[r, np.maximum(idx, 0)] * np.exp(-lag / tau), 0.0)
+    return cand, cg
+
+
 def simulate_pair_train(params: GraupnerBrunel, dt_ms: Array, rho0: Array,
                         rng: np.random.Generator, *, n_pairs: int = 60,
                         freq_hz: float = 1.0, pairs_per_burst: int | None = None,
@@ -643,45 +707,8 @@ def simulate_pair_train(params: GraupnerBrunel, dt_ms: Array, rho0: Array,
     h_ms = _check_positive("step_ms", step_ms)
     q_ms = _check_positive("quiet_step_ms", quiet_step_ms)
     period = 1000.0 / _check_positive("freq_hz", freq_hz)
-    tau = params.tau_ca_ms
-    # calcium events of one train, per timing, sorted
-    onsets = np.arange(per) * period
-    times = np.concatenate([np.broadcast_to(onsets + params.delay_ms, (dts.size, per)),
-                            onsets[None, :] + dts[:, None]], axis=1)
-    amps = np.concatenate([np.full((dts.size, per), params.c_pre),
-                           np.full((dts.size, per), params.c_post)], axis=1)
-    order = np.argsort(times, axis=1, kind="stable")
-    times = np.take_along_axis(times, order, axis=1)
-    amps = np.take_along_axis(amps, order, axis=1)
-    after = np.empty_like(times)  # c just after each event
-    c = np.zeros(dts.size)
-    for i in range(times.shape[1]):
-        if i > 0:
-            c = c * np.exp(-(times[:, i] - times[:, i - 1]) / tau)
-        c = c + amps[:, i]
-        after[:, i] = c
-    # Grid t_j = start + j h; only points where some timing may have c > theta_d are
-    # kept (after each event, for tau_Ca ln(c / theta_d)), the rest is quiet time.
-    start = float(times.min())
-    with np.errstate(divide="ignore"):
-        above = tau * np.maximum(np.log(np.maximum(after, 1e-300) / params.theta_d), 0.0)
-    # one point of margin each side against rounding; c decides below
-    lo = np.ceil((times - start) / h_ms).astype(np.int64) - 1
-    hi = np.floor((times + above - start) / h_ms).astype(np.int64) + 1
-    lo = np.maximum(lo, 0)
-    keep = above > 0
-    cand = (np.unique(np.concatenate([np.arange(u, v + 1) for u, v in
-                                      zip(lo[keep], hi[keep], strict=True)]))
-            if keep.any() else np.zeros(0, dtype=np.int64))
-    if dts.size * cand.size > 50_000_000:
-        raise ParameterError("step_ms", f"{cand.size} active steps per timing: too many "
-                             "for memory; use a larger step", step_ms)
-    grid = start + h_ms * cand
-    cg = np.empty((dts.size, cand.size))
-    for r in range(dts.size):
-        idx = np.searchsorted(times[r], grid, side="right") - 1
-        lag = grid - times[r, np.maximum(idx, 0)]
-        cg[r] = np.where(idx >= 0, after[r, np.maximum(idx, 0)] * np.exp(-lag / tau), 0.0)
+    times, after = _train_events(params, dts, per, period)
+    cand, cg = _active_steps(params, times, after, h_ms)
     on = (cg > params.theta_d).any(axis=0)
     cand, cg = cand[on], cg[:, on]
     n_grid = int(cand[-1]) + 2 if cand.size else 1

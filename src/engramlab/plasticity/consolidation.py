@@ -513,6 +513,48 @@ def slow_step(model: TagTriggerConsolidation, p: np.ndarray, z: np.ndarray,
     return p_end, z + (dt_s / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
 
 
+def _tagging_steps(t_start_s: float, t_stop_s: float, n_trials: int, step_s: float,
+                   record_every: int) -> int:
+    """The number of steps of :func:`simulate_tagging`, after checking its arguments."""
+    if n_trials < 1:
+        raise ParameterError("n_trials", "must be >= 1", n_trials)
+    if not (math.isfinite(step_s) and step_s > 0):
+        raise ParameterError("step_s", "must be a finite number > 0", step_s)
+    if record_every < 1:
+        raise ParameterError("record_every", "must be >= 1", record_every)
+    if not t_stop_s > t_start_s:
+        raise ParameterError("t_stop_s", "must be > t_start_s", t_stop_s)
+    n_steps = round((t_stop_s - t_start_s) / step_s)
+    if not math.isclose(n_steps * step_s, t_stop_s - t_start_s, rel_tol=1e-9):
+        raise ParameterError("step_s", "must divide t_stop_s - t_start_s", step_s)
+    return n_steps
+
+
+_Event = tuple[float, int, np.ndarray, np.ndarray, np.ndarray, float]
+
+
+def _merged_events(model: TagTriggerConsolidation, protocols: Sequence[Protocol],
+                   t_start_s: float, t_stop_s: float) -> list[_Event]:
+    """Induction events of every protocol, merged in time order (ties: protocol order).
+
+    Each is (time s, protocol, rho_h and rho_l per pathway, stimulated pathways, summed
+    weight needed to fire); a pulse outside ``[t_start_s, t_stop_s)`` is refused.
+    """
+    events: list[_Event] = []
+    for c, prot in enumerate(protocols):
+        ev = induction_events(model, prot.stimuli)
+        _, xs = _pulse_table(model, prot.stimuli)
+        for j in range(ev.step_ms.size):
+            events.append((ev.step_ms[j] * 1e-3, c, ev.rho_h[j], ev.rho_l[j],
+                           xs[j] > 0, ev.weight_needed[j]))
+    events.sort(key=lambda e: (e[0], e[1]))
+    for t_ev, *_ in events:
+        if not t_start_s <= t_ev < t_stop_s:
+            raise ParameterError("stimuli", f"pulse at {t_ev} s outside the simulated time "
+                                 f"[{t_start_s}, {t_stop_s}) s", t_ev)
+    return events
+
+
 def simulate_tagging(model: TagTriggerConsolidation, protocols: Sequence[Protocol], *,
                      t_start_s: float, t_stop_s: float, n_trials: int,
                      rng: np.random.Generator, step_s: float = 10.0,
@@ -528,17 +570,7 @@ def simulate_tagging(model: TagTriggerConsolidation, protocols: Sequence[Protoco
     ``synthesis_factor`` is sampled at the step midpoints, so drug windows must be long
     against ``step_s``.
     """
-    if n_trials < 1:
-        raise ParameterError("n_trials", "must be >= 1", n_trials)
-    if not (math.isfinite(step_s) and step_s > 0):
-        raise ParameterError("step_s", "must be a finite number > 0", step_s)
-    if record_every < 1:
-        raise ParameterError("record_every", "must be >= 1", record_every)
-    if not t_stop_s > t_start_s:
-        raise ParameterError("t_stop_s", "must be > t_start_s", t_stop_s)
-    n_steps = round((t_stop_s - t_start_s) / step_s)
-    if not math.isclose(n_steps * step_s, t_stop_s - t_start_s, rel_tol=1e-9):
-        raise ParameterError("step_s", "must divide t_stop_s - t_start_s", step_s)
+    n_steps = _tagging_steps(t_start_s, t_stop_s, n_trials, step_s, record_every)
     n_prot, n_syn, n_p = len(protocols), model.n_synapses, model.n_pathways
     n_all = n_p * n_syn
     path_of = np.repeat(np.arange(n_p), n_syn)
@@ -556,19 +588,7 @@ def simulate_tagging(model: TagTriggerConsolidation, protocols: Sequence[Protoco
     z = z.reshape(n_prot, n_trials, n_all)
     p = np.zeros((n_prot, n_trials))
 
-    # Induction events of every protocol, merged in time order (ties: protocol order).
-    events: list[tuple[float, int, np.ndarray, np.ndarray, np.ndarray, float]] = []
-    for c, prot in enumerate(protocols):
-        ev = induction_events(model, prot.stimuli)
-        _, xs = _pulse_table(model, prot.stimuli)
-        for j in range(ev.step_ms.size):
-            events.append((ev.step_ms[j] * 1e-3, c, ev.rho_h[j], ev.rho_l[j],
-                           xs[j] > 0, ev.weight_needed[j]))
-    events.sort(key=lambda e: (e[0], e[1]))
-    for t_ev, *_ in events:
-        if not t_start_s <= t_ev < t_stop_s:
-            raise ParameterError("stimuli", f"pulse at {t_ev} s outside the simulated time "
-                                 f"[{t_start_s}, {t_stop_s}) s", t_ev)
+    events = _merged_events(model, protocols, t_start_s, t_stop_s)
     i_ev = 0
 
     def apply_events(until: float) -> None:

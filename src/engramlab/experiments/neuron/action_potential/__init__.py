@@ -44,6 +44,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from types import MappingProxyType
 from typing import Any
 
@@ -239,6 +240,49 @@ def _bisect(fires: Any, lo: np.ndarray, hi: np.ndarray, steps: int) -> np.ndarra
     return hi
 
 
+def _hh_thresholds(hh: HodgkinHuxley, params: ActionPotentialParams, xp: Any,
+                   step: Callable[[int], None]) -> np.ndarray:
+    """Thresholds of the HH model by bisection, all in one batch per halving.
+
+    Row 0: a single pulse (pA); row 1: an instantaneous shock (mV); then a test pulse
+    (pA) after each conditioning-to-test interval (the conditioning spike plus one
+    more). NaN where even the top of the range does not fire. ``step(k)`` is called
+    after the k-th simulated batch (the traces before are batch 1).
+    """
+    dt, pulse = params.hh_dt_ms, params.hh_pulse_ms
+    intervals = np.asarray(params.hh_pair_intervals_ms)
+    n_i = intervals.size
+    t_end = PULSE_ONSET_MS + float(intervals.max()) + pulse + TAIL_MS
+    pair_onsets = np.column_stack([np.full(n_i, PULSE_ONSET_MS),
+                                   PULSE_ONSET_MS + intervals])
+    onsets = np.concatenate([[[PULSE_ONSET_MS, PULSE_ONSET_MS]], [[0.0, 0.0]],
+                             pair_onsets])
+    test_max = params.hh_test_max_pa
+    done = [1]
+
+    def fires(x: np.ndarray) -> np.ndarray:
+        amp_rows = np.zeros((2 + n_i, 2))
+        amp_rows[0, 0] = x[0]
+        amp_rows[2:, 0] = params.hh_conditioning_pa
+        amp_rows[2:, 1] = x[2:]
+        shock = np.zeros(2 + n_i)
+        shock[1] = x[1]
+        out = simulate_hh(hh, dt_ms=dt, t_end_ms=t_end, onsets_ms=onsets,
+                          amps_pa=amp_rows, pulse_ms=pulse, shock_mv=shock, xp=xp)
+        done[0] += 1
+        step(done[0])
+        need = np.ones(2 + n_i, dtype=np.int64)
+        need[2:] = 2  # the conditioning spike plus one
+        return out["spikes"] >= need
+
+    top = np.full(2 + n_i, test_max)
+    top[1] = SHOCK_MAX_MV
+    fires_at_top = fires(top)
+    thr = _bisect(fires, np.zeros(2 + n_i), top, params.hh_bisection_steps)
+    thr = np.where(fires_at_top, thr, np.nan)
+    return thr
+
+
 @register
 class ActionPotential(Experiment[ActionPotentialParams]):
     id = "neuron.action-potential"
@@ -284,37 +328,8 @@ class ActionPotential(Experiment[ActionPotentialParams]):
             shock_mv=np.concatenate([np.zeros(n_a), shocks]), xp=xp, record=True)
         rest = float(grid["rest"])
         progress(1, total)
-        # 2. Thresholds by bisection, all in one batch per halving: row 0 a single pulse,
-        #    row 1 an instantaneous shock, then a test pulse after each interval.
-        n_i = intervals.size
-        t_end = PULSE_ONSET_MS + float(intervals.max()) + pulse + TAIL_MS
-        pair_onsets = np.column_stack([np.full(n_i, PULSE_ONSET_MS),
-                                       PULSE_ONSET_MS + intervals])
-        onsets = np.concatenate([[[PULSE_ONSET_MS, PULSE_ONSET_MS]], [[0.0, 0.0]],
-                                 pair_onsets])
-        test_max = params.hh_test_max_pa
-        done = [1]
-
-        def fires(x: np.ndarray) -> np.ndarray:
-            amp_rows = np.zeros((2 + n_i, 2))
-            amp_rows[0, 0] = x[0]
-            amp_rows[2:, 0] = params.hh_conditioning_pa
-            amp_rows[2:, 1] = x[2:]
-            shock = np.zeros(2 + n_i)
-            shock[1] = x[1]
-            out = simulate_hh(hh, dt_ms=dt, t_end_ms=t_end, onsets_ms=onsets,
-                              amps_pa=amp_rows, pulse_ms=pulse, shock_mv=shock, xp=xp)
-            done[0] += 1
-            progress(done[0], total)
-            need = np.ones(2 + n_i, dtype=np.int64)
-            need[2:] = 2  # the conditioning spike plus one
-            return out["spikes"] >= need
-
-        top = np.full(2 + n_i, test_max)
-        top[1] = SHOCK_MAX_MV
-        fires_at_top = fires(top)
-        thr = _bisect(fires, np.zeros(2 + n_i), top, params.hh_bisection_steps)
-        thr = np.where(fires_at_top, thr, np.nan)
+        # 2. Thresholds by bisection (pulse, shock, test pulse after each interval).
+        thr = _hh_thresholds(hh, params, xp, lambda i: progress(i, total))
         pulse_thr = float(thr[0])
         shock_thr = float(thr[1])
         test_thr = thr[2:]
@@ -381,7 +396,7 @@ class ActionPotential(Experiment[ActionPotentialParams]):
                 "hh_pulse_ms": pulse,
                 "hh_pulse_onset_ms": PULSE_ONSET_MS,
                 "hh_conditioning_pa": params.hh_conditioning_pa,
-                "hh_test_max_pa": test_max,
+                "hh_test_max_pa": params.hh_test_max_pa,
                 "hh_v_spike_mv": hh.v_spike_mv,
                 "hh_dt_ms": dt,
                 "lif_rheobase_pa": lif_rheobase_pa(lif),
