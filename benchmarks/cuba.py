@@ -578,6 +578,17 @@ def main(argv=None) -> int:
         print("nothing to run")
         return 1
 
+    if engramlab_ok:
+        # An editable checkout has no byte code until a process writes it, and
+        # PYTHONDONTWRITEBYTECODE (set on some machines) stops every process from doing
+        # so; the peers' packages were byte-compiled by pip. Compile engramlab's once,
+        # as pip does for an installed package and as any user's first import does.
+        import compileall
+
+        import engramlab
+
+        compileall.compile_dir(Path(engramlab.__file__).parent, quiet=1)
+
     # Untimed warm-up: loads every interpreter and library into the page cache, and
     # lets engramlab fill its own JIT caches (the peers' Cython caches are controlled).
     print("\nwarm-up (untimed) ...", flush=True)

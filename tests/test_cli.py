@@ -21,8 +21,9 @@ from engramlab import cli as cli_module
 from engramlab.experiments._registry import index
 
 RUN_KEYS = {"experiment", "seed", "preset", "params", "metrics", "checks", "passed",
-            "wall_time_s", "files"}
-CHECK_KEYS = {"name", "value", "target", "tolerance", "passed", "source"}
+            "wall_time_s", "files", "seeds", "evidence", "status"}
+CHECK_KEYS = {"name", "value", "target", "tolerance", "passed", "source", "kind",
+              "verdict", "tested", "seeds", "deviation", "not_tested", "failure"}
 #: The fastest experiment: what the run and validate contracts run.
 FAST = "hopfield.seed-demo"
 
@@ -225,7 +226,7 @@ def test_run_json_contract_and_files(cli, tmp_path):
 def test_run_table_output(cli, tmp_path):
     res = cli("run", FAST, "--out", str(tmp_path))
     assert res.returncode == 0, res.stderr
-    assert "all checks pass" in res.stdout
+    assert f"{FAST}: reproduced" in res.stdout
     table = [line for line in res.stdout.splitlines() if line[:1] in "┏┃┡│└"]
     assert table and max(len(line) for line in table) <= 80
     names = [c.name for c in quick_run(FAST).checks]
@@ -251,6 +252,20 @@ def test_run_set_and_failed_check_exits_1(cli, tmp_path):
     assert "all_converged" in failed
 
 
+def test_run_seeds_counts_passes_per_check(cli, tmp_path):
+    """--seeds K: K seeds of a stochastic experiment, per check a pass count."""
+    res = cli("run", FAST, "--seeds", "3", "--json", "--out", str(tmp_path))
+    assert res.returncode == 0, res.stderr
+    body = json.loads(res.stdout)
+    k = 3 if engramlab.get_experiment(FAST).stochastic else 1
+    assert body["seeds"] == list(range(k))
+    for c in body["checks"]:
+        assert c["seeds"]["run"] == k and c["seeds"]["ok"] == k
+        assert len(c["seeds"]["values"]) == k
+        assert c["kind"] in ("published", "theory", "consistency")
+    assert sum(body["evidence"][kind] for kind in ("published", "theory")) >= 1
+
+
 @pytest.mark.parametrize(("args", "words"), [
     (("run", "no.such"), ("no.such",)),
     (("run", "hopfield.recal"), ("hopfield.recall",)),  # closest id suggested
@@ -260,6 +275,8 @@ def test_run_set_and_failed_check_exits_1(cli, tmp_path):
     (("run", "hopfield.recall", "--set", "load"), ("NAME=VALUE",)),
     (("run", "hopfield.recall", "--set", "dynamics=chaotic"), ("dynamics", "one of")),
     (("run", "hopfield.recall", "--seed", "-1"), ("seed",)),
+    (("run", "hopfield.recall", "--seeds", "0"), ("--seeds", ">= 1")),
+    (("validate", "--seeds", "0"), ("--seeds", ">= 1")),
     (("run", "hopfield.recall", "--no-such-option"), ("--no-such-option",)),
     (("run", "hopfield.recall", "--backend", "no-such-backend"), ("no-such-backend",)),
     (("show", "nope"), ("nope",)),
@@ -286,7 +303,9 @@ def test_validate_json_contract(cli, tmp_path):
     res = cli("validate", "--only", "hopfield.seed*", "--json", "--out", str(tmp_path / "res"))
     assert res.returncode == 0, res.stderr
     body = json.loads(res.stdout)
-    assert set(body) == {"experiments", "passed", "failed", "report"}
+    assert set(body) == {"experiments", "headline", "passed", "failed", "report"}
+    assert body["headline"] == {"reproduced": 1, "reproduced with deviations": 0,
+                                "demonstration": 0, "failed": 0}
     ids = [e["experiment"] for e in body["experiments"]]
     assert ids == [FAST]  # --only selects by glob
     assert body["passed"] == 1 and body["failed"] == 0
@@ -302,5 +321,6 @@ def test_validate_program(tmp_path):
     results under ./engramlab-results), on one experiment."""
     proc = program("validate", "--only", FAST, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert "1 passed, 0 failed" in proc.stdout
+    assert "1 reproduced, 0 reproduced with deviations, 0 demonstration, 0 failed" in (
+        proc.stdout)
     assert (tmp_path / "engramlab-results" / "report.html").stat().st_size > 10_000

@@ -104,6 +104,26 @@ def test_matrix_free_fields_and_energy_equal_dense():
             np.testing.assert_array_equal(x, y)
 
 
+@pytest.mark.parametrize("self_coupling", [1.0, -1.0])
+def test_self_coupling_reaches_every_coupling_path(monkeypatch, self_coupling):
+    """The mutation constant T_ii = SELF_COUPLING P is read by the dense weights, the
+    matrix-free fields and both kernels alike (else a mutation would test one path)."""
+    from engramlab.memory import hopfield
+
+    xi, cues = _problem(p=6, n=40, b=8, flip=0.3)
+    monkeypatch.setattr(hopfield, "SELF_COUPLING", self_coupling)
+    mem, w = HebbianMemory(xi), hebbian_weights(xi)
+    np.testing.assert_array_equal(np.diag(w), np.full(40, self_coupling * 6))
+    np.testing.assert_array_equal(local_fields(mem, cues), local_fields(w, cues))
+    engines = [False, True] if _kernels.HAVE_NUMBA else [False]
+    runs = []
+    for numba in engines:
+        monkeypatch.setenv("ENGRAMLAB_NO_NUMBA", "" if numba else "1")
+        runs += [recall(c, cues, rng=make_rng(3), max_sweeps=20) for c in (mem, w)]
+    for r in runs[1:]:
+        np.testing.assert_array_equal(r.states, runs[0].states)
+
+
 def test_float32_inputs_give_the_same_states():
     xi, cues = _problem(p=10, n=100, b=12, flip=0.25)
     a = recall(hebbian_weights(xi), cues, rng=make_rng(1))

@@ -230,3 +230,54 @@ def test_several_fixed_points_for_weak_inhibition():
     assert brunel_rate_hz(3.0, 0.5, branch="low") == points[0].rate_hz
     assert brunel_rate_hz(3.0, 0.5, branch="high") == points[2].rate_hz
     assert points[0].rate_hz < 1e-30 < 100.0 < points[2].rate_hz
+
+
+# -- filtered (current-based) synapses: Fourcaud & Brunel 2002 -------------------------
+
+
+def test_filtered_inputs_match_brunel_inputs_for_delta_like_synapses():
+    """With tau_s -> 0 and w tau_s / tau_m = J, the filtered inputs are Brunel's eqs. 4-5
+    (all inputs recurrent: nu_ext = 0)."""
+    from engramlab.network.meanfield import SynapseClass, filtered_inputs
+
+    tau_s = 1e-3
+    classes = (SynapseClass(1000, 0.1 * 20.0 / tau_s, tau_s),
+               SynapseClass(250, -0.5 * 20.0 / tau_s, tau_s))
+    mu, sigma, ts = filtered_inputs(30.0, classes, tau_m_ms=20.0, e_l_mv=0.0)
+    mu_b, sigma_b = brunel_inputs(30.0, g=5.0, nu_ext_hz=0.0)
+    assert mu == pytest.approx(mu_b, rel=1e-12)
+    assert sigma == pytest.approx(sigma_b, rel=1e-12)
+    assert ts == pytest.approx(tau_s)
+
+
+def test_filtered_siegert_rate_shifts_threshold_and_reset():
+    from engramlab.network.meanfield import FB_ALPHA, filtered_siegert_rate_hz
+
+    assert FB_ALPHA == pytest.approx(2.0652, abs=1e-4)  # sqrt(2) |zeta(1/2)|
+    white = siegert_rate_hz(15.0, 5.0, **LIF)
+    assert filtered_siegert_rate_hz(15.0, 5.0, tau_syn_ms=0.0, **LIF) == white
+    shift = 5.0 * FB_ALPHA / 2 * math.sqrt(5.0 / 20.0)
+    shifted = siegert_rate_hz(15.0, 5.0, tau_m_ms=20.0, theta_mv=20.0 + shift,
+                              v_reset_mv=10.0 + shift, t_ref_ms=2.0)
+    assert filtered_siegert_rate_hz(15.0, 5.0, tau_syn_ms=5.0, **LIF) == pytest.approx(
+        shifted, rel=1e-12)
+    assert shifted < white  # filtering lowers the rate of a noise-driven neuron
+
+
+def test_filtered_network_rate_is_self_consistent():
+    from engramlab.network.meanfield import (
+        SynapseClass,
+        filtered_inputs,
+        filtered_network_rate_hz,
+        filtered_siegert_rate_hz,
+    )
+
+    classes = (SynapseClass(64, 1.62, 5.0), SynapseClass(16, -9.0, 10.0))  # CUBA
+    lif = {"tau_m_ms": 20.0, "theta_mv": -50.0, "v_reset_mv": -60.0, "t_ref_ms": 5.0}
+    nu = filtered_network_rate_hz(classes, e_l_mv=-49.0, **lif)
+    mu, sigma, tau_s = filtered_inputs(nu, classes, tau_m_ms=20.0, e_l_mv=-49.0)
+    assert filtered_siegert_rate_hz(mu, sigma, tau_syn_ms=tau_s, **lif) == pytest.approx(
+        nu, rel=1e-9)
+    assert nu == pytest.approx(5.08, abs=0.01)
+    with pytest.raises(ParameterError):
+        filtered_inputs(-1.0, classes, tau_m_ms=20.0, e_l_mv=-49.0)

@@ -38,6 +38,22 @@ def test_updates_hand_computed():
     assert linear_response(W, X)[0] == 0.0
 
 
+def test_generalised_rules_hand_computed():
+    # Hebb with decay: w + 0.5 ([6, 3] - 0.5 [0.5, -1]) = w + [2.875, 1.75]
+    np.testing.assert_array_equal(hebb_update(W, X, Y, 0.5, decay=0.5), [[3.375, 0.75]])
+    # Oja with alpha 2: w + 0.5 * 3 * ([2, 1] - 2 * 3 * [0.5, -1]) = w + [-1.5, 10.5]
+    np.testing.assert_array_equal(oja_update(W, X, Y, 0.5, alpha=2.0), [[-1.0, 9.5]])
+    # |y|^3 = 27: 1 + (27 - 1) / 2 = 14
+    np.testing.assert_array_equal(bcm_threshold_step(np.array([1.0]), -Y, 2.0, 3.0), [14.0])
+    # the defaults are the plain rules, bit for bit
+    np.testing.assert_array_equal(hebb_update(W, X, Y, 0.5, decay=0.0), hebb_update(W, X, Y, 0.5))
+    np.testing.assert_array_equal(oja_update(W, X, Y, 0.5, alpha=1.0), oja_update(W, X, Y, 0.5))
+    with pytest.raises(ParameterError, match="decay"):
+        hebb_update(W, X, Y, 0.5, decay=-1.0)
+    with pytest.raises(ParameterError, match="alpha"):
+        oja_update(W, X, Y, 0.5, alpha=float("nan"))
+
+
 @pytest.mark.parametrize("update", [
     lambda w, x, y: hebb_update(w, x, y, 0.0),
     lambda w, x, y: oja_update(w, x, y, 0.0),

@@ -216,3 +216,12 @@ def test_rbm_and_bam_identical_across_backends():
             assert type(trained.rbm.weights).__module__.startswith("array_api_strict")
     for a, b in zip(results["numpy"], results["array_api_strict"], strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_binary_storage_hook(monkeypatch):
+    """BINARY_STORAGE = 1 stores (x + 1) / 2 and (y + 1) / 2 (the mutation test's coding)."""
+    x = np.array([[1.0, -1.0, 1.0], [-1.0, -1.0, 1.0]])
+    y = np.array([[1.0, -1.0], [1.0, 1.0]])
+    np.testing.assert_array_equal(bam.bam_weights(x, y), y.T @ x)
+    monkeypatch.setattr(bam, "BINARY_STORAGE", 1.0)
+    np.testing.assert_array_equal(bam.bam_weights(x, y), ((y + 1) / 2).T @ ((x + 1) / 2))

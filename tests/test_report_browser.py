@@ -58,12 +58,26 @@ def test_report_renders_in_chromium(browser, tmp_path):
 
     blocks = browser.execute_script(
         "return Array.from(document.querySelectorAll('#summary tbody.experiment-block'))"
-        ".map(b => [b.dataset.experiment, b.dataset.status, b.rows.length]);")
+        ".map(b => [b.dataset.experiment, b.dataset.status, b.rows.length, "
+        "b.dataset.outcome]);")
     assert sorted(b[0] for b in blocks) == sorted(e.id for e in engramlab.list_experiments())
-    for exp_id, status, rows in blocks:
+    for exp_id, status, rows, outcome in blocks:
         run = next(r for r in result.runs if r.experiment.id == exp_id)
         assert rows == len(run.checks)
         assert status == ("pass" if run.passed else "fail")
+        assert outcome == run.status
+    # The headline counts the four outcomes as the table shows them, and no badge says
+    # "reproduced" alone next to a declared deviation.
+    headline = browser.execute_script("return document.getElementById('verdict').innerText;")
+    counts = result.headline()
+    assert f"{counts['reproduced']} reproduced" in headline
+    assert f"{counts['failed']} failed" in headline
+    badges = browser.execute_script(
+        "return Array.from(document.querySelectorAll('section.experiment .badge'))"
+        ".map(b => b.innerText);")
+    for run, badge in zip(result.runs, badges, strict=True):
+        deviates = any(c.deviation for c in run.checks)
+        assert not (deviates and badge == "reproduced"), run.experiment.id
     sections = browser.execute_script(
         "return document.querySelectorAll('section.experiment').length;")
     assert sections == n

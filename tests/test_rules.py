@@ -231,3 +231,19 @@ def test_rules_identical_on_numpy_and_array_api_strict():
                                            sparse_overlaps(s, rec.states, 0.1))]
     for a, b in zip(out["numpy"], out["array_api_strict"], strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_mutation_hooks_read_at_run_time(monkeypatch):
+    """STORKEY_LOCAL_FIELD = 0 leaves Hebb / N; COVARIANCE_OFFSET = 0 the plain 0/1 Hebb."""
+    import engramlab.memory.rules as rules_module
+    import engramlab.memory.sparse as sparse_module
+
+    xi = make_rng(4).choice(np.array([-1.0, 1.0]), size=(5, 12))
+    monkeypatch.setattr(rules_module, "STORKEY_LOCAL_FIELD", 0.0)
+    np.testing.assert_allclose(storkey_weights(xi), hebbian_weights(xi) / 12, atol=1e-12)
+    x = sparse_patterns(make_rng(5), 4, 20, 0.2)
+    monkeypatch.setattr(sparse_module, "COVARIANCE_OFFSET", 0.0)
+    w = covariance_weights(x, 0.2)
+    expected = x.T @ x / (0.2 * 0.8 * 20)
+    np.fill_diagonal(expected, 0.0)
+    np.testing.assert_allclose(w, expected, atol=1e-12)

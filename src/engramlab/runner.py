@@ -65,10 +65,20 @@ class ValidateOutcome:
         """Number of runs with a failed check that is not a documented deviation."""
         return len(self.runs) - self.passed
 
+    def headline(self) -> dict[str, int]:
+        """Experiments per status (:attr:`RunOutcome.status`).
+
+        Reproduced, reproduced with deviations, demonstrations (no published / theory
+        check) and failed.
+        """
+        keys = ("reproduced", "reproduced with deviations", "demonstration", "failed")
+        return {k: sum(r.status == k for r in self.runs) for k in keys}
+
     def as_dict(self) -> dict[str, Any]:
         """The JSON object of ``engramlab validate --json``."""
         return {
             "experiments": [r.as_dict() for r in self.runs],
+            "headline": self.headline(),
             "passed": self.passed,
             "failed": self.failed,
             "report": self.report,
@@ -95,6 +105,7 @@ def run(
     preset: Preset = "quick",
     backend: str = "numpy",
     progress: ProgressFn = no_progress,
+    seeds: int = 1,
 ) -> RunOutcome:
     """Run one experiment and check it against its published targets.
 
@@ -117,6 +128,10 @@ def run(
         Array backend (``"numpy"``, ``"array_api_strict"``).
     progress
         ``progress(done, total)`` callback.
+    seeds
+        Run seeds ``seed, seed + 1, ..., seed + seeds - 1`` and check each; the
+        outcome keeps the first seed's result and every seed's checks
+        (:meth:`RunOutcome.tally`). An experiment that is not stochastic runs once.
 
     Raises
     ------
@@ -125,18 +140,33 @@ def run(
     """
     exp = get_experiment(experiment_id)
     seed = check_seed(seed)
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
+        raise ParameterError("seeds", "must be an integer >= 1", seeds)
+    check_seed(seed + seeds - 1)
     if params is None:
         params = resolve_params(exp, preset, overrides=overrides, set_strings=set_strings)
     elif not isinstance(params, exp.Params):
         raise ParameterError("params", f"must be a {exp.Params.__name__}", type(params).__name__)
-    start = time.perf_counter()
-    ds = exp.run(params, seed=seed, backend=backend, progress=progress)
-    wall = time.perf_counter() - start
-    ds = attach_provenance(ds, experiment=exp.id, params=params, seed=seed, preset=preset,
-                           backend=backend, wall_time_s=wall)
-    metrics = {k: float(v) for k, v in exp.metrics(ds).items()}
-    checks = evaluate(exp.targets(params), metrics)
-    return RunOutcome(exp, params, seed, preset, ds, metrics, checks, wall)
+    targets = exp.targets(params)
+    n = seeds if exp.stochastic else 1
+    more: list[tuple[int, tuple]] = []
+    wall = 0.0
+    for k, s in enumerate(range(seed, seed + n)):
+        start = time.perf_counter()
+        ds_s = exp.run(params, seed=s, backend=backend,
+                       progress=progress if k == 0 else no_progress)
+        took = time.perf_counter() - start
+        metrics_s = {key: float(v) for key, v in exp.metrics(ds_s).items()}
+        checks_s = evaluate(targets, metrics_s)
+        if k == 0:
+            wall = took
+            ds = attach_provenance(ds_s, experiment=exp.id, params=params, seed=s,
+                                   preset=preset, backend=backend, wall_time_s=took)
+            metrics, checks = metrics_s, checks_s
+        else:
+            more.append((s, tuple(checks_s)))
+    return RunOutcome(exp, params, seed, preset, ds, metrics, checks, wall,
+                      more_seeds=tuple(more))
 
 
 def claim_directory(path: Path, *, force: bool) -> Path:
@@ -200,12 +230,14 @@ def validate(
     seed: int = 0,
     backend: str = "numpy",
     on_start: Callable[[Experiment], ProgressFn] | None = None,
+    seeds: int = 1,
 ) -> ValidateOutcome:
     """Run every experiment matching ``pattern``, check it and write the HTML report.
 
     Results go to ``out`` (or the next free ``out-2``, ... unless ``force``):
     ``<id>/`` per experiment, plus ``report.html`` and ``summary.json``.
     ``on_start(experiment)`` may return a progress callback for that experiment.
+    ``seeds``: every stochastic experiment runs that many seeds (:func:`run`).
     """
     experiments = list_experiments(pattern)
     if not experiments:
@@ -215,7 +247,8 @@ def validate(
     runs = []
     for exp in experiments:
         progress = on_start(exp) if on_start else no_progress
-        outcome = run(exp.id, seed=seed, preset=preset, backend=backend, progress=progress)
+        outcome = run(exp.id, seed=seed, preset=preset, backend=backend, progress=progress,
+                      seeds=seeds)
         runs.append(_save_into(outcome, root))  # on disk as soon as it is done
     return _write_report(runs, root)
 

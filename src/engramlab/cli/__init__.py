@@ -173,6 +173,31 @@ def show(experiment_id: Annotated[str, typer.Argument(metavar="ID")],
                         show_lines=True))
 
 
+SeedsOpt = Annotated[int, typer.Option(
+    "--seeds", help="Run K seeds (SEED ... SEED+K-1) and count, per check, how many pass.")]
+
+
+def _check_seeds(seed: int, seeds: int) -> None:
+    from engramlab.core import ParameterError, check_seed
+
+    if seeds < 1:
+        raise ParameterError("--seeds", "must be >= 1", seeds)
+    check_seed(seed + seeds - 1)
+
+
+_STATUS_STYLE = {"reproduced": "green", "reproduced with deviations": "yellow",
+                 "demonstration": "cyan", "failed": "red"}
+
+
+def _status_markup(status: str) -> str:
+    style = _STATUS_STYLE.get(status, "red")
+    return f"[{style}]{status}[/{style}]"
+
+
+def _seed_text(seeds: list[int]) -> str:
+    return str(seeds[0]) if len(seeds) == 1 else f"{seeds[0]}-{seeds[-1]}"
+
+
 def _parse_sets(values: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for item in values:
@@ -183,16 +208,32 @@ def _parse_sets(values: list[str]) -> dict[str, str]:
     return out
 
 
+def _verdict_markup(c: dict[str, Any]) -> str:
+    from rich.markup import escape
+
+    verdict = escape(c["verdict"])
+    if not c["tested"]:
+        return f"[dim]{verdict}[/dim]"
+    if c["deviation"] and not c["passed"]:
+        return f"[yellow]{verdict} (declared deviation)[/yellow]"
+    return f"[green]{verdict}[/green]" if c["verdict"] == "pass" else f"[red]{verdict}[/red]"
+
+
 def _checks_table(checks: list[dict[str, Any]]) -> Table:
     rows = []
+    several = any(c["seeds"]["run"] > 1 for c in checks)
     for c in checks:
-        ok = ("[green]pass[/green]" if c["passed"] else
-              "[yellow]not reproduced (known deviation)[/yellow]" if c.get("deviation")
-              else "[red]FAIL[/red]")
-        rows.append([c["name"], f"{c['value']:.6g}" if c["value"] is not None else "–",
-                     f"{c['target']:.6g}", f"{c['compare']} {c['tolerance']:g}", ok])
-    return _table("check", "measured", "published", "tolerance", "result", keep=("check",),
-                  styled=("result",), rows=rows)
+        row = [c["name"], c["kind"],
+               f"{c['value']:.6g}" if c["value"] is not None else "–",
+               f"{c['target']:.6g}", f"{c['compare']} {c['tolerance']:g}",
+               _verdict_markup(c)]
+        if several:
+            row.append(f"{c['seeds']['ok']}/{c['seeds']['run']}")
+        rows.append(row)
+    heads = ["check", "kind", "measured", "published", "tolerance", "result"]
+    if several:
+        heads.append("seeds ok")
+    return _table(*heads, keep=("check",), styled=("result",), rows=rows)
 
 
 def _note_redirect(requested: Path, used: Path) -> None:
@@ -212,6 +253,7 @@ def run_cmd(
     json_out: JsonOpt = False,
     force: ForceOpt = False,
     backend: Annotated[str, typer.Option("--backend", help="Array backend.")] = "numpy",
+    seeds: SeedsOpt = 1,
 ) -> None:
     """Run one experiment, check it against its published targets, save its results."""
     from engramlab.core import check_seed, get_namespace
@@ -221,19 +263,20 @@ def run_cmd(
     exp = get_experiment(experiment_id)
     params = resolve_params(exp, "full" if full else "quick", set_strings=_parse_sets(set_ or []))
     check_seed(seed)
+    _check_seeds(seed, seeds)
     get_namespace(backend)
     with _progress(quiet=False) as progress:
         outcome = run_and_save(exp.id, Path(out), force=force, params=params, seed=seed,
                                preset="full" if full else "quick", backend=backend,
-                               progress=_callback_for(progress, exp))
+                               progress=_callback_for(progress, exp), seeds=seeds)
     _note_redirect(Path(out) / exp.id, Path(outcome.files["data"]).parent)
     body = outcome.as_dict()
     if json_out:
         _emit_json(body)
     else:
         stdout.print(_checks_table(body["checks"]))
-        verdict = "[green]all checks pass[/green]" if outcome.passed else "[red]checks fail[/red]"
-        stdout.print(f"{exp.id}: {verdict} · {outcome.wall_time_s:.2f} s · "
+        stdout.print(f"{exp.id}: {_status_markup(outcome.status)} · seeds "
+                     f"{_seed_text(outcome.seeds)} · {outcome.wall_time_s:.2f} s · "
                      f"results in {Path(outcome.files['data']).parent}")
     raise typer.Exit(0 if outcome.passed else 1)
 
@@ -247,23 +290,34 @@ def validate_cmd(
     json_out: JsonOpt = False,
     force: ForceOpt = False,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    seeds: SeedsOpt = 1,
 ) -> None:
     """Run every experiment, check each against its published targets, write report.html."""
+    from engramlab.core import check_seed
     from engramlab.runner import validate
 
+    check_seed(seed)
+    _check_seeds(seed, seeds)
     with _progress(quiet=False) as progress:
         result = validate(only, preset="full" if full else "quick", out=Path(out), force=force,
-                          seed=seed, on_start=lambda exp: _callback_for(progress, exp))
+                          seed=seed, on_start=lambda exp: _callback_for(progress, exp),
+                          seeds=seeds)
     _note_redirect(Path(out), Path(result.report).parent)
     body = result.as_dict()
     if json_out:
         _emit_json(body)
     else:
         for run in body["experiments"]:
-            mark = "[green]pass[/green]" if run["passed"] else "[red]FAIL[/red]"
-            stdout.print(f"{mark}  {run['experiment']}  ({len(run['checks'])} checks, "
+            ev = run["evidence"]
+            stdout.print(f"{_status_markup(run['status'])}  {run['experiment']}  "
+                         f"({ev['published']} published, {ev['theory']} theory, "
+                         f"{ev['consistency']} consistency"
+                         + (f", {ev['not_tested']} not tested" if ev["not_tested"] else "")
+                         + f"; seeds {_seed_text(run['seeds'])}; "
                          f"{run['wall_time_s']:.2f} s)")
-        stdout.print(f"{result.passed} passed, {result.failed} failed · report: {result.report}")
+        head = body["headline"]
+        stdout.print(", ".join(f"{n} {k}" for k, n in head.items())
+                     + f" · report: {result.report}")
     raise typer.Exit(0 if result.failed == 0 else 1)
 
 

@@ -173,6 +173,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1073/pnas.89.10.4363",
     ),
     (
+        "fourcaud2002",
+        "Fourcaud & Brunel 2002",
+        "N. Fourcaud, N. Brunel (2002). Dynamics of the firing probability of noisy integrate-and-fire neurons. Neural Comput 14(9):2057-2110.",
+        "10.1162/089976602320264015",
+    ),
+    (
         "frey1988",
         "Frey et al. 1988",
         "U. Frey, M. Krug, K. G. Reymann, H. Matthies (1988). Anisomycin, an inhibitor of protein synthesis, blocks late phases of LTP phenomena in the hippocampal CA1 region in vitro. Brain Research 452:57-65.",

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from engramlab.core.references import Citation
     from engramlab.experiments.base import (
         Experiment,
+        Mutation,
         Preset,
         ProgressFn,
         RunOutcome,
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Citation",
     "Experiment",
+    "Mutation",
     "Preset",
     "ProgressFn",
     "RunOutcome",
@@ -40,6 +42,7 @@ __all__ = [
 _LAZY = {
     "Citation": "engramlab.core.references",
     "Experiment": "engramlab.experiments.base",
+    "Mutation": "engramlab.experiments.base",
     "Preset": "engramlab.experiments.base",
     "ProgressFn": "engramlab.experiments.base",
     "RunOutcome": "engramlab.experiments.base",

@@ -145,7 +145,8 @@ def _entry(exp: Experiment[Any]) -> dict[str, Any]:
         "summary": exp.summary,
         "citations": [c.key for c in exp.citations],
         "params": json.loads(json.dumps(params, default=list)),
-        "targets_quick": [dict(t.__dict__) for t in exp.targets(quick)],
+        # through JSON, as the file holds it (a target's grid tuple is a list there)
+        "targets_quick": json.loads(json.dumps([dict(t.__dict__) for t in exp.targets(quick)])),
         "n_checks_full": len(exp.targets(full)),
     }
 

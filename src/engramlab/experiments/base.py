@@ -23,10 +23,11 @@ CLI, the report, sweeps and validation use only this interface.
 from __future__ import annotations
 
 import abc
+import contextlib
 import dataclasses
 import importlib
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
@@ -38,7 +39,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import xarray as xr
     from matplotlib.figure import Figure
 
-__all__ = ["Citation", "Experiment", "Preset", "ProgressFn", "RunOutcome", "no_progress"]
+__all__ = ["Citation", "Experiment", "Mutation", "Preset", "ProgressFn", "RunOutcome",
+           "no_progress"]
 
 Preset = Literal["quick", "full"]
 
@@ -50,6 +52,62 @@ P = TypeVar("P", bound=ParamsBase)
 
 def no_progress(done: int, total: int) -> None:
     """The default progress callback: does nothing."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Mutation:
+    """A critical model constant set to a wrong value.
+
+    Some ``published`` or ``theory`` check of the experiment must then fail
+    (``tests/test_mutations.py``).
+
+    Exactly one of ``param`` (a parameter of the experiment, overridden in its quick
+    preset) and ``patch`` (``"package.module:NAME"`` or ``"package.module:obj.attr"``: a
+    module-level name, or an attribute of a module-level object, that the code reads
+    at run time; set with ``setattr`` for the run) names the constant. A pydantic
+    model's field default is not such an attribute: keep the model instance the
+    experiment uses at module level and patch that name with a wrong instance.
+
+    Parameters
+    ----------
+    name
+        What is broken, in words ("Mg block K 3.57 -> 10 mM").
+    value
+        The wrong value.
+    """
+
+    name: str
+    value: Any
+    param: str = ""
+    patch: str = ""
+
+    def __post_init__(self) -> None:
+        if bool(self.param) == bool(self.patch):
+            raise ValueError(f"mutation {self.name!r}: give exactly one of param and patch")
+        if self.patch and ":" not in self.patch:
+            raise ValueError(f"mutation {self.name!r}: patch must be 'package.module:NAME'")
+
+    @contextlib.contextmanager
+    def applied(self) -> Iterator[dict[str, Any]]:
+        """Apply the mutation for the duration of the ``with`` block.
+
+        Yields the parameter overrides to run with (``{param: value}``, or ``{}`` for a
+        patch, which is set on its module -- or class -- and restored afterwards).
+        """
+        if self.param:
+            yield {self.param: self.value}
+            return
+        module_name, _, path = self.patch.partition(":")
+        owner: Any = importlib.import_module(module_name)
+        *parents, attr = path.split(".")
+        for name in parents:
+            owner = getattr(owner, name)
+        old = getattr(owner, attr)  # AttributeError: a mutation of nothing
+        setattr(owner, attr, self.value)
+        try:
+            yield {}
+        finally:
+            setattr(owner, attr, old)
 
 
 class Experiment(abc.ABC, Generic[P]):
@@ -69,6 +127,11 @@ class Experiment(abc.ABC, Generic[P]):
     citations: ClassVar[tuple[Citation, ...]] = ()
     #: The metric a parameter sweep plots over its grid; ``None``: the first target's.
     main_metric: ClassVar[str | None] = None
+    #: Whether the result depends on the seed (then it is validated on several seeds).
+    stochastic: ClassVar[bool] = True
+    #: The critical constants and wrong values that must make a published / theory
+    #: check fail (:class:`Mutation`).
+    mutations: ClassVar[tuple[Mutation, ...]] = ()
 
     def params(self, preset: Preset = "quick", **overrides: Any) -> P:
         """The parameters of a preset (``"quick"`` or ``"full"``) with ``overrides``."""
@@ -116,11 +179,52 @@ class RunOutcome:
     checks: list[Check]
     wall_time_s: float
     files: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: The checks of further seeds, ``(seed, checks)`` each (``run(..., seeds=K)``).
+    more_seeds: tuple[tuple[int, tuple[Check, ...]], ...] = ()
+
+    @property
+    def seeds(self) -> list[int]:
+        """Every seed this outcome ran: its own, then those of :attr:`more_seeds`."""
+        return [self.seed] + [s for s, _ in self.more_seeds]
+
+    def checks_by_seed(self) -> list[Sequence[Check]]:
+        """The checks of every seed, in the order of :attr:`seeds`."""
+        return [self.checks] + [c for _, c in self.more_seeds]
 
     @property
     def passed(self) -> bool:
-        """Whether every check passed (known, documented deviations excepted)."""
-        return all(c.ok for c in self.checks)
+        """Whether every check is :attr:`~engramlab.core.Check.ok` on every seed.
+
+        That is: passed, a declared deviation that still deviates, or not tested.
+        """
+        return all(c.ok for checks in self.checks_by_seed() for c in checks)
+
+    def tally(self) -> list[dict[str, Any]]:
+        """Per check: its kind, on how many seeds it was ok, and its value on each."""
+        out = []
+        per_seed = self.checks_by_seed()
+        for k, c in enumerate(self.checks):
+            runs = [checks[k] for checks in per_seed]
+            out.append({"name": c.name, "kind": c.kind, "seeds": len(runs),
+                        "ok": sum(r.ok for r in runs), "passed": sum(r.passed for r in runs),
+                        "values": [_finite_or_none(r.value) for r in runs]})
+        return out
+
+    @property
+    def status(self) -> str:
+        """What the run shows, in one word or three.
+
+        ``"failed"``, ``"reproduced"``, ``"reproduced with deviations"`` or
+        ``"demonstration"`` (no published / theory check was tested and passed).
+        """
+        if not self.passed:
+            return "failed"
+        evidence = [c for c in self.checks if c.evidence and c.tested]
+        if not any(c.passed for c in evidence):
+            return "demonstration"
+        if any(c.deviation for c in evidence):
+            return "reproduced with deviations"
+        return "reproduced"
 
     def figure(self) -> Figure:
         """The experiment's figure for this run, drawn with its checks."""
@@ -134,12 +238,27 @@ class RunOutcome:
             "preset": self.preset,
             "params": self.params.model_dump(mode="json"),
             "metrics": {k: _finite_or_none(v) for k, v in self.metrics.items()},
-            "checks": [{k: _finite_or_none(v) for k, v in c.as_dict().items()}
-                       for c in self.checks],
+            "checks": [{**{k: _finite_or_none(v) for k, v in c.as_dict().items()},
+                        "verdict": c.verdict, "tested": c.tested,
+                        "seeds": {"run": t["seeds"], "ok": t["ok"], "passed": t["passed"],
+                                  "values": t["values"]}}
+                       for c, t in zip(self.checks, self.tally(), strict=True)],
+            "seeds": self.seeds,
+            "evidence": _count_kinds(self.checks),
+            "status": self.status,
             "passed": self.passed,
             "wall_time_s": round(self.wall_time_s, 4),
             "files": dict(self.files),
         }
+
+
+def _count_kinds(checks: Sequence[Check]) -> dict[str, int]:
+    """How many tested checks of each kind (and how many are not tested)."""
+    from engramlab.core.targets import KINDS
+
+    out = {k: sum(c.kind == k and c.tested for c in checks) for k in KINDS}
+    out["not_tested"] = sum(not c.tested for c in checks)
+    return out
 
 
 def _finite_or_none(value: Any) -> Any:

@@ -140,7 +140,10 @@ def basin_radius(noise: np.ndarray, mean_overlap: np.ndarray,
                  threshold: float = BASIN_OVERLAP) -> float:
     """The largest flip fraction with mean overlap >= ``threshold``, linearly interpolated.
 
-    0 if even the clean cue ends below the threshold.
+    Censored at both ends of the grid: ``noise[0]`` if even the first level ends below
+    the threshold, ``noise[-1]`` if the overlap never falls below it on the grid. Such a
+    value is a bound, not a measurement, so a :class:`~engramlab.core.Target` checking
+    it must carry ``grid=(noise[0], noise[-1])`` (an edge value then fails).
     """
     radius = falls_below(noise, mean_overlap, threshold)
     return float(noise[-1]) if np.isnan(radius) else radius

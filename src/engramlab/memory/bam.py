@@ -64,6 +64,7 @@ from engramlab.core.arrays import asarray, namespace, to_numpy
 from engramlab.core.errors import ParameterError
 
 __all__ = [
+    "BINARY_STORAGE",
     "BAMRecall",
     "backward",
     "bam_energy",
@@ -77,6 +78,12 @@ __all__ = [
 ]
 
 Array = Any
+
+#: Coding of the stored vectors in :func:`bam_weights`: 0.0 stores Kosko's bipolar
+#: vectors as they are; 1.0 stores their binary forms :math:`(x + 1) / 2` (the coding
+#: Kosko 1988 shows to be worse: its correlation matrix carries a large common term).
+#: Read at run time, so the mutation test can break the coding.
+BINARY_STORAGE: float = 0.0
 
 
 class BAMRecall(NamedTuple):
@@ -120,6 +127,10 @@ def bam_weights(x_patterns: Array, y_patterns: Array) -> Array:
     if x_patterns.shape[0] != y_patterns.shape[0]:
         raise ParameterError("patterns", "x and y must hold the same number of pairs",
                              (x_patterns.shape[0], y_patterns.shape[0]))
+    b = BINARY_STORAGE
+    if b:  # (1 - b / 2) s + b / 2: the bipolar s at b = 0, (s + 1) / 2 at b = 1
+        x_patterns = (1.0 - b / 2) * x_patterns + b / 2
+        y_patterns = (1.0 - b / 2) * y_patterns + b / 2
     return xp.matmul(xp.permute_dims(y_patterns, (1, 0)), x_patterns)
 
 

@@ -68,6 +68,9 @@ from engramlab.core.arrays import asarray, device_of, namespace
 from engramlab.core.errors import ParameterError
 
 __all__ = [
+    "ENERGY_FACTOR",
+    "HEAT_BATH_GAIN",
+    "SELF_COUPLING",
     "HebbianMemory",
     "Recall",
     "energy",
@@ -80,6 +83,31 @@ __all__ = [
 ]
 
 Array = Any
+
+#: Self-coupling :math:`T_{ii}` in units of ``P``: 0, the diagonal removed, as in Hopfield
+#: (1982) and the seed. Every coupling path (:func:`hebbian_weights`, the matrix-free
+#: fields, the kernels) reads it at run time, so the mutation test can keep the Hebbian
+#: diagonal (1.0: :math:`T_{ii} = P`) or overshoot its removal (-1.0: :math:`T_{ii} = -P`).
+SELF_COUPLING: float = 0.0
+#: Gain of the heat bath for ±1 spins, :math:`P(s_i = +1) = 1 / (1 + e^{-g h_i / T})`
+#: with :math:`g = 2` (Glauber 1963; the Ising heat bath, so that :math:`T_c = 1` at low
+#: load); read at run time by :func:`glauber` (the mutation test sets 1, the 0/1 form).
+HEAT_BATH_GAIN: float = 2.0
+#: The factor of the energy :math:`E = -c\, s^\top T s` with :math:`c = 1/2`, which counts
+#: each pair :math:`i \ne j` once (Hopfield 1982, eq. 7); read at run time by
+#: :func:`energy` (the mutation test sets 1: every pair counted twice).
+ENERGY_FACTOR: float = 0.5
+
+
+def _removed_diagonal(n_patterns: int) -> int | float:
+    r""":math:`P - T_{ii}`: the diagonal part of the Hebbian sum that the couplings drop.
+
+    The Hebbian sum :math:`\sum_\mu \xi_i^\mu \xi_i^\mu` is ``P`` on the diagonal;
+    :data:`SELF_COUPLING` of it is kept. An int (exactly ``P``) in the seed's case, so the
+    compiled kernels keep their integer signature.
+    """
+    kept = SELF_COUPLING * n_patterns
+    return n_patterns if kept == 0 else n_patterns - kept
 
 
 class Recall(NamedTuple):
@@ -164,8 +192,8 @@ def hebbian_weights(patterns: Array) -> Array:
         raise ParameterError("patterns", "must have shape (P, N)", tuple(patterns.shape))
     n_patterns, n = patterns.shape
     w = xp.matmul(xp.permute_dims(patterns, (1, 0)), patterns)
-    # Each diagonal entry is sum_mu (xi_i^mu)^2 = P for ±1 patterns.
-    return w - n_patterns * xp.eye(n, dtype=w.dtype, device=device_of(w))
+    # Each diagonal entry is sum_mu (xi_i^mu)^2 = P for ±1 patterns (T_ii = SELF_COUPLING P).
+    return w - _removed_diagonal(n_patterns) * xp.eye(n, dtype=w.dtype, device=device_of(w))
 
 
 def sgn(h: Array) -> Array:
@@ -183,7 +211,7 @@ def local_fields(weights: Couplings, states: Array) -> Array:
         xi = weights.patterns
         xp = namespace(xi, states)
         m = xp.matmul(states, xp.permute_dims(xi, (1, 0)))
-        return xp.matmul(m, xi) - weights.n_patterns * states
+        return xp.matmul(m, xi) - _removed_diagonal(weights.n_patterns) * states
     xp = namespace(weights, states)
     return xp.matmul(states, weights)  # T is symmetric: (T s)^T = s^T T
 
@@ -191,7 +219,7 @@ def local_fields(weights: Couplings, states: Array) -> Array:
 def energy(weights: Couplings, states: Array) -> Array:
     r"""Energy :math:`E = -\frac12 s^\top T s` of each state in the batch, shape ``(B,)``."""
     xp = namespace(states)
-    return -0.5 * xp.sum(states * local_fields(weights, states), axis=-1)
+    return -ENERGY_FACTOR * xp.sum(states * local_fields(weights, states), axis=-1)
 
 
 def update_sync(weights: Couplings, states: Array) -> Array:
@@ -350,7 +378,7 @@ def glauber(
     runner = _Runner.make(weights, batch_states)
     batch, n = batch_states.shape
     everyone = np.arange(batch)
-    scale = 0.5 * n * float(temperature)
+    scale = n * float(temperature) / HEAT_BATH_GAIN
     for _ in range(sweeps):
         visit = _orders(rng, order, batch, n)
         u = rng.random((batch, n))
@@ -459,10 +487,11 @@ class _NumpyRunner(_Runner):
         use_numba = _kernels.numba_enabled()
         if isinstance(weights, HebbianMemory):
             xi = weights.patterns
-            self.p = weights.n_patterns
+            # The fields subtract P s_i, the Hebbian diagonal (SELF_COUPLING: kept part).
+            self.p = _removed_diagonal(weights.n_patterns)
             # Exact integer fields in float32 while |h| <= N P < 2^24, float64 beyond.
             n = xi.shape[1]
-            ftype: type[np.floating[Any]] = (np.float32 if n * (self.p + 1) < 2**24
+            ftype: type[np.floating[Any]] = (np.float32 if n * (weights.n_patterns + 1) < 2**24
                                              else np.float64)
             self.xit = np.ascontiguousarray(xi.T, dtype=ftype)
             self.m = np.ascontiguousarray(self.spins.astype(ftype) @ self.xit)
@@ -513,7 +542,7 @@ class _ArrayApiRunner(_Runner):
             xi = weights.patterns
             xp = namespace(xi, states)
             self.xit = xp.permute_dims(xi, (1, 0))  # (N, P)
-            self.p = weights.n_patterns
+            self.p = _removed_diagonal(weights.n_patterns)
             self.aux = xp.matmul(states, self.xit)  # overlaps (B, P)
         else:
             xp = namespace(weights, states)

@@ -45,6 +45,7 @@ from engramlab.core.arrays import device_of, namespace
 from engramlab.core.errors import ParameterError
 
 __all__ = [
+    "STORKEY_LOCAL_FIELD",
     "correlated_patterns",
     "crossing",
     "field_residual",
@@ -56,6 +57,11 @@ __all__ = [
 ]
 
 Array = Any
+
+#: Weight of the local-field terms :math:`-\xi_i h_{ji} - h_{ij} \xi_j` of the Storkey
+#: update (1.0: Storkey 1997). Read at run time by :func:`storkey_step`, so the mutation
+#: test can set 0.0, which leaves the Hebb rule divided by N (capacity N / (2 ln N)).
+STORKEY_LOCAL_FIELD: float = 1.0
 
 
 def _check_patterns(patterns: Array) -> None:
@@ -139,8 +145,13 @@ def storkey_step(weights: Array, pattern: Array) -> Array:
     sq = xi * xi
     # Each term is symmetric elementwise (a + b == b + a in floating point), so the
     # weights stay exactly symmetric.
-    delta = (col_xi * row_xi - (col_xi * row_g + col_g * row_xi)
-             + weights * (sq[..., :, None] + sq[..., None, :]))
+    k = STORKEY_LOCAL_FIELD
+    if k == 1.0:  # Storkey's rule, in the original order of the floating-point sums
+        delta = (col_xi * row_xi - (col_xi * row_g + col_g * row_xi)
+                 + weights * (sq[..., :, None] + sq[..., None, :]))
+    else:
+        delta = col_xi * row_xi - k * ((col_xi * row_g + col_g * row_xi)
+                                       - weights * (sq[..., :, None] + sq[..., None, :]))
     return weights + (delta * _off_diagonal(xp, n, weights)) / n
 
 

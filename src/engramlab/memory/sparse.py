@@ -47,6 +47,7 @@ from engramlab.core.arrays import asarray, device_of, namespace, to_numpy
 from engramlab.core.errors import ParameterError
 
 __all__ = [
+    "COVARIANCE_OFFSET",
     "SparseRecall",
     "covariance_weights",
     "sparse_asymptotic_capacity",
@@ -56,6 +57,13 @@ __all__ = [
 ]
 
 Array = Any
+
+#: Offset of the covariance rule in units of the coding level: the rule subtracts
+#: ``COVARIANCE_OFFSET * a`` from each 0/1 pattern bit (1.0: Tsodyks & Feigel'man's
+#: :math:`\xi - a`). Read at run time by :func:`covariance_weights`, so the mutation
+#: test can set 0.0 (the plain Hebb rule on 0/1 units, whose mean field swamps the signal
+#: at low coding level).
+COVARIANCE_OFFSET: float = 1.0
 
 
 class SparseRecall(NamedTuple):
@@ -117,7 +125,7 @@ def covariance_weights(patterns: Array, coding_level: float) -> Array:
     if patterns.ndim < 2:
         raise ParameterError("patterns", "must have shape (..., P, N)", tuple(patterns.shape))
     n = patterns.shape[-1]
-    y = patterns - coding_level
+    y = patterns - COVARIANCE_OFFSET * coding_level
     w = xp.matmul(xp.matrix_transpose(y), y) / (coding_level * (1.0 - coding_level) * n)
     dev = device_of(w)
     return w * (xp.ones((n, n), dtype=w.dtype, device=dev) - xp.eye(n, dtype=w.dtype, device=dev))

@@ -40,7 +40,11 @@ threshold without feedback.
 What is here: the Siegert rate (:func:`siegert_rate_hz`, stable for any bounds), the
 noiseless LIF rate (:func:`deterministic_lif_rate_hz`), the inputs (:func:`brunel_inputs`,
 :func:`nu_thr_hz`), the self-consistent rates (:func:`brunel_fixed_points`,
-:func:`brunel_rate_hz`) and the model constants (:class:`BrunelModel`). What is not: the
+:func:`brunel_rate_hz`) and the model constants (:class:`BrunelModel`); for
+current-based synapses with a time constant (the CUBA network), the inputs
+(:func:`filtered_inputs`), the Siegert rate corrected for synaptic filtering (Fourcaud &
+Brunel 2002, :func:`filtered_siegert_rate_hz`) and the self-consistent rate
+(:func:`filtered_network_rate_hz`). What is not: the
 linear stability analysis of the asynchronous state (Brunel 2000, section 4) that
 separates Brunel's regimes; the stationary rate is computed whatever its stability
 against oscillations.
@@ -66,13 +70,18 @@ from scipy import optimize, special
 from engramlab.core import EngramlabError, ParameterError, Params, param
 
 __all__ = [
+    "FB_ALPHA",
     "BrunelModel",
     "FixedPoint",
     "MeanFieldError",
+    "SynapseClass",
     "brunel_fixed_points",
     "brunel_inputs",
     "brunel_rate_hz",
     "deterministic_lif_rate_hz",
+    "filtered_inputs",
+    "filtered_network_rate_hz",
+    "filtered_siegert_rate_hz",
     "nu_thr_hz",
     "siegert_rate_hz",
 ]
@@ -665,3 +674,106 @@ def brunel_rate_hz(
             points,
         )
     return stable[-1] if branch == "high" else stable[0]
+
+
+# -- current-based synapses with a time constant (Fourcaud & Brunel 2002) ----------------
+
+#: :math:`\alpha = \sqrt 2\, |\zeta(1/2)|`, the threshold shift of filtered noise
+#: (Fourcaud & Brunel 2002; Brunel, Chance, Fourcaud & Abbott 2001).
+FB_ALPHA = math.sqrt(2.0) * 1.4603545088095868
+
+
+class SynapseClass(NamedTuple):
+    """One class of inputs of a current-based LIF neuron (for :func:`filtered_inputs`).
+
+    ``in_degree`` inputs firing at the network rate, each adding ``weight_mv`` to a
+    synaptic variable that decays with ``tau_ms`` and drives
+    :math:`\\tau_m \\dot V = -(V - E_L) + I` (the CUBA convention, weights in mV).
+    """
+
+    in_degree: float
+    weight_mv: float
+    tau_ms: float
+
+
+def filtered_inputs(nu_hz: float, classes: tuple[SynapseClass, ...], *,
+                    tau_m_ms: float, e_l_mv: float) -> tuple[float, float, float]:
+    r"""Mean, noise and effective time constant of filtered Poisson inputs.
+
+    Each spike of class :math:`k` (in-degree :math:`C_k`, weight :math:`w_k`, time
+    constant :math:`\tau_k`) brings the charge :math:`J_k = w_k \tau_k / \tau_m` (mV), so
+    in Brunel's convention (:math:`\tau_m\dot V = -V + \mu + \sigma\sqrt{\tau_m}\,\xi`)
+
+    .. math::
+
+        \mu = E_L + \tau_m \nu \sum_k C_k J_k, \qquad
+        \sigma^2 = \tau_m \nu \sum_k C_k J_k^2, \qquad
+        \tau_s = \frac{\sum_k C_k J_k^2 \tau_k}{\sum_k C_k J_k^2}
+
+    (:math:`\tau_s`: the noise-weighted synaptic time constant).
+
+    Returns
+    -------
+    (mu_mv, sigma_mv, tau_s_ms)
+    """
+    if not (math.isfinite(nu_hz) and nu_hz >= 0):
+        raise ParameterError("nu_hz", "must be finite and >= 0", nu_hz)
+    if not classes:
+        raise ParameterError("classes", "needs at least one synapse class", classes)
+    nu = nu_hz / 1000.0  # per ms
+    charge = [(c.in_degree, c.weight_mv * c.tau_ms / tau_m_ms, c.tau_ms) for c in classes]
+    mu = e_l_mv + tau_m_ms * nu * sum(k * j for k, j, _ in charge)
+    power = sum(k * j * j for k, j, _ in charge)
+    tau_s = sum(k * j * j * t for k, j, t in charge) / power if power > 0 else 0.0
+    return mu, math.sqrt(tau_m_ms * nu * power), tau_s
+
+
+def filtered_siegert_rate_hz(mu_mv: float, sigma_mv: float, *, tau_syn_ms: float,
+                             tau_m_ms: float, theta_mv: float, v_reset_mv: float,
+                             t_ref_ms: float) -> float:
+    r"""Rate of a LIF neuron driven by noise filtered with a synaptic time constant.
+
+    Fourcaud & Brunel (2002), eq. 4.1 (also Brunel et al. 2001): to first order in
+    :math:`\sqrt{\tau_s / \tau_m}`, the Siegert rate (:func:`siegert_rate_hz`) with
+    threshold and reset both raised by :math:`\sigma \frac{\alpha}{2}
+    \sqrt{\tau_s/\tau_m}`, :math:`\alpha = \sqrt 2 |\zeta(1/2)|` (:data:`FB_ALPHA`).
+    ``tau_syn_ms = 0`` gives the white-noise Siegert rate.
+    """
+    if not tau_syn_ms >= 0:
+        raise ParameterError("tau_syn_ms", "must be >= 0", tau_syn_ms)
+    shift = sigma_mv * FB_ALPHA / 2.0 * math.sqrt(tau_syn_ms / tau_m_ms)
+    return float(siegert_rate_hz(mu_mv, sigma_mv, tau_m_ms=tau_m_ms,
+                                 theta_mv=theta_mv + shift, v_reset_mv=v_reset_mv + shift,
+                                 t_ref_ms=t_ref_ms))
+
+
+def filtered_network_rate_hz(classes: tuple[SynapseClass, ...], *, tau_m_ms: float,
+                             e_l_mv: float, theta_mv: float, v_reset_mv: float,
+                             t_ref_ms: float, grid_points: int = 400) -> float:
+    r"""Self-consistent rate of a homogeneous network of current-based LIF neurons.
+
+    Solves :math:`\nu = \phi(\mu(\nu), \sigma(\nu))` with :func:`filtered_inputs` and
+    :func:`filtered_siegert_rate_hz` (all inputs recurrent, at the network rate), by a
+    scan of :math:`(0, 1/\tau_{rp})` and Brent's method at the sign change.
+
+    Raises
+    ------
+    MeanFieldError
+        No solution, or more than one.
+    """
+    lif = {"tau_m_ms": tau_m_ms, "theta_mv": theta_mv, "v_reset_mv": v_reset_mv,
+           "t_ref_ms": t_ref_ms}
+
+    def residual(nu: float) -> float:
+        mu, sigma, tau_s = filtered_inputs(nu, classes, tau_m_ms=tau_m_ms, e_l_mv=e_l_mv)
+        if sigma == 0.0:
+            return float(deterministic_lif_rate_hz(mu, **lif)) - nu
+        return filtered_siegert_rate_hz(mu, sigma, tau_syn_ms=tau_s, **lif) - nu
+
+    grid = np.geomspace(1e-3, 1000.0 / t_ref_ms * (1 - 1e-9), grid_points)
+    values = np.array([residual(float(nu)) for nu in grid])
+    change = np.flatnonzero(np.sign(values[:-1]) != np.sign(values[1:]))
+    if change.size != 1:
+        raise MeanFieldError(f"{change.size} self-consistent rates found (need 1)")
+    k = int(change[0])
+    return float(optimize.brentq(residual, grid[k], grid[k + 1], rtol=1e-12))

@@ -94,6 +94,12 @@ class BCMParams(Params):
         source="chosen: long enough to average over several patterns, short against the "
                "weight time scale 1 / (eta <y^2>) (Bienenstock et al. 1982)",
     )
+    theta_power: float = param(
+        2.0, unit="1", gt=1.0, le=10.0,
+        doc="Exponent p of the sliding threshold theta_M = <|y|^p>.",
+        source="Intrator & Cooper 1992 (theta_M = E[y^2]); any p > 1 keeps the "
+               "selective fixed points (Bienenstock et al. 1982), at y = K^(1/(p-1))",
+    )
 
 
 def _check_finite_rate(name: str, value: float, *, lower: float = 0.0) -> float:
@@ -114,8 +120,8 @@ def _col(y: Array) -> Array:
     return xp.expand_dims(y, axis=-1)
 
 
-def hebb_update(w: Array, x: Array, y: Array, eta: float) -> Array:
-    """Plain Hebbian step (Hebb 1949): :math:`w \\leftarrow w + \\eta\\, y\\, x`.
+def hebb_update(w: Array, x: Array, y: Array, eta: float, decay: float = 0.0) -> Array:
+    """Plain Hebbian step (Hebb 1949): :math:`w \\leftarrow w + \\eta\\,(y\\, x - \\gamma w)`.
 
     Parameters
     ----------
@@ -125,11 +131,18 @@ def hebb_update(w: Array, x: Array, y: Array, eta: float) -> Array:
         Postsynaptic rate, shape ``(...)``.
     eta
         Learning rate (>= 0). With zero-mean inputs the expected change is
-        :math:`\\eta C w` (:math:`C` the input covariance), so :math:`|w|` grows without
-        bound, fastest along the first principal component.
+        :math:`\\eta (C - \\gamma) w` (:math:`C` the input covariance), so :math:`|w|`
+        grows without bound as :math:`\\exp((\\lambda_1 - \\gamma) \\sum_t \\eta_t)`,
+        fastest along the first principal component (eigenvalue :math:`\\lambda_1`).
+    decay
+        Passive weight decay :math:`\\gamma` (>= 0, per unit of :math:`\\eta`); 0 is
+        the plain rule of Hebb 1949.
     """
     eta = _check_finite_rate("eta", eta)
-    return w + eta * _col(y) * x
+    decay = _check_finite_rate("decay", decay)
+    if decay == 0.0:
+        return w + eta * _col(y) * x
+    return w + eta * (_col(y) * x - decay * w)
 
 
 def covariance_update(w: Array, x: Array, y: Array, eta: float, x_mean: Array,
@@ -145,18 +158,22 @@ def covariance_update(w: Array, x: Array, y: Array, eta: float, x_mean: Array,
     return w + eta * _col(y - y_mean) * (x - x_mean)
 
 
-def oja_update(w: Array, x: Array, y: Array, eta: float) -> Array:
+def oja_update(w: Array, x: Array, y: Array, eta: float, alpha: float = 1.0) -> Array:
     """Oja's rule (Oja 1982, J. Math. Biol. 15:267).
 
-    .. math:: w \\leftarrow w + \\eta\\, y\\, (x - y\\, w)
+    .. math:: w \\leftarrow w + \\eta\\, y\\, (x - \\alpha\\, y\\, w)
 
-    The decay term :math:`-\\eta y^2 w` normalises the weights: for small
-    :math:`\\eta` the averaged flow :math:`\\dot w = C w - (w^T C w) w` has the unit
-    first principal component of :math:`C` as its stable fixed point.
+    The decay term :math:`-\\eta \\alpha y^2 w` normalises the weights: for small
+    :math:`\\eta` the averaged flow :math:`\\dot w = C w - \\alpha (w^T C w) w` has the
+    first principal component of :math:`C`, of norm :math:`\\alpha^{-1/2}`, as its
+    stable fixed point. ``alpha = 1`` (unit norm) is Oja's rule.
     """
     eta = _check_finite_rate("eta", eta)
+    alpha = _check_finite_rate("alpha", alpha)
     yc = _col(y)
-    return w + eta * yc * (x - yc * w)
+    if alpha == 1.0:
+        return w + eta * yc * (x - yc * w)
+    return w + eta * yc * (x - alpha * yc * w)
 
 
 def bcm_update(w: Array, x: Array, y: Array, theta: Array, eta: float) -> Array:
@@ -174,17 +191,22 @@ def bcm_update(w: Array, x: Array, y: Array, theta: Array, eta: float) -> Array:
     return w + eta * x * _col(y * (y - theta))
 
 
-def bcm_threshold_step(theta: Array, y: Array, tau_over_dt: float) -> Array:
-    """One Euler step of the sliding threshold, a running average of :math:`y^2`.
+def bcm_threshold_step(theta: Array, y: Array, tau_over_dt: float,
+                       power: float = 2.0) -> Array:
+    """One Euler step of the sliding threshold, a running average of :math:`|y|^p`.
 
     .. math:: \\theta_M \\leftarrow \\theta_M + \\frac{\\Delta t}{\\tau_\\theta}
-              (y^2 - \\theta_M)
+              (|y|^p - \\theta_M)
 
     ``tau_over_dt`` (>= 1) is the averaging time in presentations; 1 sets
-    :math:`\\theta_M = y^2` of the last presentation.
+    :math:`\\theta_M = |y|^p` of the last presentation. ``power`` :math:`p` is 2 in
+    BCM (Intrator & Cooper 1992).
     """
     tau_over_dt = _check_finite_rate("tau_over_dt", tau_over_dt, lower=1.0)
-    return theta + (y * y - theta) / tau_over_dt
+    if power == 2.0:
+        return theta + (y * y - theta) / tau_over_dt
+    xp = namespace(y)
+    return theta + (xp.abs(y) ** power - theta) / tau_over_dt
 
 
 class BCMState(NamedTuple):
@@ -214,7 +236,7 @@ def bcm_step(params: BCMParams, state: BCMState, x: Array, dt: float = 1.0) -> B
     """
     y = linear_response(state.w, x)
     w = bcm_update(state.w, x, y, state.theta, params.eta * dt)
-    theta = bcm_threshold_step(state.theta, y, params.tau_theta / dt)
+    theta = bcm_threshold_step(state.theta, y, params.tau_theta / dt, params.theta_power)
     return BCMState(w, theta)
 
 

@@ -23,8 +23,12 @@ _BAND_ALPHA = 0.12
 
 
 def find_check(checks: Sequence[Check], name: str) -> Check | None:
-    """The check of metric ``name``, or ``None`` where this run has none (quick preset)."""
-    return next((c for c in checks if c.name == name), None)
+    """The check of metric ``name``; ``None`` where this run has none or does not test it.
+
+    A "full preset only" check in a quick run is not tested: a figure draws nothing
+    for it.
+    """
+    return next((c for c in checks if c.name == name and c.tested), None)
 
 
 def bounds(check: Check) -> tuple[float, float]:

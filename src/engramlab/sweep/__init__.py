@@ -330,11 +330,12 @@ def _assemble(exp: Experiment, grids: Sequence[Grid], seeds: int,
             data[m][index] = np.nan if v is None else v
     dims = [g.name for g in grids] + ["seed"]
     info = {p.name: p for p in exp.Params.describe()}
-    coords = {g.name: (g.name, _coordinate(exp, g.name, g.values),
-                       {"units": info[g.name].unit, "long_name": info[g.name].doc})
-              for g in grids}
+    coords: dict[str, Any] = {
+        g.name: (g.name, _coordinate(exp, g.name, g.values),
+                 {"units": info[g.name].unit, "long_name": info[g.name].doc})
+        for g in grids}
     coords["seed"] = np.arange(seeds)
-    variables = {m: (dims, v, {"units": "1"}) for m, v in data.items()}
+    variables: dict[str, Any] = {m: (dims, v, {"units": "1"}) for m, v in data.items()}
     variables["point_seed"] = (dims, seed_of, {"long_name": "seed each point ran with"})
     variables["failed"] = (dims, failed)
     variables["error"] = (dims, errors.astype(str))

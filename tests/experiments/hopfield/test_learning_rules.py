@@ -24,3 +24,17 @@ def test_experiment_identical_across_backends():
     a = exp.run(params, seed=3, backend="numpy")
     b = exp.run(params, seed=3, backend="array_api_strict")
     xr.testing.assert_identical(a, b)
+
+
+def test_storkey_finite_n_slope_lies_below_the_asymptotic_one():
+    """N / z_N bends the log-log slope below that of N / sqrt(2 ln N), towards 1."""
+    from engramlab.experiments.hopfield.learning_rules import (
+        storkey_formula,
+        storkey_theory_slope,
+    )
+
+    small, large = storkey_theory_slope((50, 100, 200)), storkey_theory_slope((1e4, 2e4, 4e4))
+    asym = np.polyfit(np.log([50, 100, 200]), np.log([storkey_formula(n) for n in
+                                                      (50, 100, 200)]), 1)[0]
+    assert small == pytest.approx(0.853, abs=1e-3) and small < asym < 1.0
+    assert small < large < 1.0

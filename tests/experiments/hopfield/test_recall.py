@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import xarray as xr
 
@@ -26,3 +28,15 @@ def test_experiment_identical_across_backends():
     a = exp.run(params, seed=2, backend="numpy")
     b = exp.run(params, seed=2, backend="array_api_strict")
     xr.testing.assert_identical(a, b)
+
+
+def test_a_censored_basin_radius_is_nan_not_a_pass():
+    """A load whose clean cue already fails has its radius at the grid's edge (0): the
+    ordering of the radii is unknown, and the check fails with NaN."""
+    out = quick_run("hopfield.recall")
+    exp = engramlab.get_experiment("hopfield.recall")
+    ds = out.dataset.copy(deep=True)
+    ds["overlap"].loc[{"load": 0.1}] = 0.0
+    assert math.isnan(exp.metrics(ds)["basin_shrinks_with_load"])
+    kinds = {c.name: c.kind for c in out.checks}
+    assert set(kinds.values()) == {"theory"}

@@ -55,3 +55,21 @@ def test_wilson_interval_contains_the_fraction(n):
     p = np.array([0.0, 1.0, 0.5, 0.013])
     lo, hi = wilson_interval(p, n)
     assert (lo <= p).all() and (p <= hi).all() and (lo >= -1e-12).all()
+
+
+def test_fixed_points_are_the_energy_minima_only_with_a_zero_diagonal(monkeypatch):
+    """Hopfield's theorem (the theory check): with T_ii = 0 the dynamics' fixed points are
+    the states no single flip can lower in energy; a negative diagonal breaks it."""
+    from engramlab.core import get_namespace
+    from engramlab.experiments.hopfield.seed_demo import _energy_minima_mismatch
+    from engramlab.memory import hopfield
+
+    xi = np.array(list(SEED_LETTERS.values()), dtype=float)
+    xp = get_namespace("numpy")
+    assert _energy_minima_mismatch(hebbian_weights(xi), xp) == 0
+    monkeypatch.setattr(hopfield, "SELF_COUPLING", -1.0)
+    assert _energy_minima_mismatch(hebbian_weights(xi), xp) > 0
+    out = quick_run("hopfield.seed-demo")
+    kinds = {c.name: c.kind for c in out.checks}
+    assert kinds["energy_minima_mismatch"] == kinds["all_converged"] == "theory"
+    assert kinds["noisy_T_recalls_T"] == "consistency"

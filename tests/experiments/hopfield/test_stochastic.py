@@ -35,3 +35,31 @@ def test_full_preset():
     outcome = engramlab.run("hopfield.stochastic", preset="full", seed=0)
     failed = [c.name for c in outcome.checks if not c.passed]
     assert not failed
+
+
+def test_a_censored_retrieval_edge_is_nan_not_a_pass():
+    """A load whose overlap starts below 1/2 on the temperature grid has no measured edge:
+    the ordering check gets NaN (a failure), never 1."""
+    out = quick_run("hopfield.stochastic")
+    exp = engramlab.get_experiment("hopfield.stochastic")
+    ds = out.dataset.copy(deep=True)
+    ds["overlap"].loc[{"load": ds["load"].values[-1]}] = 0.0
+    m = exp.metrics(ds)
+    assert np.isnan(m["retrieval_region_shrinks"])
+    check = next(c for c in out.checks if c.name == "overlap_above_Tc")
+    assert check.compare == "abs" and check.target == 0.0 and check.kind == "theory"
+
+
+def test_heat_bath_gain_is_the_mutation_constant(monkeypatch):
+    """Glauber's factor 2 is read at run time: with gain 1 the flip probability of a
+    free spin in field h is 1 / (1 + exp(-h / T))."""
+    from engramlab.core import make_rng
+    from engramlab.memory import hopfield
+
+    monkeypatch.setattr(hopfield, "HEAT_BATH_GAIN", 1.0)
+    w = np.array([[0.0, 1.0], [1.0, 0.0]])
+    states = np.tile([1.0, 1.0], (20000, 1))
+    out = hopfield.glauber(w, states, temperature=0.7, sweeps=1, rng=make_rng(5),
+                           order="fixed")
+    # neuron 0 is visited first with field 1 / N = 0.5
+    assert (out[:, 0] > 0).mean() == pytest.approx(1 / (1 + np.exp(-0.5 / 0.7)), abs=0.01)

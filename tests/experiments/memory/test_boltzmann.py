@@ -31,3 +31,11 @@ def test_experiment_identical_across_backends():
     a = exp.run(params, seed=3, backend="numpy")
     b = exp.run(params, seed=3, backend="array_api_strict")
     xr.testing.assert_identical(a, b)
+
+
+def test_environment_conditional_is_the_noise_level():
+    """Clamped columns identify the letter, so the pixel keeps only the noise q."""
+    from engramlab.experiments.memory.boltzmann import environment_conditional
+
+    assert environment_conditional(0.05) == pytest.approx(0.95, abs=0.002)
+    assert environment_conditional(1e-6) == pytest.approx(1.0, abs=1e-4)

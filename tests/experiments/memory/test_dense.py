@@ -13,11 +13,23 @@ from engramlab.experiments.memory.dense import crossing, theory_error
 
 
 def test_dense_capacity_matches_theory_prefactor():
-    """Beyond the slope: K_eps at the largest N is within 10 % of the Gaussian theory."""
-    m = quick_run("memory.dense").metrics
+    """Beyond the slope: K_eps at the largest N is within 10 % of the Gaussian theory,
+    and that is a theory check of the run."""
+    out = quick_run("memory.dense")
+    checks = {c.name: c for c in out.checks}
     for n in (2, 3, 4):
-        (key,) = [k for k in m if k.startswith(f"capacity_over_theory_n{n}@")]
-        assert m[key] == pytest.approx(1.0, abs=0.1), key
+        key = f"capacity_over_theory_n{n}"
+        assert out.metrics[key] == pytest.approx(1.0, abs=0.1), key
+        assert checks[key].kind == "theory" and checks[key].passed
+
+
+def test_censored_capacity_makes_the_slope_nan():
+    """A capacity the K grid does not reach is NaN, and so is the slope (no silent drop)."""
+    exp = engramlab.get_experiment("memory.dense")
+    ds = quick_run("memory.dense").dataset.copy(deep=True)
+    ds["capacity"][0] = np.nan
+    m = exp.metrics(ds)
+    assert np.isnan(m["slope_n2"]) and np.isfinite(m["slope_n3"])
 
 
 def test_crossing_interpolation():

@@ -65,7 +65,7 @@ def test_brunel_params_validate_panel_durations():
         exp.params("quick", duration_ms=(300.0, 300.0, 300.0, 300.0, 300.0))
     assert err.value.field == "duration_ms"
     with pytest.raises(ParameterError) as err:
-        exp.params("quick", transient_ms=180.0)  # leaves 20 ms of panel A
+        exp.params("quick", transient_ms=120.0)  # leaves 30 ms of panel A (150 ms)
     assert err.value.field == "transient_ms"
 
 
@@ -79,3 +79,39 @@ def test_brunel_quick_result_structure():
     assert float(ds.meanfield_rate.sel(panel="C")) == pytest.approx(37.95, abs=0.01)
     m = out.metrics
     assert m["rate_A"] > 3 * m["rate_B"] and m["rate_B"] > 5 * m["rate_D"]  # high, mid, low
+
+
+def test_brunel_theory_is_brunels_not_the_simulated_networks():
+    """The theory targets come from Brunel's constants and Fig. 8's (g, nu): a changed
+    network (J, delay, size) changes the run, never the reference values."""
+    from engramlab.experiments.network.brunel2000 import theory_c
+    from engramlab.network.meanfield import brunel_rate_hz
+
+    exp = engramlab.get_experiment("network.brunel2000")
+    rate, cv = theory_c()
+    assert rate == pytest.approx(brunel_rate_hz(5.0, 2.0), rel=1e-12)
+    assert rate == pytest.approx(37.95, abs=0.005) and cv == pytest.approx(0.675, abs=0.001)
+    for overrides in ({}, {"j_mv": 0.2}, {"delay_ms": 3.0}, {"n_exc": 10_000}):
+        targets = {t.metric: t for t in exp.targets(exp.params("quick", **overrides))}
+        assert targets["rate_C"].value == rate and targets["cv_C"].value == cv
+        assert targets["rate_C"].kind == targets["cv_C"].kind == "theory"
+    assert {m.param for m in exp.mutations} == {"j_mv", "delay_ms"}
+
+
+def test_brunel_quick_lists_the_full_only_check_and_the_deviation_evidence():
+    from pathlib import Path
+
+    exp = engramlab.get_experiment("network.brunel2000")
+    quick = {t.metric: t for t in exp.targets(exp.params("quick"))}
+    full = {t.metric: t for t in exp.targets(exp.params("full"))}
+    assert quick["chi_C_over_D"].not_tested.startswith("full preset only")
+    assert not full["chi_C_over_D"].not_tested
+    assert all(not t.not_tested for name, t in quick.items() if name != "chi_C_over_D")
+    # the deviation names its evidence, a peer script of this repository
+    script = "benchmarks/peers/nest_brunel.py"
+    assert script in quick["cv_C"].deviation
+    root = Path(__file__).resolve().parents[3]
+    compile((root / script).read_text(), script, "exec")
+    # spectral peaks are read off Welch's grid: its ends are censored
+    lo, hi = quick["f_peak_D"].grid
+    assert lo == pytest.approx(3 / 0.4096) and hi < 1000.0

@@ -1,4 +1,5 @@
-"""network.cuba: the isolated neuron's rate and the structure of the quick run."""
+"""network.cuba: the isolated neuron's rate, the mean-field rate and the structure of
+the quick run."""
 
 from __future__ import annotations
 
@@ -35,5 +36,19 @@ def test_cuba_quick_run_is_self_sustained_and_irregular():
     n = ds.attrs["n_E"] + ds.attrs["n_I"]
     assert n == 2000 and out.metrics["spike_count"] == ds.spike_time.size
     assert ds.spike_time.max() > ds.attrs["duration_ms"] - 5.0  # still firing at the end
-    assert {c.name for c in out.checks} == {"rate_end_over_mean", "rate_over_intrinsic",
-                                            "cv_isi", "synchrony_chi"}
+    assert {c.name: c.kind for c in out.checks} == {
+        "rate_hz": "theory", "rate_end_over_mean": "published",
+        "synchrony_chi": "published", "cv_isi": "consistency"}
+
+
+def test_cuba_meanfield_rate_uses_the_benchmark_constants():
+    """The theory's constants are typed from Brette et al. 2007, not read from the
+    network: 64 E inputs of 1.62 mV (5 ms) and 16 I inputs of -9 mV (10 ms)."""
+    from engramlab.experiments.network.cuba import CUBA_SYNAPSES, meanfield_rate_hz
+    from engramlab.network.library import cuba_network
+
+    assert CUBA_SYNAPSES == ((64.0, 1.62, 5.0), (16.0, -9.0, 10.0))
+    assert meanfield_rate_hz() == pytest.approx(5.08, abs=0.01)
+    # the simulated network has the same in-degrees (p N_pre with p = 80 / N)
+    net = cuba_network(4000)
+    assert [p.connect.p * 3200 for p in net.projections[:2]] == pytest.approx([64, 64])

@@ -29,5 +29,9 @@ def test_experiment_quick_metrics_are_consistent():
     assert m["strong_lfs_late_pct"] < -5.0
     assert -15.0 < m["weak_lfs_early_pct"] < 0.0
     assert m["anisomycin_max_protein"] == 0.0  # the drug window covers the trigger
+    # Capture 35 min after the strong tetanus turns the weak early LTP into late LTP;
+    # 1 h before it, the model captures only a fraction (reported in the docstring).
+    assert 0.6 < m["capture_fraction"] < 1.4
+    assert 0.1 < m["weak_1h_before_fraction"] < 0.5
     assert m["weak_tetanus_early_z"] == pytest.approx(
         m["weak_tetanus_early_pct"] / m["weak_tetanus_early_se"], rel=1e-12)

@@ -24,3 +24,21 @@ def test_passive_psp_is_proportional_to_driving_force():
     assert _reversal(hold, amp) == pytest.approx(-80.0, abs=1e-9)
     assert amp[0] > 0 > amp[-1]  # hyperpolarising at -40, depolarising below E_GABA
     assert math.isnan(_reversal(np.array([1.0, 2.0]), np.array([1.0, 1.0])))
+
+
+def test_failures_method_and_low_calcium_slope():
+    """del Castillo & Katz's m = ln(N / n0) and the double-log slope read-out."""
+    from engramlab.experiments.synapse.transmission import (
+        _failures_tolerance,
+        failures_quantal_content,
+        low_ca_slope,
+    )
+
+    np.testing.assert_allclose(failures_quantal_content(np.exp(-np.array([0.1, 2.0]))),
+                               [0.1, 2.0], rtol=1e-12)
+    assert math.isinf(failures_quantal_content(np.array([0.0]))[0])
+    ca = np.array([0.05, 0.1, 0.2, 1.0])
+    assert low_ca_slope(ca, 7.0 * ca**4, 0.2) == pytest.approx(4.0, rel=1e-12)
+    assert math.isnan(low_ca_slope(ca, np.array([0.0, 0.0, 1.0, 2.0]), 0.2))
+    # the tolerance shrinks as 1 / sqrt(trials), down to the binomial allowance
+    assert _failures_tolerance(50_000) > _failures_tolerance(400_000) > 0.002

@@ -20,7 +20,7 @@ from engramlab.plotting import (
 )
 from engramlab.plotting.displays import target_segment
 
-from . import GRADUAL_MAX
+from . import GRADUAL_MAX, _probe_index
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -45,17 +45,20 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
                      label=f"{mem} memory")
     alpha, alpha_c = float(ds.attrs["load"]), float(ds.attrs["alpha_c"])
     ax1.plot(f, ds.diluted_theory.values, color="#333333", linewidth=1.0, zorder=4,
-             label="intact network at load alpha / c (Sompolinsky 1986, SNR view)")
-    half = float(f[int(np.argmin(np.abs(f - 0.5)))])
-    at_half = find_check(checks, "distributed_synapse_overlap_at_half")
-    draw_target(ax1, at_half, at=half,
-                label=f"target at f = {half:.2f}: overlap {target_text(at_half)}"
-                if at_half is not None else None)
+             label="static synaptic noise alpha (1 - c) / c (Sompolinsky 1986)")
+    ax1.plot(f, ds.load_view_theory.values, color=_GREY, linewidth=0.8, linestyle=":",
+             label=f"intact network at load alpha / c (breaks at f = "
+                   f"{1 - alpha / alpha_c:.3f})")
+    probe = _probe_index(f)
+    name = f"distributed_synapse_overlap@f={f[probe]:g}"
+    at_probe = find_check(checks, name)
+    draw_target(ax1, at_probe, at=float(f[probe]),
+                label=f"target at f = {f[probe]:.2f}: overlap {target_text(at_probe)}"
+                if at_probe is not None else None)
     tol = find_check(checks, "distributed_synapse_tolerance")
     draw_target(ax1, tol, axis="x",
-                label=f"target: overlap >= {ds.attrs['recalled_overlap']:g} up to f "
-                      f"{target_text(tol, '.2f')} (f* = 1 - alpha / alpha_c "
-                      f"= {1 - alpha / alpha_c:.2f})" if tol is not None else None)
+                label=f"target: overlap falls below {ds.attrs['recalled_overlap']:g} at f "
+                      f"{target_text(tol, '.3f')}" if tol is not None else None)
     ax1.plot(f, 1 - f, color=_GREY, linewidth=0.8, linestyle="-.",
              label="1 - f (read-out loses the deleted bits)")
     ax1.set_xlabel("fraction of synapses deleted f (1)")

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from types import MappingProxyType
 
 import numpy as np
@@ -31,7 +32,7 @@ from engramlab.core import (
     to_numpy,
 )
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
 from engramlab.memory.bam import (
     bam_weights,
     first_pass_accuracy,
@@ -105,6 +106,10 @@ class HeteroAssociation(Experiment[HeteroParams]):
     Params = HeteroParams
     quick = MappingProxyType({"n_x": 200, "n_y": 120, "n_pairs": 6, "n_trials": 10})
     citations = (cite("kosko1988"), cite("kohonen1972"))
+    mutations = (
+        Mutation(name="pairs stored in binary {0, 1} coding instead of bipolar", value=1.0,
+                 patch="engramlab.memory.bam:BINARY_STORAGE"),
+    )
 
     def run(self, params: HeteroParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:
@@ -214,20 +219,30 @@ class HeteroAssociation(Experiment[HeteroParams]):
         return out
 
     def targets(self, params: HeteroParams) -> tuple[Target, ...]:
+        out = self._targets(params)
+        names = {t.metric for t in out}
+        why = ("full preset only: at this run's layer sizes the first echo there is within "
+               "0.1 % of perfect (or the check is otherwise uninformative), so it is not set")
+        return out + tuple(dataclasses.replace(t, not_tested=why)
+                           for t in self._targets(self.params("full")) if t.metric not in names)
+
+    def _targets(self, params: HeteroParams) -> tuple[Target, ...]:
         p = params.n_pairs
         noise = np.linspace(0.0, params.noise_max, params.noise_steps)
         n_cues = p * params.n_trials
         sizes = {"n_x": params.n_x, "n_y": params.n_y}
         out = [
-            Target("energy_max_increase", 0.0, 0.0, compare="at_most",
+            Target("energy_max_increase", 0.0, 0.0, compare="at_most", kind="consistency",
                    source="Kosko 1988: E(x, y) = -y^T W x is a Lyapunov function of BAM "
                           "recall",
-                   reason="exact: each half-step minimises E given the other layer; "
-                          "integer weights make the energies exact in floating point",
+                   reason="a theorem true by construction for any weights: each half-step "
+                          "minimises E given the other layer; integer weights make the "
+                          "energies exact in floating point",
                    description="largest energy change over any half-step of any recall"),
-            Target("all_converged", 1.0, 0.0, compare="abs",
+            Target("all_converged", 1.0, 0.0, compare="abs", kind="consistency",
                    source="Kosko 1988: every BAM is bidirectionally stable",
-                   reason="exact: E is bounded and falls at every change, so recall stops "
+                   reason="a theorem true by construction: E is bounded and falls at every "
+                          "change, so recall stops "
                           f"(within max_iterations = {params.max_iterations})",
                    description="every recall ended in a stable pair"),
         ]
@@ -240,14 +255,17 @@ class HeteroAssociation(Experiment[HeteroParams]):
 
             # Probability that the stored pair is a fixed point (both half-steps exact).
             p_stable = stable(n_cue, n_partner) * stable(cue_back, partner_back)
-            se0 = np.sqrt(p_stable * (1 - p_stable) / n_cues)
+            # Clean cues of one pair are identical: only the P pairs are independent.
+            se0 = np.sqrt(p_stable * (1 - p_stable) / p)
             out.append(Target(
                 f"exact_recall@{direction},noise=0", p_stable, float(3 * se0),
-                compare="at_least",
+                compare="at_least", kind="theory",
                 source=f"Kosko 1988 (stored pairs are stable below capacity); {SEED}",
                 reason=f"Gaussian crosstalk: P(stored pair not a fixed point) = "
-                       f"{1 - p_stable:.1e}; tolerance 3 binomial s.e. over {n_cues} clean "
-                       "cues",
+                       f"{1 - p_stable:.1e}; tolerance 3 binomial s.e. over the {p} pairs "
+                       "(the clean cues of one pair are identical), so one unstable pair "
+                       "passes and two fail (seeds 0-19 of the quick preset: 1.000 on "
+                       "every seed)",
                 description=f"fraction of clean cues ({direction}) recalling exactly "
                             "the stored pair"))
             for rho in noise[1:]:
@@ -258,13 +276,16 @@ class HeteroAssociation(Experiment[HeteroParams]):
                     se = np.sqrt(spread**2 / p + theory * (1 - theory) / (p * n_partner))
                     out.append(Target(
                         f"first_pass_accuracy@{direction},noise={rho:g}", theory,
-                        float(3 * se), compare="abs",
+                        float(3 * se), compare="abs", kind="theory",
                         source="signal-to-noise analysis of correlation-matrix memories "
                                "(Kohonen 1972; Kosko 1988): E_u Phi((1 - 2 rho) sqrt(n / u)), "
                                "u ~ chi2(P - 1) the crosstalk norm of the cue",
                         reason=f"3 s.e.: the crosstalk norm is set mostly by the pair, so "
                                f"about {p} independent draws (spread {spread:.3f} per cue), "
-                               f"plus the binomial spread of {p} x {n_partner} bits",
+                               f"plus the binomial spread of {p} x {n_partner} bits (seeds "
+                               "0-19 of the quick preset: every level within it; the "
+                               "measured accuracy lies 0.00-0.03 below the theory at 40-45 % "
+                               "flipped, seed-to-seed sd 0.01-0.016 there)",
                         description=f"partner bits right after the first half-step "
                                     f"({direction}, {rho:.0%} of the cue flipped)"))
                 # An exact first half-step onto a stable stored pair ends there; the
@@ -274,22 +295,25 @@ class HeteroAssociation(Experiment[HeteroParams]):
                     se = np.sqrt(lower * (1 - lower) / n_cues)
                     out.append(Target(
                         f"exact_recall@{direction},noise={rho:g}", lower, float(3 * se),
-                        compare="at_least",
+                        compare="at_least", kind="consistency",
                         source=f"Kosko 1988; {SEED}",
-                        reason="lower estimate: the first half-step is exact with "
-                               "probability E[Phi(z)^m] and the stored pair is then stable; the "
-                               "later echoes can only correct errors, so recall is at least "
-                               f"this good; tolerance 3 binomial s.e. over {n_cues} cues",
+                        reason="a lower estimate, not a reproduction (measured 1.000 on "
+                               "seeds 0-19 of the quick preset, far above it): the first "
+                               "half-step is exact with probability E[Phi(z)^m] and the "
+                               "stored pair is then stable; the later echoes can only "
+                               "correct errors; tolerance 3 binomial s.e. over "
+                               f"{n_cues} cues",
                         description=f"fraction of cues ({direction}, {rho:.0%} flipped) "
                                     "recalling exactly the stored pair"))
                 if 0.85 <= theory < 0.999:
                     out.append(Target(
                         f"improvement@{direction},noise={rho:g}", 0.0, 0.0,
-                        compare="at_least",
+                        compare="at_least", kind="theory",
                         source="Kosko 1988: bidirectional recall converges to the stored "
                                "pair from nearby cues",
-                        reason="shape check: where the first echo is mostly right (>= 85 % "
-                               "of bits), the back-and-forth must not make the partner worse",
+                        reason="ordering: where the first echo is mostly right (>= 85 % "
+                               "of bits), the back-and-forth must not make the partner worse "
+                               "(seeds 0-19 of the quick preset: 0 to +0.08)",
                         description=f"partner accuracy after recall minus after the first "
                                     f"half-step ({direction}, {rho:.0%} flipped)"))
         return tuple(out)

@@ -43,7 +43,7 @@ from engramlab.core import (
     to_numpy,
 )
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
 from engramlab.interventions import Lesion, apply_lesion
 from engramlab.memory import energy, hebbian_weights, update_sync
 from engramlab.memory.hopfield import sgn
@@ -207,6 +207,10 @@ class Energy(Experiment[EnergyParams]):
     quick = MappingProxyType({"n_neurons": 80, "load": (0.05, 0.5), "n_cues": 20,
                               "max_sweeps": 25, "sync_steps": 40})
     citations = (cite("hopfield1982"), cite("goles1985"), cite("bruck1990"))
+    mutations = (
+        Mutation(name="diagonal removed twice: T_ii = -P instead of 0", value=-1.0,
+                 patch="engramlab.memory.hopfield:SELF_COUPLING"),
+    )
 
     def run(self, params: EnergyParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:
@@ -326,48 +330,55 @@ class Energy(Experiment[EnergyParams]):
                    source="Hopfield 1982: Delta E = -Delta s_i h_i <= 0 for symmetric T "
                           "with zero diagonal", reason=exact,
                    description="single-neuron updates that raised the energy, all loads "
-                               "and random cues"),
+                               "and random cues", kind="theory"),
             Target("async_converged_fraction", 1.0, 0.0, compare="abs",
                    source="Hopfield 1982: a bounded, strictly decreasing energy forces a "
                           "fixed point",
                    reason=f"exact; the {params.max_sweeps} sweeps recorded are enough "
                           "(checked: the symmetric runs settle in fewer)",
-                   description="fraction of asynchronous runs ending at a fixed point"),
+                   description="fraction of asynchronous runs ending at a fixed point",
+                   kind="theory"),
             Target("positive_diagonal_increases", 0.0, 0.0, compare="abs",
                    source="Bruck 1990: sequential dynamics converge for symmetric W with "
                           "a non-negative diagonal",
                    reason=exact + "; a flip needs s_i h_i^off < -T_ii <= 0",
-                   description="energy rises with the self-coupling +kappa P left in"),
+                   description="energy rises with the self-coupling +kappa P left in",
+                   kind="theory"),
             Target("negative_diagonal_increases", 1.0, 0.0, compare="at_least",
                    source="Bruck 1990: the argument needs T_ii >= 0; with T_ii < 0 a "
                           "neuron flips when 0 <= s_i h_i^off < |T_ii|, raising E",
                    reason="control: at least one rise must be seen, else the control "
                           "does not test anything",
-                   description="energy rises with the self-coupling -kappa P"),
+                   description="energy rises with the self-coupling -kappa P",
+                   kind="consistency"),
             Target("asymmetric_increases", 1.0, 0.0, compare="at_least",
                    source="Hopfield 1982: the energy argument needs T_ij = T_ji",
                    reason="control: at least one rise must be seen with half of the "
                           "directed synapses deleted",
-                   description="energy rises with asymmetric (one-way diluted) weights"),
+                   description="energy rises with asymmetric (one-way diluted) weights",
+                   kind="consistency"),
             Target("sync_longer_cycle_fraction", 0.0, 0.0, compare="abs",
                    source="Goles-Chacc et al. 1985; Bruck 1990: synchronous dynamics of a "
                           "symmetric network end in fixed points or 2-cycles",
                    reason=f"exact theorem; cycles up to length {MAX_PERIOD} are searched",
                    description="fraction of synchronous runs ending in a cycle longer "
-                               "than 2"),
+                               "than 2", kind="theory"),
             Target("sync_unsettled_fraction", 0.0, 0.0, compare="abs",
                    source="Goles-Chacc et al. 1985: L(t) = -s(t+1)^T T s(t) is "
                           "non-increasing and bounded, so a cycle is reached",
                    reason=f"exact in the limit; {params.sync_steps} steps are ample for "
                           f"N = {params.n_neurons} (transients last a few steps)",
-                   description="fraction of synchronous runs not in a cycle at the end"),
+                   description="fraction of synchronous runs not in a cycle at the end",
+                   kind="theory"),
             Target("sync_lyapunov_rises", 0.0, 0.0, compare="abs",
                    source="Goles-Chacc et al. 1985: the two-step function never increases",
                    reason=exact,
-                   description="rises of -s(t+1)^T T s(t) along the synchronous runs"),
+                   description="rises of -s(t+1)^T T s(t) along the synchronous runs",
+                   kind="theory"),
             Target("sync_two_cycle_count", 1.0, 0.0, compare="at_least",
                    source="CATALOGUE.md hopfield.energy; Bruck 1990",
                    reason="at least one 2-cycle among the random cues, else the claim "
                           "'can end in 2-cycles' is not shown",
-                   description="number of synchronous runs ending in a 2-cycle"),
+                   description="number of synchronous runs ending in a 2-cycle",
+                   kind="consistency"),
         )

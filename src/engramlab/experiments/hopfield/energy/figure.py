@@ -111,7 +111,8 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
     for k in range(loads.size):
         target_segment(ax4, longer, k + width / 2, k + 1.5 * width,
                        label=(f"target (Goles 1985 / Bruck 1990): longer cycles "
-                              f"{target_text(longer)}" if k == 0 else ""))
+                              f"{target_text(longer)}" if k == 0 and longer is not None
+                              else ""))
     unsettled = find_check(checks, "sync_unsettled_fraction")
     count = find_check(checks, "sync_two_cycle_count")
     notes = [f"{name}: {c.value:g} (target {target_text(c)})" for name, c in

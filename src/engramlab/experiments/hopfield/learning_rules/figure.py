@@ -15,6 +15,8 @@ from engramlab.memory.rules import crossing
 from engramlab.plotting import TARGET_STYLE, bounds, find_check, new_figure, target_text
 from engramlab.plotting.displays import plain_log_ticks, target_segment
 
+from . import storkey_finite_n_shape
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
@@ -76,8 +78,17 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
     if all(c is not None for c in storkey):
         formula_n = ds.formula_capacity.sel(rule="storkey").values
         floor = np.array([bounds(c)[0] for c in storkey if c is not None])
-        ax_b.plot(sizes, formula_n * floor, "^", color=TARGET_STYLE["color"], ms=6,
-                  label="target: Storkey >= N / sqrt(2 ln N)")
+        ax_b.plot(sizes, formula_n * floor, "^", color="grey", ms=5, mfc="none",
+                  label="consistency: Storkey >= N / sqrt(2 ln N)")
+    slope = find_check(checks, "storkey_capacity_slope")
+    if slope is not None:
+        caps = np.array([_capacity(ds, "storkey", int(n)) for n in sizes])
+        shape = np.array([storkey_finite_n_shape(int(n)) for n in sizes])
+        scale = float(np.exp(np.nanmean(np.log(caps / shape))))  # drawn through the data
+        ax_b.plot(n_fine, scale * np.array([storkey_finite_n_shape(int(n)) for n in n_fine]),
+                  **TARGET_STYLE,
+                  label=f"target: Storkey slope {target_text(slope, '.3f')} "
+                        f"(shape N / z_N, x {scale:.2f})")
     alpha_c, _ = ags_critical_load()
     ax_b.plot(n_fine, alpha_c * n_fine, color="grey", lw=0.8, ls=":",
               label=f"{alpha_c:.3f} N (AGS)")

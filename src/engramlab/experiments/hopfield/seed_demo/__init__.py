@@ -8,11 +8,20 @@
     What differs: the seed runs each cue once with NumPy's global random state; here
     each cue is recalled from many seeded random orders at once (a batch), and the
     set of reachable end states is also found exhaustively.
+    Evidence: the seed's own claims (noisy T -> T, noisy H -> H, where the unseen
+    pattern goes) are checked against the exhaustive search of this network
+    (``consistency``: the sampler against the enumeration). What is checked against
+    the literature is Hopfield's (1982) theorem: with symmetric weights and a zero
+    diagonal the asynchronous dynamics always stop, and their fixed points are exactly
+    the states that no single flip can lower in energy (``theory``, all 512 states).
+    No published number applies to a 9-neuron network of three correlated letters:
+    Hopfield's 0.15 N is a statistical statement about random patterns at N = 100.
 """
 
 from __future__ import annotations
 
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -28,15 +37,17 @@ from engramlab.core import (
     to_numpy,
 )
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
 from engramlab.memory import (
     StateKind,
     classify_states,
+    energy,
     fixed_points,
     hebbian_weights,
     reachable_fixed_points,
     recall,
 )
+from engramlab.memory.analysis import all_states
 
 SEED = "seed article, chapter 4 (霍普菲尔德网络), Python example"
 
@@ -65,6 +76,32 @@ def _outcome_codes(kind: np.ndarray, index: np.ndarray, n_patterns: int) -> np.n
     """stored k -> k, reversed k -> P + k, spurious -> 2P."""
     return np.where(kind == StateKind.STORED, index,
                     np.where(kind == StateKind.REVERSED, n_patterns + index, 2 * n_patterns))
+
+
+def _energy_minima_mismatch(weights: Any, xp: Any) -> int:
+    """Count the states at which the dynamics and the energy landscape disagree.
+
+    Hopfield (1982): with symmetric weights and a zero diagonal a state is a fixed point
+    of the asynchronous dynamics exactly when no single flip lowers the energy (ties,
+    h_i = 0, aside: those flips leave E unchanged). Counted over all 2^N states: fixed
+    points (one sweep of :func:`recall` in fixed order changes nothing) from which one
+    flip lowers E, plus strict local minima (every flip raises E) that are not fixed.
+    A self-coupling of either sign breaks the equivalence.
+    """
+    n = int(weights.shape[0])
+    states_np = all_states(n)
+    states = asarray(states_np, xp)
+    stay = to_numpy(recall(weights, states, order="fixed", max_sweeps=1).states) == states_np
+    fixed = stay.all(axis=1)
+    e0 = to_numpy(energy(weights, states))
+    rise = np.empty((states_np.shape[0], n))
+    for i in range(n):
+        flipped = states_np.copy()
+        flipped[:, i] *= -1.0
+        rise[:, i] = to_numpy(energy(weights, asarray(flipped, xp))) - e0
+    lowered = (rise < 0).any(axis=1)
+    strict_minimum = (rise > 0).all(axis=1)
+    return int((fixed & lowered).sum() + (strict_minimum & ~fixed).sum())
 
 
 class SeedDemoParams(Params):
@@ -99,6 +136,13 @@ class SeedDemo(Experiment[SeedDemoParams]):
     Params = SeedDemoParams
     quick = MappingProxyType({"n_orders": 1000})
     citations = (cite("hopfield1982"),)
+    mutations = (
+        # Keeping the Hebbian diagonal (T_ii = +3) changes no outcome of this network
+        # (measured: every check passes with it; Bruck 1990: a non-negative diagonal
+        # keeps the convergence), so it is not a critical constant here.
+        Mutation(name="diagonal removed twice: T_ii = -P instead of 0", value=-1.0,
+                 patch="engramlab.memory.hopfield:SELF_COUPLING"),
+    )
 
     def run(self, params: SeedDemoParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:
@@ -132,6 +176,7 @@ class SeedDemo(Experiment[SeedDemoParams]):
             ends = reachable_fixed_points(w_np, cue)
             ek, ei = classify_states(patterns_np, ends)
             reachable[c, _outcome_codes(ek, ei, len(letters))] = True
+        mismatch = _energy_minima_mismatch(weights, xp)
         progress(2, 2)
 
         return xr.Dataset(
@@ -156,7 +201,8 @@ class SeedDemo(Experiment[SeedDemoParams]):
                 "pixel": np.arange(9), "pixel_j": np.arange(9), "order": np.arange(n_orders),
                 "fixed_point": np.arange(len(fixed)),
             },
-            attrs={"description": "Seed chapter 4 Hopfield demo: recall outcomes per cue"},
+            attrs={"description": "Seed chapter 4 Hopfield demo: recall outcomes per cue",
+                   "energy_minima_mismatch": mismatch},
         ).assign(
             outcome_fraction=lambda d: d.outcome_fraction.assign_attrs(
                 units="1", long_name="fraction of update orders ending in each state"),
@@ -178,6 +224,7 @@ class SeedDemo(Experiment[SeedDemoParams]):
                 (ds.fixed_point_kind.values == StateKind.SPURIOUS).sum()),
             "unseen_spurious_reachable": float(ds.reachable.sel(cue="unseen")[spurious].sum()),
             "all_converged": float(ds.converged.values.all()),
+            "energy_minima_mismatch": float(ds.attrs["energy_minima_mismatch"]),
         }
         for label, value in zip(ds.outcome.values, unseen, strict=True):
             if label != "spurious":
@@ -191,26 +238,42 @@ class SeedDemo(Experiment[SeedDemoParams]):
             Target("noisy_T_recalls_T", 1.0, 0.0, compare="abs",
                    source=f"{SEED}: noisy_T '检索到的模式 (应为 T)'", reason=exact,
                    description="fraction of random update orders in which the noisy T "
-                               "ends in T"),
+                               "ends in T",
+                   kind="consistency"),
             Target("noisy_H_recalls_H", 1.0, 0.0, compare="abs",
                    source=f"{SEED}: noisy_H '检索到的模式 (应为 H)'", reason=exact,
                    description="fraction of random update orders in which the noisy H "
-                               "ends in H"),
+                               "ends in H",
+                   kind="consistency"),
             Target("unseen_spurious", 0.0, 0.0, compare="abs",
                    source=f"{SEED}: unseen pattern; CATALOGUE.md hopfield.seed-demo "
                           "('falls into a stored or reversed state')",
                    reason="exact: the network's only fixed points are ±T, ±H, ±I "
                           "(all 512 states enumerated)",
                    description="fraction of orders in which the unseen pattern ends in a "
-                               "spurious state"),
+                               "spurious state",
+                   kind="consistency"),
             Target("spurious_fixed_points", 0.0, 0.0, compare="abs",
                    source="Hopfield 1982 (energy minima of the Hebbian network); "
                           "enumeration of the 2^9 states",
                    reason="exact count, no randomness",
-                   description="spurious fixed points of the 9-neuron network"),
+                   description="spurious fixed points of the 9-neuron network",
+                   kind="consistency"),
+            Target("energy_minima_mismatch", 0.0, 0.0, compare="abs",
+                   source="Hopfield 1982: with T symmetric and T_ii = 0 one asynchronous "
+                          "update changes E by -Delta s_i h_i <= 0, so the fixed points are "
+                          "the states no single flip can lower in energy",
+                   reason="exact: all 512 states enumerated; the fixed points are found by "
+                          "one sweep of the recall dynamics, the energies by E = -1/2 "
+                          "s^T T s of every state and of its 9 one-flip neighbours",
+                   description="states where the dynamics and the energy disagree: fixed "
+                               "points that one flip would lower in energy, plus states "
+                               "that every flip raises but the dynamics leave",
+                   kind="theory"),
             Target("all_converged", 1.0, 0.0, compare="abs",
                    source="Hopfield 1982: asynchronous dynamics with symmetric weights and "
                           "zero diagonal always reach a fixed point",
                    reason="exact: the energy strictly decreases at every change",
-                   description="every recall stopped at a fixed point within max_sweeps"),
+                   description="every recall stopped at a fixed point within max_sweeps",
+                   kind="theory"),
         )

@@ -82,6 +82,10 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
     conv = find_check(checks, "all_converged")
     if conv is not None:
         notes.append(f"all recalls converged: {conv.value:g} (target {target_text(conv)})")
+    minima = find_check(checks, "energy_minima_mismatch")
+    if minima is not None:
+        notes.append(f"fixed points that are not energy minima (all 512 states): "
+                     f"{minima.value:g} (target {target_text(minima)})")
     if notes:
         ax.text(0.02, 0.97, "\n".join(notes), transform=ax.transAxes, ha="left", va="top",
                 fontsize=7.5)

@@ -1,5 +1,6 @@
 """Figure of ``hopfield.sparse``: retrieval vs load per coding level, and the capacity of
-the covariance rule against Tsodyks & Feigel'man's 1 / (2 a ln(1/a))."""
+the covariance rule against the replica-symmetric theory and Tsodyks & Feigel'man's
+asymptote 1 / (2 a ln(1/a))."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ import numpy as np
 import xarray as xr
 
 from engramlab.core import Check
-from engramlab.memory.rules import crossing
 from engramlab.memory.sparse import sparse_asymptotic_capacity
-from engramlab.plotting import TARGET_STYLE, bounds, draw_target, find_check, new_figure
+from engramlab.plotting import TARGET_STYLE, bounds, find_check, new_figure
 from engramlab.plotting.displays import plain_log_ticks
+
+from . import _capacity_over_thresholds
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -21,36 +23,27 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
     """A: retrieved fraction vs load per coding level (best threshold). B: capacity vs a
-    with the asymptote (checked as an upper bound) and the dense alpha_c (a lower one)."""
+    against the T = 0 replica-symmetric theory (checked, with its band) and the
+    a -> 0 asymptote 1 / (2 a ln(1/a)) (drawn only)."""
     from matplotlib import colormaps
 
     fig = new_figure(12.0, 4.5)
     ax_a, ax_b = fig.subplots(1, 2, width_ratios=[1.2, 1.0])
     levels = ds.coding_level.values
     colors = colormaps["viridis"](np.linspace(0.0, 0.85, levels.size))
-    caps, best = [], []
+    caps = []
     for a, color in zip(levels, colors, strict=True):
         loads = ds["load"].sel(coding_level=a).values
-        per_theta = np.array([crossing(loads, ds.retrieved.sel(coding_level=a,
-                                                                 threshold=t).values)
-                              for t in ds.threshold.values])
-        j = int(np.nanargmax(per_theta)) if np.isfinite(per_theta).any() else 0
-        caps.append(per_theta[j] if np.isfinite(per_theta).any() else np.nan)
-        best.append(float(ds.threshold.values[j]))
+        cap, j = _capacity_over_thresholds(loads, ds.retrieved.sel(coding_level=a).values)
+        caps.append(cap)
+        note = "" if np.isfinite(cap) else ", censored"
         ax_a.plot(loads, ds.retrieved.sel(coding_level=a).isel(threshold=j), "o-", ms=3,
-                  color=color, label=f"a = {a:g} (best theta = {best[-1]:g})")
+                  color=color,
+                  label=f"a = {a:g} (best theta = {ds.threshold.values[j]:g}{note})")
     ax_a.axhline(0.5, color="grey", lw=0.8, ls=":", label="capacity criterion (1/2)")
-    floor = [(a, c) for a in levels
-             if (c := find_check(checks, f"capacity@a={a:g}")) is not None]
     alpha_c = float(ds.attrs["alpha_c_hopfield"])
-    if floor:
-        checked = ", ".join(f"{a:g}" for a, _ in floor)
-        draw_target(ax_a, floor[0][1], axis="x",
-                    label=f"target: capacity >= dense alpha_c = {bounds(floor[0][1])[0]:.3f} "
-                          f"(a = {checked})")
-    else:
-        ax_a.axvline(alpha_c, color="grey", lw=0.8, ls="-.",
-                     label=f"dense Hopfield alpha_c = {alpha_c:.3f}")
+    ax_a.axvline(alpha_c, color="grey", lw=0.8, ls="-.",
+                 label=f"dense Hopfield alpha_c = {alpha_c:.3f}")
     ax_a.set_xscale("log")
     ax_a.set_xlabel("load alpha = P / N (1)")
     ax_a.set_ylabel(f"fraction of cues retrieved (overlap >= "
@@ -62,20 +55,23 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
 
     # The formula is an a -> 0 asymptote: drawn only up to a = 0.25.
     a_fine = np.geomspace(levels.min() * 0.7, max(0.25, levels.max()), 200)
-    ceiling = [find_check(checks, f"capacity_over_asymptote@a={a:g}") for a in levels]
-    asymptote = sparse_asymptotic_capacity(a_fine)
-    if ceiling and all(c is not None for c in ceiling):
-        top = bounds(ceiling[0])[1] if ceiling[0] is not None else 1.0
-        ax_b.plot(a_fine, top * asymptote, **TARGET_STYLE,
-                  label="target: capacity <= 1 / (2 a ln(1/a)) (Tsodyks & Feigel'man, "
-                        "a -> 0)")
-    else:
-        ax_b.plot(a_fine, asymptote, color="grey", lw=1.0,
-                  label="Tsodyks & Feigel'man: 1 / (2 a ln(1/a)), a -> 0")
+    ax_b.plot(a_fine, sparse_asymptotic_capacity(a_fine), color="grey", lw=1.0,
+              label="Tsodyks & Feigel'man: 1 / (2 a ln(1/a)), a -> 0 (not checked)")
+    theory = ds.rs_capacity.values
+    ax_b.plot(levels, theory, color="#333333", lw=1.0, marker="x",
+              label="T = 0 RS theory, optimal theta")
     ax_b.plot(levels, caps, "o-", color="#4c72b0", label="measured capacity (best theta)")
-    for a, c in floor:
-        draw_target(ax_b, c, at=float(a), label="target: >= dense alpha_c" if a ==
-                    floor[0][0] else "")
+    first = True
+    for a, th in zip(levels, theory, strict=True):
+        c = find_check(checks, f"capacity_over_theory@a={a:g}")
+        if c is None:
+            continue
+        lo, hi = bounds(c)
+        ax_b.plot([a, a], [lo * th, hi * th],
+                  **{**TARGET_STYLE, "linewidth": 2.5},
+                  label="target: theory x [1 - tol, 1 + tol]" if first
+                  else None)
+        first = False
     ax_b.axhline(alpha_c, color="grey", lw=0.8, ls=":", label=f"dense Hopfield {alpha_c:.3f}")
     ax_b.set_xscale("log")
     ax_b.set_yscale("log")

@@ -39,7 +39,7 @@ from engramlab.core import (
     to_numpy,
 )
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
 from engramlab.memory import hebbian_weights, overlaps, recall
 from engramlab.memory.mixtures import (
     classify_mixtures,
@@ -51,6 +51,12 @@ from engramlab.memory.mixtures import (
 
 #: Load reported by AGS (1987) for the disappearance of the T = 0 symmetric 3-mixture.
 AGS_MIXTURE_LIMIT = 0.03
+#: AGS (1985, PRA 32:1007) at alpha -> 0, typed here (the targets never come from the
+#: package's own formulas): the symmetric 3-mixture's overlap with each component,
+#: 2 * 3/4 - 1 = 1/2, its energy per neuron -3 m^2 / 2 = -3/8, a stored pattern's -1/2.
+AGS_MIXTURE_OVERLAP = 0.5
+AGS_MIXTURE_ENERGY = -0.375
+AGS_PATTERN_ENERGY = -0.5
 #: Loads at or below this count as "low" for the stability shape check (2/3 of the limit).
 LOW_LOAD_MAX = 0.02
 #: Loads at or above this count as clearly beyond the limit (2x).
@@ -110,9 +116,18 @@ class SpuriousStates(Experiment[SpuriousParams]):
         "sweep shows these spurious minima dissolving near alpha ~ 0.03."
     )
     Params = SpuriousParams
+    # 60 mixture starts per load: the mean mixture energy's seed-to-seed sd is 0.0033
+    # (20 starts gave 0.0053, too close to the 0.01 tolerance).
     quick = MappingProxyType({"n_neurons": 1000, "load": (0.005, 0.02, 0.03, 0.06),
-                              "n_networks": 2, "n_mixtures": 10, "n_reversed": 5})
+                              "n_networks": 3, "n_mixtures": 20, "n_reversed": 5})
     citations = (cite("hopfield1982"), cite("amit1985pra"), cite("amit1987"))
+    # The self-coupling (kept or doubled, +-P) moves the fields by alpha N only, which is
+    # negligible against the mixture's N / 2 at the low load checked (measured: every
+    # check passes with either), so it is not a critical constant of this experiment.
+    mutations = (
+        Mutation(name="energy counts each pair twice: E = -s^T T s, not -1/2 s^T T s",
+                 value=1.0, patch="engramlab.memory.hopfield:ENERGY_FACTOR"),
+    )
 
     def run(self, params: SpuriousParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:
@@ -252,63 +267,75 @@ class SpuriousStates(Experiment[SpuriousParams]):
         a0 = float(loads.min())
         sd = float(np.sqrt(3 / (4 * n)))
         out = [
-            Target("mixture_overlap", symmetric_mixture_overlap(3), 0.02, compare="abs",
+            Target("mixture_overlap", AGS_MIXTURE_OVERLAP, 0.02, compare="abs",
                    source="Amit, Gutfreund & Sompolinsky 1985 (PRA 32:1007): symmetric "
                           "3-mixture m = 2 * 3/4 - 1 = 1/2 at alpha -> 0",
                    reason=f"finite N = {n}: one component's overlap fluctuates by "
                           f"sqrt(3 / 4N) = {sd:.3f} around 1/2 and the mean over all starts "
                           f"much less; at alpha = {a0:g} bits flip with probability "
-                          "Phi(-1 / (2 sqrt(alpha))) < 1e-6, so 0.02 (the issue's bound) "
-                          "leaves room only for the sampling error",
+                          "Phi(-1 / (2 sqrt(alpha))) < 1e-6, so 0.02 leaves room only for "
+                          "the sampling error (seed-to-seed sd 0.0019 over seeds 0-19 of "
+                          "the quick preset: 0.02 is 10 sd)",
                    description=f"mean overlap of the final state with each component, "
-                               f"started at sgn(xi1 + xi2 + xi3), alpha = {a0:g}"),
+                               f"started at sgn(xi1 + xi2 + xi3), alpha = {a0:g}",
+                   kind="theory"),
             Target("mixture_stays_mixture", 1.0, 0.05, compare="at_least",
                    source="Amit, Gutfreund & Sompolinsky 1985: the symmetric 3-mixture is "
                           "a stable state (a local energy minimum) at low load",
-                   reason="at the lowest load almost every start is a fixed point; 5 % "
-                          "allows a rare start whose chance overlaps happen to be far "
-                          "from 1/2 at finite N",
+                   reason="at the lowest load almost every start is a fixed point (1.0 "
+                          "on each of seeds 0-19 of the quick preset); 5 % allows a rare "
+                          "start whose chance overlaps happen to be far from 1/2 at "
+                          "finite N",
                    description=f"fraction of starts ending as a mixture of exactly the "
-                               f"same three patterns, alpha = {a0:g}"),
-            Target("mixture_energy_per_neuron", symmetric_mixture_energy(3), 0.01,
+                               f"same three patterns, alpha = {a0:g}",
+                   kind="theory"),
+            Target("mixture_energy_per_neuron", AGS_MIXTURE_ENERGY, 0.01,
                    compare="abs",
                    source="Amit, Gutfreund & Sompolinsky 1985: e = -1/2 sum m^2 = -3/8 "
                           "(energy E / N^2 of the unnormalised seed weights)",
                    reason=f"the chance overlaps of the other patterns cancel the removed "
                           f"diagonal's alpha / 2 up to 3 / 2N = {1.5 / n:.1e}; the "
                           f"per-start spread 3 m dm = {1.5 * sd:.3f} averages down over "
-                          "all starts",
-                   description="mean energy per neuron of the final mixture states"),
-            Target("pattern_energy_per_neuron", symmetric_mixture_energy(1), 0.01,
+                          "all starts: seed-to-seed sd 0.0028 over seeds 0-19 of the quick "
+                          "preset (mean -0.3744), so 0.01 is 3.5 sd",
+                   description="mean energy per neuron of the final mixture states",
+                   kind="theory"),
+            Target("pattern_energy_per_neuron", AGS_PATTERN_ENERGY, 0.01,
                    compare="abs",
                    source="Amit, Gutfreund & Sompolinsky 1985: a stored pattern has "
                           "e = -1/2, below the mixture's -3/8",
                    reason=f"E / N^2 = -1/2 + 1 / 2N + (chance overlaps - alpha) / 2, all "
                           f"below {1 / n + 0.005:.3f} here",
-                   description="mean energy per neuron of stored patterns"),
+                   description="mean energy per neuron of stored patterns",
+                   kind="consistency"),
             Target("reversed_fixed_fraction", 1.0, 0.0, compare="at_least",
                    source="Hopfield 1982: E(-s) = E(s), so every reversed pattern is a "
                           "fixed point whenever the pattern is",
                    reason=f"exact at alpha = {a0:g}: a pattern bit is unstable with "
                           "probability Phi(-1 / sqrt(alpha)) < 1e-12",
-                   description="fraction of reversed patterns -xi that are fixed points"),
+                   description="fraction of reversed patterns -xi that are fixed points",
+                   kind="theory"),
         ]
-        if (loads <= LOW_LOAD_MAX).any():
-            out.append(Target(
-                "still_mixture_low_load", 1.0, 0.1, compare="at_least",
-                source="Amit, Gutfreund & Sompolinsky 1987 (Ann. Phys. 173:30): symmetric "
-                       f"3-mixtures stable at T = 0 below alpha ~ {AGS_MIXTURE_LIMIT}",
-                reason=f"loads <= {LOW_LOAD_MAX} (2/3 of the limit) only; 10 % allows the "
-                       "finite-N smearing of the transition",
-                description=f"fraction of starts still a 3-mixture, worst load <= "
-                            f"{LOW_LOAD_MAX}"))
-        if (loads >= HIGH_LOAD_MIN).any():
-            out.append(Target(
-                "still_mixture_high_load", 0.0, 0.1, compare="at_most",
-                source="Amit, Gutfreund & Sompolinsky 1987: no symmetric 3-mixture state "
-                       f"above alpha ~ {AGS_MIXTURE_LIMIT}",
-                reason=f"loads >= {HIGH_LOAD_MIN} (twice the limit) only; 10 % allows the "
-                       "finite-N smearing of the transition",
-                description=f"fraction of starts still a 3-mixture, best load >= "
-                            f"{HIGH_LOAD_MIN}"))
+        out.append(Target(
+            "still_mixture_low_load", 1.0, 0.1, compare="at_least",
+            source="Amit, Gutfreund & Sompolinsky 1987 (Ann. Phys. 173:30): symmetric "
+                   f"3-mixtures stable at T = 0 below alpha ~ {AGS_MIXTURE_LIMIT}",
+            reason=f"loads <= {LOW_LOAD_MAX} (2/3 of the limit) only; 10 % allows the "
+                   "finite-N smearing of the transition (worst of seeds 0-19 of the quick "
+                   "preset: 0.967)",
+            description=f"fraction of starts still a 3-mixture, worst load <= "
+                        f"{LOW_LOAD_MAX}", kind="theory",
+            not_tested="" if (loads <= LOW_LOAD_MAX).any() else
+            f"needs a load <= {LOW_LOAD_MAX}"))
+        out.append(Target(
+            "still_mixture_high_load", 0.0, 0.1, compare="at_most",
+            source="Amit, Gutfreund & Sompolinsky 1987: no symmetric 3-mixture state "
+                   f"above alpha ~ {AGS_MIXTURE_LIMIT}",
+            reason=f"loads >= {HIGH_LOAD_MIN} (twice the limit) only; 10 % allows the "
+                   "finite-N smearing of the transition (worst of seeds 0-19 of the quick "
+                   "preset: 0.05)",
+            description=f"fraction of starts still a 3-mixture, best load >= "
+                        f"{HIGH_LOAD_MIN}", kind="theory",
+            not_tested="" if (loads >= HIGH_LOAD_MIN).any() else
+            f"needs a load >= {HIGH_LOAD_MIN}"))
         return tuple(out)

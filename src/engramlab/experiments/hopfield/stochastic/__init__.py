@@ -40,7 +40,7 @@ from engramlab.core import (
     to_numpy,
 )
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
 from engramlab.memory.hopfield import HebbianMemory, glauber
 
 #: Overlap level whose crossing temperature marks the edge of the retrieval region.
@@ -50,6 +50,10 @@ HALF = 0.5
 LOW_T = 0.8
 #: Temperatures from this value on are in the paramagnetic phase (m = 0).
 HIGH_T = 1.15
+#: Seed-to-seed sd of the mean overlap above T_c, quick preset, seeds 0-19 (measured).
+HOT_OVERLAP_SD = 0.0145
+#: Its tolerance around m = 0 (4 sd).
+HOT_OVERLAP_TOL = 0.06
 
 
 def curie_weiss_overlap(temperature: float | np.ndarray) -> np.ndarray:
@@ -130,6 +134,10 @@ class Stochastic(Experiment[StochasticParams]):
     })
     citations = (cite("hopfield1982"), cite("amit1985prl"), cite("amit1985pra"),
                  cite("glauber1963"))
+    mutations = (
+        Mutation(name="heat bath P(+1) = 1/(1+exp(-h/T)) instead of exp(-2h/T)",
+                 value=1.0, patch="engramlab.memory.hopfield:HEAT_BATH_GAIN"),
+    )
 
     def run(self, params: StochasticParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:
@@ -189,7 +197,11 @@ class Stochastic(Experiment[StochasticParams]):
             out[f"T_half@{a:g}"] = th
             halves.append(th)
         out["T_half_low_load"] = halves[0]
-        out["retrieval_region_shrinks"] = float(np.all(np.diff(halves) < 0))
+        # A crossing at the first temperature or none at all (NaN) is censored by the
+        # grid: the ordering is then unknown, and the check fails.
+        censored = [not np.isfinite(h) or np.isclose(h, temps[0]) for h in halves]
+        out["retrieval_region_shrinks"] = (float("nan") if any(censored)
+                                           else float(np.all(np.diff(halves) < 0)))
         return out
 
     def targets(self, params: StochasticParams) -> tuple[Target, ...]:
@@ -203,22 +215,34 @@ class Stochastic(Experiment[StochasticParams]):
             Target("max_dev_tanh_low_T", 0.0, dev, compare="abs", source=src,
                    reason=f"finite N = {n}: thermal fluctuations and the crosstalk of the "
                           "other patterns move the overlap by O(N^-1/2); "
-                          f"max(0.02, 0.9 / sqrt(N)) = {dev}",
+                          f"max(0.02, 0.9 / sqrt(N)) = {dev} (quick preset, seeds 0-19: "
+                          "mean 0.011, sd 0.008, largest 0.029)",
                    description=f"largest |m_sim - tanh solution| for T <= {LOW_T} at the "
-                               "lowest load"),
+                               "lowest load", kind="theory"),
             Target("T_half_low_load", t_half, t_tol, compare="abs", source=src,
                    reason=f"the slope dm/dT = -2.6 there turns the O(N^-1/2) rounding of m "
-                          f"near T_c into max(0.02, 0.9 / sqrt(N)) = {t_tol} in T",
+                          f"near T_c into max(0.02, 0.9 / sqrt(N)) = {t_tol} in T (quick "
+                          "preset, seeds 0-19: mean 0.897, sd 0.011, range 0.875-0.911; "
+                          "the finite-N rounding and the 0.1 grid put it 0.013 low)",
                    description="temperature at which the low-load overlap falls through "
-                               f"{HALF} (mean field: {t_half:.3f})"),
-            Target("overlap_above_Tc", 0.1, 0.0, compare="at_most", source=src,
-                   reason="paramagnetic phase: m = 0 up to time-averaged fluctuations of "
-                          "order sqrt(T / (N (T - 1))) <= 0.05 at N >= 500",
-                   description=f"mean low-load overlap for T >= {HIGH_T}"),
+                               f"{HALF} (mean field: {t_half:.3f})", kind="theory",
+                   grid=(min(params.temperature), max(params.temperature))),
+            Target("overlap_above_Tc", 0.0, HOT_OVERLAP_TOL, compare="abs", source=src,
+                   reason="paramagnetic phase, m = 0: the time-averaged overlap of the "
+                          f"quick preset has a seed-to-seed sd of {HOT_OVERLAP_SD} (seeds "
+                          f"0-19, range -0.028..0.027); tolerance {HOT_OVERLAP_TOL} = 4 sd "
+                          "(the full preset's larger N and longer averages shrink it)",
+                   description=f"mean low-load overlap for T >= {HIGH_T}", kind="theory",
+                   not_tested="" if max(params.temperature) >= HIGH_T else
+                   f"needs temperatures >= {HIGH_T}"),
             Target("retrieval_region_shrinks", 1.0, 0.0, compare="abs",
-                   source="CATALOGUE.md hopfield.stochastic ('retrieval region shrinks with "
-                          "T'); AGS 1985 phase diagram, T_M(alpha) decreasing",
+                   source="Amit, Gutfreund & Sompolinsky 1985 (PRL 55:1530), phase "
+                          "diagram: the retrieval line T_M(alpha) falls from T = 1 at "
+                          "alpha = 0 to 0 at alpha_c = 0.138",
                    reason="shape check: 1 if the temperature at which m falls through 1/2 "
-                          "strictly decreases from each load to the next",
-                   description="edge of the retrieval region decreases as the load grows"),
+                          "strictly decreases from each load to the next (1 on each of "
+                          "seeds 0-19 of the quick preset); NaN, a failure, if a crossing "
+                          "is censored by the temperature grid",
+                   description="edge of the retrieval region decreases as the load grows",
+                   kind="theory"),
         )

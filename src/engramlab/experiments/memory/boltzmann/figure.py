@@ -92,6 +92,13 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
     occ = find_check(checks, "occluded_pixel_accuracy")
     target_segment(ax, occ, -0.4, 0.4, label=f"target: RBM {target_text(occ)}"
                    if occ is not None else None)
+    cond = find_check(checks, "occluded_correct_probability")
+    if cond is not None:
+        ax.text(0.98, 0.97, f"RBM p(correct pixel) = {cond.value:.3f}\n"
+                f"environment's conditional:\n{target_text(cond, '.3f')} "
+                f"({'pass' if cond.passed else 'FAIL'})", transform=ax.transAxes,
+                ha="right", va="top", fontsize=7.5,
+                bbox={"facecolor": "white", "edgecolor": "#999999", "linewidth": 0.6})
     ax.set_ylabel(f"accuracy on the {int(unknown.sum())} hidden pixels (1)")
     ax.set_title("C  half-occluded letters (left 2 columns hidden)", fontsize=10)
     ax.set_ylim(0, 1.12)

@@ -56,7 +56,7 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
     t_start = float(ds.attrs["transient_ms"])
     n_show = min(50, int(ds.attrs["n_recorded"]))
     metrics_of = [panel_metrics(ds, k) for k in range(len(panels))]
-    mf_check = find_check(checks, "rate_C_over_meanfield")
+    mf_check = find_check(checks, "rate_C")
     for k, name in enumerate(panels):
         stop = float(ds.duration.values[k])
         width = 100.0 if name == "A" else 200.0
@@ -64,7 +64,8 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
         top = fig.add_subplot(grid[0, k])
         _raster(top, ds, k, t0, stop, n_show)
         g, nu = float(ds.g.values[k]), float(ds.nu_ext_over_thr.values[k])
-        top.set_title(f"{name}  g = {g:g}, nu_ext/nu_thr = {nu:g}\n{_REGIME.get(name, '')}",
+        top.set_title(f"{name}  g = {g:g}, nu_ext/nu_thr = {nu:g}\n"
+                      f"Brunel: {_REGIME.get(name, '')}",
                       fontsize=9.5)
         bottom = fig.add_subplot(grid[1, k], sharex=top)
         time = ds.time.values
@@ -75,17 +76,16 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
         mean = metrics_of[k]["rate"]
         bottom.axhline(mean, color=_GREY, linestyle="--", linewidth=1,
                        label=f"time average {mean:.1f} Hz")
-        mf = float(ds.meanfield_rate.values[k])
-        if name == "C" and np.isfinite(mf) and mf_check is not None:
+        if name == "C" and mf_check is not None:
             lo, hi = bounds(mf_check)
-            bottom.axhspan(mf * lo, mf * hi, color=TARGET_STYLE["color"], alpha=0.08, lw=0)
-            bottom.axhline(mf * mf_check.target, **TARGET_STYLE,
-                           label=f"mean field (Siegert) {mf:.1f} Hz "
-                                 f"± {mf_check.tolerance:.0%}")
+            bottom.axhspan(lo, hi, color=TARGET_STYLE["color"], alpha=0.08, lw=0)
+            bottom.axhline(mf_check.target, **TARGET_STYLE,
+                           label=f"mean field (Siegert) {target_text(mf_check, '.3g')} Hz")
         bottom.set_xlabel("time (ms)")
         bottom.set_ylabel("global activity (Hz)")
         bottom.set_title(f"rate {mean:.1f} Hz, CV {metrics_of[k]['cv']:.2f}, "
-                         f"chi {metrics_of[k]['chi']:.2f}", fontsize=9)
+                         f"chi {metrics_of[k]['chi']:.2f}, "
+                         f"slow {metrics_of[k]['slow']:.2f}", fontsize=9)
         bottom.legend(fontsize=7, loc="upper right")
 
     spec = fig.add_subplot(grid[2, :2])
@@ -127,4 +127,18 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
     bars.set_title(f"F  irregularity (CV) and synchrony (chi, "
                    f"{float(ds.attrs['chi_bin_ms']):g}-ms bins) per regime", fontsize=10)
     bars.legend(fontsize=7.5, loc="upper right")
+    lines = []
+    for name, what in (("chi_C_over_AB", "chi C / min(chi A, chi B)"),
+                       ("chi_C_over_D", "chi C / chi D"),
+                       ("slow_C_over_D", f"slow fluctuations C / D "
+                                         f"({float(ds.attrs.get('slow_bin_ms', 10.0)):g}-ms "
+                                         "bins)")):
+        check = next((c for c in checks if c.name == name), None)
+        if check is not None:
+            shown = f"{check.value:.2f} (target {target_text(check, '.2g')}: {check.verdict})" \
+                if check.tested else check.verdict
+            lines.append(f"{what}: {shown}")
+    if lines:
+        bars.text(0.01, 0.98, "\n".join(lines), transform=bars.transAxes, fontsize=7,
+                  va="top", ha="left")
     return fig

@@ -56,15 +56,18 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
         ax2.plot([duration - w, duration], [lo, lo], **TARGET_STYLE,
                  label=f"self-sustained: final {w:g} ms within ±{end.tolerance:.0%}")
         ax2.plot([duration - w, duration], [hi, hi], **TARGET_STYLE)
-    intrinsic = find_check(checks, "rate_over_intrinsic")
-    if intrinsic is not None:
-        nu0 = float(ds.attrs["intrinsic_rate_hz"])
-        cap = bounds(intrinsic)[1] * nu0
-        ax2.axhline(cap, color=TARGET_STYLE["color"], linewidth=1, linestyle=":",
-                    label=f"inhibition-dominated: < {cap:.1f} Hz (isolated: {nu0:.1f} Hz)")
+    theory = find_check(checks, "rate_hz")
+    if theory is not None:
+        lo, hi = bounds(theory)
+        ax2.axhspan(lo, hi, color=TARGET_STYLE["color"], alpha=0.08, lw=0)
+        ax2.axhline(theory.target, **TARGET_STYLE,
+                    label=f"mean-field theory {target_text(theory, '.2g')} Hz")
     ax2.set_xlim(0, duration)
     ax2.set_ylim(0, max(float(np.nanmax(smoothed)) * 1.6, 1.0))
-    ax2.set_title("B  population rate: self-sustained, asynchronous", fontsize=10)
+    chi = find_check(checks, "synchrony_chi")
+    chi_text = (f", chi {chi.value:.3f} (target {target_text(chi, '.2g')})"
+                if chi is not None else "")
+    ax2.set_title(f"B  population rate{chi_text}", fontsize=10)
     ax2.legend(fontsize=7, loc="upper right")
 
     cv = ds.cv.values
@@ -78,8 +81,9 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
     ax3.axvline(1.0, color=_GREY, linewidth=1, linestyle=":", label="Poisson: CV = 1")
     cvt = find_check(checks, "cv_isi")
     if cvt is not None:
-        ax3.axvline(bounds(cvt)[0], **TARGET_STYLE,
-                    label=f"target: CV {target_text(cvt, '.2g')} (irregular)")
+        lo, hi = bounds(cvt)
+        ax3.axvspan(lo, hi, color=TARGET_STYLE["color"], alpha=0.15, lw=0,
+                    label=f"regression check: CV {target_text(cvt, '.2g')}")
     ax3.set_xlabel("CV of the interspike intervals (1)")
     ax3.set_ylabel("neurons (1)")
     ax3.set_title(f"C  CV of {int(ok.sum())} neurons with >= 2 intervals",

@@ -15,10 +15,12 @@
     phosphorylation-dependent conductance.
     What differs: the rate constants and half-activations are chosen (documented in
     :mod:`engramlab.plasticity.ampa`), not Castellani et al.'s values, so only the
-    signs, the block by AP5 and the EPSC following the product are checked, not
-    magnitudes. A population of synapses with gamma-distributed NMDA conductance
-    (coefficient of variation ``nmda_cv``) is averaged, as a field or whole-cell EPSC
-    averages many synapses.
+    signs are compared with the papers (``published``), not magnitudes (the model gives
+    about +20 % receptors and +27 % EPSC after HFS, -50 % after LFS; quick preset,
+    seeds 0-19: HFS receptors +19.5 to +20.0 %, LFS -56 to -43 %); the block by AP5
+    is exact by construction (``consistency``). A population of synapses with
+    gamma-distributed NMDA conductance (coefficient of variation ``nmda_cv``) is
+    averaged, as a field or whole-cell EPSC averages many synapses.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import xarray as xr
 
 from engramlab.core import ParameterError, Params, Target, cite, make_rng, param
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
 from engramlab.interventions.drugs import ap5, availability
 from engramlab.plasticity.ampa import (
     AMPAExpression,
@@ -43,6 +45,7 @@ from engramlab.plasticity.ampa import (
 from engramlab.plasticity.calcium_control import CalciumControl, evolve_affine, pulse_protocol
 
 PROTOCOLS = ("HFS", "LFS")
+_AMPA = AMPAExpression.model_fields
 DRUGS = ("none", "AP5")
 
 
@@ -81,6 +84,13 @@ class AMPAParams(Params):
     explicit_s: float = param(8.0, unit="s", ge=1.0, le=100.0,
                               doc="Stretch simulated before the periodic state is used.",
                               source="chosen: as plasticity.ltp-ltd-frequency")
+    kinase_half_um: float = param(_AMPA["kinase_half_um"].default, unit="uM", gt=0.0,
+                                  le=100.0, doc="Half-activation K_K of the kinase.",
+                                  source="AMPAExpression default (chosen)")
+    phosphatase_half_um: float = param(_AMPA["phosphatase_half_um"].default, unit="uM",
+                                       gt=0.0, le=100.0,
+                                       doc="Half-activation K_P of the phosphatase.",
+                                       source="AMPAExpression default (chosen)")
 
 
 @register
@@ -98,12 +108,19 @@ class AMPAExpressionExperiment(Experiment[AMPAParams]):
     quick = MappingProxyType({"n_synapses": 6, "step_ms": 0.25, "explicit_s": 4.0})
     citations = (cite("castellani2001"), cite("derkach1999"), cite("hayashi2000"),
                  cite("beattie2000"), cite("shouval2002"), cite("dudek1992"))
+    mutations = (
+        Mutation(name="kinase half-activation K_K 1 -> 0.2 uM (below LFS calcium)",
+                 value=0.2, param="kinase_half_um"),
+        Mutation(name="phosphatase half-activation K_P 0.3 -> 3 uM (above LFS calcium)",
+                 value=3.0, param="phosphatase_half_um"),
+    )
 
     def run(self, params: AMPAParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:
         # NumPy throughout (backend unused): filters and closed forms on a grid.
         ca_model = CalciumControl()
-        model = AMPAExpression()
+        model = AMPAExpression(kinase_half_um=params.kinase_half_um,
+                               phosphatase_half_um=params.phosphatase_half_um)
         rng = make_rng(seed, 0)
         cv = params.nmda_cv
         scale = (rng.gamma(1.0 / cv ** 2, cv ** 2, params.n_synapses) if cv > 0
@@ -213,39 +230,44 @@ class AMPAExpressionExperiment(Experiment[AMPAParams]):
 
     def targets(self, params: AMPAParams) -> tuple[Target, ...]:
         when = f"{params.read_after_min:g} min after the start of the train"
-        sign = "a sign; 5 % asks for a change clearly above baseline drift"
-        exact = ("AP5 (block 1) makes the NMDA calcium exactly 0; the rest state is a "
-                 "fixed point, so only rounding (~1e-12 %) remains")
+        sign = ("a sign: the model's rate constants and half-activations are chosen, not "
+                "fitted, so its magnitudes (about +20 % receptors after HFS, -50 % after "
+                "LFS) are not compared with data; 5 % asks for a change clearly above "
+                "baseline drift")
+        exact = ("true by construction: AP5 (block 1) makes the NMDA calcium exactly 0 and "
+                 "the rest state is a fixed point, so only rounding (~1e-12 %) remains")
         return (
-            Target("hfs_n_change_pct", 5.0, 0.0, compare="at_least",
+            Target("hfs_n_change_pct", 5.0, 0.0, compare="at_least", kind="published",
                    source="Hayashi et al. 2000 (CaMKII / LTP drive GluR1 into synapses)",
                    reason=sign, description=f"surface AMPA receptors after HFS, {when}"),
-            Target("lfs_n_change_pct", -5.0, 0.0, compare="at_most",
+            Target("lfs_n_change_pct", -5.0, 0.0, compare="at_most", kind="published",
                    source="Beattie et al. 2000 (LTD-like stimulation removes surface "
                           "AMPA receptors)",
                    reason=sign, description=f"surface AMPA receptors after LFS, {when}"),
-            Target("hfs_phospho_change", 0.0, 0.0, compare="at_least",
+            Target("hfs_phospho_change", 0.0, 0.0, compare="at_least", kind="published",
                    source="Derkach, Barria & Soderling 1999 (CaMKII phosphorylates GluA1 "
                           "S831 and raises its conductance)",
                    reason="a sign: the kinase wins at HFS calcium",
                    description="change of the S831-phosphorylated fraction after HFS"),
-            Target("hfs_epsc_change_pct", 5.0, 0.0, compare="at_least",
+            Target("hfs_epsc_change_pct", 5.0, 0.0, compare="at_least", kind="published",
                    source="LTP of the EPSC (Castellani et al. 2001: bidirectional, "
                           "NMDA-dependent)",
                    reason=sign, description=f"EPSC amplitude after HFS, {when}"),
-            Target("lfs_epsc_change_pct", -5.0, 0.0, compare="at_most",
+            Target("lfs_epsc_change_pct", -5.0, 0.0, compare="at_most", kind="published",
                    source="LTD of the EPSC (Dudek & Bear 1992; Castellani et al. 2001)",
                    reason=sign, description=f"EPSC amplitude after LFS, {when}"),
-            Target("hfs_ap5_max_abs_n_change_pct", 0.0, 1e-9, compare="at_most",
+            Target("hfs_ap5_max_abs_n_change_pct", 0.0, 1e-9, compare="at_most", kind="consistency",
                    source="Dudek & Bear 1992 (AP5 blocks LTP and LTD)", reason=exact,
                    description="largest |N change| with AP5 during HFS"),
-            Target("lfs_ap5_max_abs_n_change_pct", 0.0, 1e-9, compare="at_most",
+            Target("lfs_ap5_max_abs_n_change_pct", 0.0, 1e-9, compare="at_most", kind="consistency",
                    source="Dudek & Bear 1992 (AP5 blocks LTP and LTD)", reason=exact,
                    description="largest |N change| with AP5 during LFS"),
             Target("hfs_ap5_max_abs_epsc_change_pct", 0.0, 1e-9, compare="at_most",
+                   kind="consistency",
                    source="Dudek & Bear 1992 (AP5 blocks LTP and LTD)", reason=exact,
                    description="largest |EPSC change| with AP5 during HFS"),
             Target("lfs_ap5_max_abs_epsc_change_pct", 0.0, 1e-9, compare="at_most",
+                   kind="consistency",
                    source="Dudek & Bear 1992 (AP5 blocks LTP and LTD)", reason=exact,
                    description="largest |EPSC change| with AP5 during LFS"),
         )

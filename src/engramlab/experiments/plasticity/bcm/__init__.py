@@ -13,8 +13,9 @@
     distribution over trials is reported.
     What differs: patterns are random (seeded), not the oriented stimuli of the paper;
     the threshold is an exponential running average with a finite time constant, so
-    theta_M fluctuates around <y^2>; the check uses its mean over the last tenth of
-    the run.
+    theta_M and y fluctuate around the fixed point; the checks use their time averages
+    over the last tenth of the run (recorded points for y). Every check is against the
+    theory (no published numbers: the paper's results are qualitative).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from engramlab.core import (
     to_numpy,
 )
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
 from engramlab.plasticity.rate import BCMParams, bcm_init, bcm_step
 
 #: A trial is selective when 1 - mean(other responses) / max response reaches this.
@@ -88,10 +89,16 @@ class BCMExperimentParams(Params):
         source="chosen: positive weights giving initial responses of order 1 (below K); "
                "much smaller ones make the start slow, since dy/dt ~ eta y^2",
     )
+    theta_power: float = param(
+        2.0, unit="1", gt=1.0, le=10.0,
+        doc="Exponent p of the sliding threshold theta_M = <|y|^p>.",
+        source="Intrator & Cooper 1992 (theta_M = E[y^2])",
+    )
     n_records: int = param(
         300, unit="1", ge=2, le=100_000,
-        doc="Recorded time points.",
-        source="chosen: for the figure",
+        doc="Recorded time points (the fixed-point checks average the last tenth).",
+        source="chosen: for the figure; records in the last tenth further apart than "
+               "the response's correlation time 1 / (eta theta_M |x|^2)",
     )
 
 
@@ -115,9 +122,15 @@ class BCM(Experiment[BCMExperimentParams]):
         "with the threshold tracking its activity (Bienenstock, Cooper & Munro 1982)."
     )
     Params = BCMExperimentParams
-    quick = MappingProxyType({"n_trials": 40, "n_steps": 20_000, "eta": 2e-3,
+    quick = MappingProxyType({"n_trials": 40, "n_steps": 30_000, "eta": 3e-3,
                               "n_records": 100})
     citations = (cite("bienenstock1982"), cite("intrator1992"))
+    mutations = (
+        Mutation(name="threshold exponent theta_M = <y^2> -> <|y|^3>", value=3.0,
+                 param="theta_power"),
+        Mutation(name="threshold time constant tau_theta 20 -> 1000 presentations (slower "
+                      "than the weights)", value=1000.0, param="tau_theta"),
+    )
 
     def run(self, params: BCMExperimentParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:
@@ -125,7 +138,8 @@ class BCM(Experiment[BCMExperimentParams]):
         b, k, n, t_total = params.n_trials, params.n_patterns, params.n_inputs, params.n_steps
         pats = _patterns(params, make_rng(seed, 0))
         rng = make_rng(seed, 1)
-        rule = BCMParams.create("plasticity.bcm", eta=params.eta, tau_theta=params.tau_theta)
+        rule = BCMParams.create("plasticity.bcm", eta=params.eta, tau_theta=params.tau_theta,
+                                theta_power=params.theta_power)
         state = bcm_init(rule, n, asarray(params.w0_scale * rng.random((b, n)), xp))
         pats_x = asarray(pats, xp)
         rec = np.unique(np.linspace(0, t_total, params.n_records).astype(int))
@@ -167,7 +181,8 @@ class BCM(Experiment[BCMExperimentParams]):
             },
             coords={"trial": np.arange(b), "pattern": np.arange(k), "input": np.arange(n),
                     "step": ("step", rec, {"units": "presentations"})},
-            attrs={"n_patterns": k, "eta": params.eta, "tau_theta": params.tau_theta},
+            attrs={"n_patterns": k, "eta": params.eta, "tau_theta": params.tau_theta,
+                   "tail_start": tail_start},
         )
 
     def metrics(self, ds: xr.Dataset) -> dict[str, float]:
@@ -180,15 +195,21 @@ class BCM(Experiment[BCMExperimentParams]):
         y2 = (y ** 2).mean(axis=1)  # <y^2> over equiprobable patterns
         theta_err = np.abs(ds.theta_tail.values - y2) / y2
         counts = np.bincount(winner, minlength=k)
+        # Time averages over the recorded points of the last tenth of the run.
+        tail = ds.step.values >= ds.attrs.get("tail_start", ds.step.values[-1])
+        resp_tail = ds.response.values[:, :, tail].mean(axis=2)
+        win_tail = resp_tail[np.arange(y.shape[0]), winner]
         out = {
             "min_selectivity": float(sel.min()),
             "median_selectivity": float(np.median(sel)),
             "selective_fraction": float((sel >= SELECTIVE_INDEX).mean()),
             "winner_response_rel_error": float(np.median(np.abs(top - k) / k)),
+            "winner_response_over_k": float(np.median(win_tail) / k),
             "max_other_response": float(np.abs(
                 np.where(np.arange(k) == winner[:, None], 0.0, y)).max()),
             "theta_rel_error": float(np.median(theta_err)),
             "theta_max_rel_error": float(theta_err.max()),
+            "theta_over_k": float(np.median(ds.theta_tail.values) / k),
             "distinct_winners": float((counts > 0).sum()),
             "largest_winner_share": float(counts.max() / counts.sum()),
         }
@@ -198,33 +219,39 @@ class BCM(Experiment[BCMExperimentParams]):
 
     def targets(self, params: BCMExperimentParams) -> tuple[Target, ...]:
         k = params.n_patterns
+        fixed = ("fixed point of the averaged rule with theta_M = E[y^2]: y = theta_M = K "
+                 "for the selected pattern, 0 for the others (Intrator & Cooper 1992; "
+                 "Bienenstock, Cooper & Munro 1982)")
+        spread = ("median over trials of the time average over the last tenth of the run, "
+                  "divided by K. Quick preset, seeds 0-19: mean {mean}, seed-to-seed sd "
+                  "{sd} (finite eta and tau_theta bias it by -{bias}); tolerance 0.03 = "
+                  "the bias + 4 sd")
         return (
-            Target("selective_fraction", 1.0, 0.0, compare="at_least",
+            Target("selective_fraction", 1.0, 0.0, compare="at_least", kind="theory",
                    source="Bienenstock, Cooper & Munro 1982: the stable fixed points are "
                           "selective",
                    reason=f"selectivity index 1 - mean(other) / max >= {SELECTIVE_INDEX:g} "
-                          "in every trial; at the fixed point it is exactly 1, and the residual "
-                          "fluctuations of the responses are a few % of K",
+                          "in every trial; at the fixed point it is exactly 1. Quick preset, "
+                          "seeds 0-19: every trial selective, smallest index 0.956 (with "
+                          "eta 2e-3 and 20 000 steps some trials were not yet converged: "
+                          "index down to 0.76)",
                    description="fraction of trials with selectivity index >= "
                                f"{SELECTIVE_INDEX:g}"),
-            Target("winner_response_rel_error", 0.0, 0.1, compare="abs",
-                   source="fixed point of the averaged rule: y = theta_M = <y^2> = K "
-                          "for the selected pattern (Intrator & Cooper 1992)",
-                   reason="median over trials; finite eta and tau_theta make y fluctuate "
-                          "by a few %, 10 % allowed",
-                   description=f"median |y_max - K| / K, K = {k}"),
-            Target("theta_rel_error", 0.0, 0.1, compare="abs",
-                   source="Intrator & Cooper 1992: theta_M = E[y^2]",
-                   reason="theta_M is a running average over ~tau_theta presentations of "
-                          "y^2 in {0, K^2}; averaged over the last tenth of the run its "
-                          "error is a few %, 10 % allowed (median over trials)",
-                   description="median |<theta_M>_tail - <y^2>| / <y^2>"),
-            Target("distinct_winners", 2.0, 0.0, compare="at_least",
+            Target("winner_response_over_k", 1.0, 0.03, compare="abs", kind="theory",
+                   source=fixed,
+                   reason=spread.format(mean="0.993", sd="0.006", bias="0.007"),
+                   description=f"median time-averaged response to the selected pattern / K, "
+                               f"K = {k}"),
+            Target("theta_over_k", 1.0, 0.03, compare="abs", kind="theory",
+                   source=fixed + "; theta_M = E[y^2] = (1/K) K^2",
+                   reason=spread.format(mean="0.993", sd="0.005", bias="0.007"),
+                   description="median time-averaged theta_M / K"),
+            Target("distinct_winners", 2.0, 0.0, compare="at_least", kind="theory",
                    source="Bienenstock, Cooper & Munro 1982: every pattern's selective "
                           "state is a stable fixed point",
                    reason=f"which one is reached depends on the initial weights and the "
                           f"order; at least 2 of K = {k} must occur over "
                           f"{params.n_trials} trials. Not all K: overlapping patterns "
-                          "have unequal basins (seen: one of 4 never won in 40 trials)",
+                          "have unequal basins (quick preset, seeds 0-19: 3 or 4)",
                    description="number of different patterns selected across trials"),
         )

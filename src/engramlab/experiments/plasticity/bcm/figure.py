@@ -29,15 +29,14 @@ _BAND_ALPHA = 0.12
 
 
 def _fixed_point(ax: Axes, step: np.ndarray, k: int, check: Check | None, what: str) -> None:
-    """The analytic fixed point K, with the band of a relative-error check around it."""
+    """The analytic fixed point K, with the band of a check of (value / K) around it."""
     if check is None:
         ax.plot([step[0], step[-1]], [k, k], color="0.5", lw=0.8, label=f"{what} = K")
         return
-    hi = bounds(check)[1]
-    ax.axhspan(k * (1 - hi), k * (1 + hi), color=TARGET_STYLE["color"], alpha=_BAND_ALPHA,
-               lw=0)
+    lo, hi = bounds(check)
+    ax.axhspan(k * lo, k * hi, color=TARGET_STYLE["color"], alpha=_BAND_ALPHA, lw=0)
     ax.plot([step[0], step[-1]], [k, k], **TARGET_STYLE,
-            label=f"{what} = K = {k} (relative error {target_text(check)})")
+            label=f"{what} = K = {k} (median / K: {target_text(check)})")
 
 
 def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
@@ -51,7 +50,7 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
         ax_a.plot(step, resp.sel(pattern=j), lw=1.2, label=f"pattern {j}")
     ax_a.plot(step, ds.theta.isel(trial=0), color="k", lw=0.8, alpha=0.6,
               label="theta_M")
-    _fixed_point(ax_a, step, k, find_check(checks, "winner_response_rel_error"),
+    _fixed_point(ax_a, step, k, find_check(checks, "winner_response_over_k"),
                  "fixed point y")
     ax_a.set_xlabel("presentations (1)")
     ax_a.set_ylabel("response y = w . x (1)")
@@ -62,7 +61,7 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
     ax_b.plot(step, y2.median("trial"), color="#4c72b0", label="<y^2> over patterns (median)")
     ax_b.plot(step, ds.theta.median("trial"), color="k", lw=0.8,
               label="theta_M (median over trials)")
-    _fixed_point(ax_b, step, k, find_check(checks, "theta_rel_error"), "theta_M = <y^2>")
+    _fixed_point(ax_b, step, k, find_check(checks, "theta_over_k"), "theta_M = <y^2>")
     ax_b.set_xlabel("presentations (1)")
     ax_b.set_ylabel("threshold and <y^2> (1)")
     ax_b.set_title("B  theta_M tracks the activity", fontsize=10)

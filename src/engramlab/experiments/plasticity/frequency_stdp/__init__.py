@@ -9,37 +9,43 @@
     10 Hz +0.14 +- 0.10 / -0.41 +- 0.11; 20 Hz +0.29 +- 0.14 / -0.34 +- 0.10; 40 Hz
     +0.53 +- 0.11 / +0.56 +- 0.32; 50 Hz +0.56 +- 0.26 / +0.75 +- 0.19.
     (1) Triplet STDP (Pfister & Gerstner 2006, J. Neurosci. 26:9673,
-    doi:10.1523/JNEUROSCI.1425-06.2006), all-to-all visual-cortex fit of their Table 2,
-    with their protocol: 60 pairs at frequency f. The change is the closed form of
+    doi:10.1523/JNEUROSCI.1425-06.2006), all-to-all visual-cortex fit of their Table 2.
+    The change is the closed form of
     :func:`engramlab.plasticity.triplet.pairing_protocol_theory` (checked here against
     the event-driven rule to rounding). Weights are in units of the initial weight and
     updates are additive, so the summed update *is* dw/w (as in the paper's fit).
-    Target: each of the 10 data points within 1.5 SEM.
     (2) The calcium rule of Graupner & Brunel (2012, PNAS 109:3991,
     doi:10.1073/pnas.1109359109), their "cortical slices" parameter set (fitted by them
-    to these data), with their method: 75 pairs at f, fractions of time above threshold
-    from the stationary periodic calcium trace, dw/w = w_after / w_before - 1. The paper
-    shows its fit against the data but gives no goodness of fit, so the targets are a
-    chi^2 per point <= 1 against the data and the qualitative shape (LTD for -10 ms up to
-    20 Hz, LTP for both timings at >= 40 Hz, crossover between 20 and 40 Hz). A
-    stochastic Euler-Maruyama simulation of the same protocol must agree with the
-    analytic transition probabilities (binomial z-scores).
-    What differs: Sjöström et al. paired in 15 trains of 5 pairs (75 pairs, trains
-    10 s apart). Pfister & Gerstner modelled 60 pairs at f without breaks (the task
-    brief says so for their Fig. 6; their full text was not available to the search
-    tools here) and Graupner & Brunel 75 pairs at f without breaks. Both models are
-    also evaluated with the literal 15 x 5 protocol (no targets; ``*_bursts`` variables
-    and metrics, dotted in the figure): the calcium model changes little, but the
-    triplet model loses most of its high-frequency LTP (traces built over 5 pairs
-    only), about 4-5 SEM below the data at 40-50 Hz -- its parameters were fitted
-    under the continuous protocol. With 75 continuous pairs the triplet model
-    overshoots at 40-50 Hz (about 1.5 SEM). The calcium-rule theory neglects the
-    bistable (cubic) drift of rho; at 0.1 Hz the 75 pairs last 750 s, longer than
-    tau = 346 s, and the full stochastic model (drift included) depresses less than
-    the theory at dt = -10 ms (about -0.20 vs -0.31 at n = 1000: drift pulls synapses
-    back to UP between pairs), so the simulation check uses 10-50 Hz only and the
-    0.1 Hz gap is reported as a metric. Data are the group means quoted above (as
-    fitted by Pfister & Gerstner 2006); no new digitisation.
+    to these data): fractions of time above threshold from the exact calcium trace of
+    the train, dw/w = w_after / w_before - 1. A stochastic Euler-Maruyama simulation
+    must agree with the analytic transition probabilities (binomial z-scores).
+    Checks against the data: the chi-square of the 10 points, (model - mean) / SEM
+    squared and summed, with its p-value on 10 degrees of freedom (the model values are
+    closed forms without sampling error, the parameters are the papers', not refitted
+    here); per point "within 1 SEM" is not a test (a correct model misses a third of
+    the points by more). For the calcium rule also the shape the data bracket: LTD at
+    dt = -10 ms up to 20 Hz, LTP for both timings from 40 Hz, sign change between.
+    What differs, and the two protocols. Sjöström et al. paired in 15 trains of 5 pairs
+    (75 pairs, trains 10 s apart): this literal protocol is the published comparison
+    (chi-square of the 10 points against their SEMs, with its p-value). Pfister &
+    Gerstner fitted their parameters under 60 pairs at f without breaks (the protocol of
+    the reimplementations of their pairing experiment, the NEST and sPyNNaker examples;
+    their full text was not available to the search tools here), Graupner & Brunel
+    under 75 pairs at f without breaks; both continuous protocols are also evaluated
+    and labelled as such (``*_continuous`` metrics, dotted in the figure). The triplet
+    model passes under its own continuous protocol (chi^2 / 10 = 0.34) but fails the
+    literal one (chi^2 / 10 = 6.35, p ~ 8e-10): within a train of 5 pairs its triplet
+    traces (tau_y 125 ms, tau_x 101 ms) never build up, so the high-frequency LTP is
+    lost (+0.02 / -0.32 at 40 Hz against the data's +0.53 / +0.56). That is a declared
+    deviation, reproduced by ``tests/test_triplet.py::
+    test_sjostrom_literal_protocol_numbers``. The calcium rule passes both protocols.
+    The calcium-rule theory neglects the bistable (cubic) drift of rho; at 0.1 Hz the
+    75 pairs last 750 s, longer than tau = 346 s, and the full stochastic model (drift
+    included) depresses less than the theory at dt = -10 ms (about -0.20 vs -0.31 at
+    n = 1000: drift pulls synapses back to UP between pairs), so the simulation check
+    (75 continuous pairs, the paper's protocol) uses 10-50 Hz only and the 0.1 Hz gap is
+    reported as a metric. Data are the group means quoted above (as fitted by Pfister &
+    Gerstner 2006); no new digitisation.
 """
 
 from __future__ import annotations
@@ -48,11 +54,12 @@ from types import MappingProxyType
 
 import numpy as np
 import xarray as xr
+from scipy.stats import chi2 as chi2_dist
 
 from engramlab.analysis.curves import level_crossing
 from engramlab.core import Params, Target, cite, make_rng, param
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
 from engramlab.plasticity.calcium import (
     GB_SET_SOURCES,
     GraupnerBrunel,
@@ -74,7 +81,10 @@ DATA_POST_PRE = ((-0.29, 0.08), (-0.41, 0.11), (-0.34, 0.10), (0.56, 0.32), (0.7
 _DATA_SRC = ("Sjöström et al. 2001, pairing frequency at dt = +-10 ms (group means +- "
              "SEM, as fitted by Pfister & Gerstner 2006)")
 _GB_SET = "cortical slices"
+_PG = "Pfister & Gerstner 2006, Table 2 (all-to-all visual-cortex fit)"
 _CHOSEN = "chosen: resolution / statistics of this reproduction"
+#: The chi-square of the 10 data points must have p >= this (10 degrees of freedom).
+P_MIN = 0.05
 #: The stochastic check uses the data frequencies from here on: 75 pairs last <= 7.5 s,
 #: short against tau = 346 s, so the cubic drift the theory neglects stays small.
 _SIM_CHECK_MIN_HZ = 10.0
@@ -82,6 +92,8 @@ _SIM_CHECK_MIN_HZ = 10.0
 #: 0.1-20 Hz) and potentiate both timings from LTP_FROM_HZ on (the data: LTP at 40-50 Hz).
 LTD_UP_TO_HZ = 20.0
 LTP_FROM_HZ = 40.0
+#: The literal protocol (``*_bursts``) and the models' continuous ones, by label.
+PROTOCOLS = ("literal", "continuous")
 
 
 class FrequencySTDPParams(Params):
@@ -105,16 +117,6 @@ class FrequencySTDPParams(Params):
         doc="Log-spaced frequencies of the curves (crossovers are read on them).",
         source=_CHOSEN,
     )
-    triplet_n_pairs: int = param(
-        60, unit="1", ge=1, le=1000,
-        doc="Pairs of the triplet model's protocol, at f without breaks.",
-        source="Pfister & Gerstner 2006 (60 pairs, fit to Sjöström et al. 2001)",
-    )
-    gb_n_pairs: int = param(
-        75, unit="1", ge=1, le=1000,
-        doc="Pairs of the calcium model's protocol, at f without breaks.",
-        source="Graupner & Brunel 2012, Fig. 4 (75 pairs)",
-    )
     n_trains: int = param(
         15, unit="1", ge=1, le=100,
         doc="Trains of the literal protocol (pairs_per_train pairs at f each, far apart).",
@@ -123,6 +125,28 @@ class FrequencySTDPParams(Params):
     pairs_per_train: int = param(
         5, unit="1", ge=1, le=100, doc="Pairs per train of the literal protocol.",
         source="Sjöström et al. 2001 (5 pairs)",
+    )
+    triplet_n_pairs: int = param(
+        60, unit="1", ge=1, le=1000,
+        doc="Pairs of the triplet model's continuous protocol (at f without breaks), "
+            "evaluated besides the literal one.",
+        source="Pfister & Gerstner 2006 (60 pairs, the protocol of their fit)",
+    )
+    gb_n_pairs: int = param(
+        75, unit="1", ge=1, le=1000,
+        doc="Pairs of the calcium model's continuous protocol (at f without breaks; also "
+            "the protocol of the stochastic simulation).",
+        source="Graupner & Brunel 2012, Fig. 4 (75 pairs)",
+    )
+    triplet_a3_plus: float = param(
+        6.2e-3, unit="1", ge=0.0, le=10.0,
+        doc="Triplet LTP amplitude A3+ of the triplet model (the rest: its defaults).",
+        source=_PG,
+    )
+    gb_tau_ca_ms: float = param(
+        22.6936, unit="ms", gt=0.0, le=1000.0,
+        doc="Calcium decay time tau_Ca of the calcium rule (the rest: the set's values).",
+        source=GB_SET_SOURCES[_GB_SET],
     )
     n_synapses: int = param(
         1000, unit="1", ge=10, le=100_000,
@@ -146,6 +170,50 @@ def _key(timing: int, f: float) -> str:
     return f"{'pre_post' if timing == 0 else 'post_pre'}_{f:g}hz"
 
 
+def chi2_p(z: np.ndarray) -> float:
+    """p-value of sum(z^2) on ``z.size`` degrees of freedom (chi-square survival)."""
+    return float(chi2_dist.sf(float(np.sum(np.asarray(z) ** 2)), np.asarray(z).size))
+
+
+def _curves(trip: TripletSTDP, gb: GraupnerBrunel, params: FrequencySTDPParams,
+            dts: np.ndarray, fs: np.ndarray) -> dict[str, np.ndarray]:
+    """dw/w of both models under both protocols, shape (timing, frequency) each."""
+    n_lit = params.n_trains * params.pairs_per_train
+    per = params.pairs_per_train
+    out = {k: np.empty((2, fs.size)) for k in ("trip", "trip_c", "gb", "gb_c")}
+    for j, f in enumerate(fs):
+        out["trip"][:, j] = pairing_protocol_theory(trip, dts, f, n_pairs=n_lit,
+                                                    pairs_per_burst=per)
+        out["trip_c"][:, j] = pairing_protocol_theory(trip, dts, f,
+                                                      n_pairs=params.triplet_n_pairs)
+        out["gb"][:, j] = pair_protocol_theory(
+            gb, dts, n_pairs=n_lit, freq_hz=f, pairs_per_burst=per,
+            calcium="exact").change - 1.0
+        out["gb_c"][:, j] = pair_protocol_theory(
+            gb, dts, n_pairs=params.gb_n_pairs, freq_hz=f,
+            calcium="periodic").change - 1.0
+    return out
+
+
+def _simulate_gb(gb: GraupnerBrunel, params: FrequencySTDPParams, dts: np.ndarray,
+                 fd: np.ndarray, seed: int) -> dict[str, np.ndarray]:
+    """The stochastic calcium rule, the paper's protocol (gb_n_pairs at f), vs theory."""
+    n = params.n_synapses
+    rho0 = np.concatenate([np.zeros(n), np.ones(n)])
+    out = {k: np.empty((2, fd.size)) for k in ("p_up", "p_dn", "e_up", "e_dn", "e_change")}
+    for j, f in enumerate(fd):
+        rho = simulate_pair_train(gb, dts, rho0, make_rng(seed, j),
+                                  n_pairs=params.gb_n_pairs, freq_hz=float(f),
+                                  step_ms=params.sim_step_ms, quiet_step_ms=500.0)
+        out["p_up"][:, j] = (rho[:, :n] > gb.rho_star).mean(axis=1)
+        out["p_dn"][:, j] = (rho[:, n:] < gb.rho_star).mean(axis=1)
+        th = pair_protocol_theory(gb, dts, n_pairs=params.gb_n_pairs, freq_hz=float(f),
+                                  calcium="exact")
+        out["e_up"][:, j], out["e_dn"][:, j] = th.p_up, th.p_down
+        out["e_change"][:, j] = th.change
+    return out
+
+
 @register
 class FrequencySTDP(Experiment[FrequencySTDPParams]):
     id = "plasticity.frequency-stdp"
@@ -161,90 +229,72 @@ class FrequencySTDP(Experiment[FrequencySTDPParams]):
     Params = FrequencySTDPParams
     quick = MappingProxyType({"n_freqs": 40, "n_synapses": 150, "sim_step_ms": 0.25})
     citations = (cite("sjostrom2001"), cite("pfister2006"), cite("graupner2012"))
+    mutations = (
+        Mutation(name="triplet A3+ 6.2e-3 -> 0 (the pair rule: no frequency dependence)",
+                 value=0.0, param="triplet_a3_plus"),
+        Mutation(name="calcium decay tau_Ca 22.7 -> 8 ms (no summation at 40-50 Hz)",
+                 value=8.0, param="gb_tau_ca_ms"),
+    )
 
     def run(self, params: FrequencySTDPParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:
         # Closed forms and a small event / Euler simulation: NumPy (backend unused).
-        trip = TripletSTDP()
-        gb = GraupnerBrunel.preset(_GB_SET)
+        trip = TripletSTDP().replace(a3_plus=params.triplet_a3_plus)
+        gb = GraupnerBrunel.preset(_GB_SET).replace(tau_ca_ms=params.gb_tau_ca_ms)
         dts = np.array([params.dt_ms, -params.dt_ms])
         freqs = np.geomspace(params.f_min_hz, params.f_max_hz, params.n_freqs)
         fd = np.asarray(DATA_FREQ_HZ)
-        n_lit = params.n_trains * params.pairs_per_train
         per = params.pairs_per_train
-
-        def curves(fs: np.ndarray) -> dict[str, np.ndarray]:
-            out = {k: np.empty((2, fs.size)) for k in
-                   ("trip", "trip_b", "gb", "gb_b")}
-            for j, f in enumerate(fs):
-                out["trip"][:, j] = pairing_protocol_theory(
-                    trip, dts, f, n_pairs=params.triplet_n_pairs)
-                out["trip_b"][:, j] = pairing_protocol_theory(
-                    trip, dts, f, n_pairs=n_lit, pairs_per_burst=per)
-                out["gb"][:, j] = pair_protocol_theory(
-                    gb, dts, n_pairs=params.gb_n_pairs, freq_hz=f,
-                    calcium="periodic").change - 1.0
-                out["gb_b"][:, j] = pair_protocol_theory(
-                    gb, dts, n_pairs=n_lit, freq_hz=f, pairs_per_burst=per,
-                    calcium="exact").change - 1.0
-            return out
-
-        fine = curves(freqs)
-        at = curves(fd)
-        events = np.stack([pairing_protocol_simulated(trip, dts, f,
-                                                      n_pairs=params.triplet_n_pairs)
-                           for f in fd], axis=1)
+        n_lit = params.n_trains * per
+        fine = _curves(trip, gb, params, dts, freqs)
+        at = _curves(trip, gb, params, dts, fd)
+        # Event-driven check of the literal protocol: trains 10 s apart (onset of one to
+        # onset of the next; at 0.1 Hz a train of 5 lasts 40 s, so 10 s after its end).
+        events = np.stack([pairing_protocol_simulated(
+            trip, dts, f, n_pairs=n_lit, pairs_per_burst=per,
+            burst_interval_ms=max(10_000.0, per * 1000.0 / f + 10_000.0 * (f < 1.0)))
+            for f in fd], axis=1)
+        events_c = np.stack([pairing_protocol_simulated(trip, dts, f,
+                                                        n_pairs=params.triplet_n_pairs)
+                             for f in fd], axis=1)
         progress(1, 2)
-
-        # Stochastic check of the calcium rule: the paper's protocol (75 pairs at f),
-        # against the exact-calcium theory of the same protocol.
-        n = params.n_synapses
-        rho0 = np.concatenate([np.zeros(n), np.ones(n)])
-        p_up = np.empty((2, fd.size))
-        p_dn = np.empty((2, fd.size))
-        e_up = np.empty((2, fd.size))
-        e_dn = np.empty((2, fd.size))
-        e_change = np.empty((2, fd.size))
-        for j, f in enumerate(fd):
-            rho = simulate_pair_train(gb, dts, rho0, make_rng(seed, j),
-                                      n_pairs=params.gb_n_pairs, freq_hz=float(f),
-                                      step_ms=params.sim_step_ms, quiet_step_ms=500.0)
-            p_up[:, j] = (rho[:, :n] > gb.rho_star).mean(axis=1)
-            p_dn[:, j] = (rho[:, n:] < gb.rho_star).mean(axis=1)
-            th = pair_protocol_theory(gb, dts, n_pairs=params.gb_n_pairs, freq_hz=float(f),
-                                      calcium="exact")
-            e_up[:, j], e_dn[:, j], e_change[:, j] = th.p_up, th.p_down, th.change
+        sim = _simulate_gb(gb, params, dts, fd, seed)
         progress(2, 2)
 
         mean, sem = _data()
         one = {"units": "1"}
         dims = ("timing", "freq")
         dd = ("timing", "f_data")
+        lit = f"{params.n_trains} x {per} pairs (Sjöström protocol)"
         return xr.Dataset(
             {
                 "triplet_dw": (dims, fine["trip"], {**one, "long_name":
-                               f"triplet dw/w, {params.triplet_n_pairs} pairs at f"}),
-                "triplet_dw_bursts": (dims, fine["trip_b"], {**one, "long_name":
-                                      f"triplet dw/w, {params.n_trains} x {per} pairs"}),
+                               f"triplet dw/w, {lit}"}),
+                "triplet_dw_continuous": (dims, fine["trip_c"], {**one, "long_name":
+                                          f"triplet dw/w, {params.triplet_n_pairs} "
+                                          "pairs at f (Pfister & Gerstner's protocol)"}),
                 "gb_dw": (dims, fine["gb"], {**one, "long_name":
-                          f"calcium rule dw/w, {params.gb_n_pairs} pairs at f"}),
-                "gb_dw_bursts": (dims, fine["gb_b"], {**one, "long_name":
-                                 f"calcium rule dw/w, {params.n_trains} x {per} pairs"}),
+                          f"calcium rule dw/w, {lit}"}),
+                "gb_dw_continuous": (dims, fine["gb_c"], {**one, "long_name":
+                                     f"calcium rule dw/w, {params.gb_n_pairs} pairs at f "
+                                     "(Graupner & Brunel's protocol)"}),
                 "data_dw": (dd, mean, {**one, "long_name": "Sjöström et al. 2001, mean"}),
                 "data_sem": (dd, sem, {**one, "long_name": "Sjöström et al. 2001, SEM"}),
                 "triplet_dw_at_data": (dd, at["trip"], one),
+                "triplet_dw_continuous_at_data": (dd, at["trip_c"], one),
                 "triplet_dw_events": (dd, events, {**one, "long_name":
-                                      "triplet dw/w, event-driven rule"}),
-                "triplet_dw_bursts_at_data": (dd, at["trip_b"], one),
+                                      "triplet dw/w, event-driven rule, literal protocol"}),
+                "triplet_dw_continuous_events": (dd, events_c, one),
                 "gb_dw_at_data": (dd, at["gb"], one),
-                "gb_dw_bursts_at_data": (dd, at["gb_b"], one),
-                "gb_p_up_sim": (dd, p_up, one),
-                "gb_p_down_sim": (dd, p_dn, one),
-                "gb_p_up_expected": (dd, e_up, one),
-                "gb_p_down_expected": (dd, e_dn, one),
-                "gb_dw_sim": (dd, strength_change(gb, p_up, p_dn) - 1.0,
-                              {**one, "long_name": "calcium rule dw/w, simulation"}),
-                "gb_dw_expected": (dd, e_change - 1.0, one),
+                "gb_dw_continuous_at_data": (dd, at["gb_c"], one),
+                "gb_p_up_sim": (dd, sim["p_up"], one),
+                "gb_p_down_sim": (dd, sim["p_dn"], one),
+                "gb_p_up_expected": (dd, sim["e_up"], one),
+                "gb_p_down_expected": (dd, sim["e_dn"], one),
+                "gb_dw_sim": (dd, strength_change(gb, sim["p_up"], sim["p_dn"]) - 1.0,
+                              {**one, "long_name": "calcium rule dw/w, simulation, "
+                               f"{params.gb_n_pairs} pairs at f"}),
+                "gb_dw_expected": (dd, sim["e_change"] - 1.0, one),
             },
             coords={
                 "timing": ("timing", dts, {"units": "ms",
@@ -252,7 +302,8 @@ class FrequencySTDP(Experiment[FrequencySTDPParams]):
                 "freq": ("freq", freqs, {"units": "Hz"}),
                 "f_data": ("f_data", fd, {"units": "Hz"}),
             },
-            attrs={"n_synapses": n, "triplet_n_pairs": params.triplet_n_pairs,
+            attrs={"n_synapses": params.n_synapses,
+                   "triplet_n_pairs": params.triplet_n_pairs,
                    "gb_n_pairs": params.gb_n_pairs, "n_trains": params.n_trains,
                    "pairs_per_train": per, "gb_set": _GB_SET, "gb_beta": gb.beta,
                    "gb_b": gb.b},
@@ -260,27 +311,31 @@ class FrequencySTDP(Experiment[FrequencySTDPParams]):
 
     def metrics(self, ds: xr.Dataset) -> dict[str, float]:
         fd = ds.f_data.values
-        out: dict[str, float] = {}
-        for i in range(2):
-            for j, f in enumerate(fd):
-                out[f"triplet_{_key(i, f)}"] = float(ds.triplet_dw_at_data.values[i, j])
-        out["triplet_closed_vs_events_max_abs"] = float(np.max(np.abs(
-            ds.triplet_dw_at_data.values - ds.triplet_dw_events.values)))
         mean, sem = ds.data_dw.values, ds.data_sem.values
-        for name, var in (("triplet", "triplet_dw_at_data"),
-                          ("triplet_bursts", "triplet_dw_bursts_at_data"),
-                          ("gb", "gb_dw_at_data"), ("gb_bursts", "gb_dw_bursts_at_data")):
-            z = (ds[var].values - mean) / sem
-            out[f"{name}_chi2_per_point"] = float(np.mean(z ** 2))
-            out[f"{name}_max_abs_z"] = float(np.max(np.abs(z)))
+        out: dict[str, float] = {}
+        for suffix in ("", "_continuous"):
+            for i in range(2):
+                for j, f in enumerate(fd):
+                    out[f"triplet{suffix}_{_key(i, f)}"] = float(
+                        ds[f"triplet_dw{suffix}_at_data"].values[i, j])
+        out["triplet_closed_vs_events_max_abs"] = float(max(
+            np.max(np.abs(ds.triplet_dw_at_data.values - ds.triplet_dw_events.values)),
+            np.max(np.abs(ds.triplet_dw_continuous_at_data.values
+                          - ds.triplet_dw_continuous_events.values))))
+        for model in ("triplet", "gb"):
+            for suffix in ("", "_continuous"):
+                z = (ds[f"{model}_dw{suffix}_at_data"].values - mean) / sem
+                out[f"{model}{suffix}_chi2_per_point"] = float(np.mean(z ** 2))
+                out[f"{model}{suffix}_chi2_p"] = chi2_p(z)
+                out[f"{model}{suffix}_max_abs_z"] = float(np.max(np.abs(z)))
         freqs = ds.freq.values
         gb = ds.gb_dw.values
         low, high = freqs <= LTD_UP_TO_HZ + 1e-9, freqs >= LTP_FROM_HZ - 1e-9
         out["gb_post_pre_max_dw_up_to_20hz"] = float(gb[1, low].max())
         out["gb_min_dw_from_40hz"] = float(gb[:, high].min())
         out["gb_crossover_hz_post_pre"] = level_crossing(freqs, gb[1], last=True, log_x=True)
-        out["triplet_crossover_hz_post_pre"] = level_crossing(
-            freqs, ds.triplet_dw.values[1], last=True, log_x=True)
+        out["triplet_continuous_crossover_hz_post_pre"] = level_crossing(
+            freqs, ds.triplet_dw_continuous.values[1], last=True, log_x=True)
         n = int(ds.attrs["n_synapses"])
         short = fd >= _SIM_CHECK_MIN_HZ  # protocol short against tau (see targets)
         z = []
@@ -296,72 +351,110 @@ class FrequencySTDP(Experiment[FrequencySTDPParams]):
         return out
 
     def targets(self, params: FrequencySTDPParams) -> tuple[Target, ...]:
-        mean, sem = _data()
-        tr_src = (f"Pfister & Gerstner 2006 triplet model (all-to-all, Table 2), "
-                  f"{params.triplet_n_pairs} pairs at f")
-        out = []
-        for i, timing in enumerate((f"+{params.dt_ms:g}", f"-{params.dt_ms:g}")):
-            for j, f in enumerate(DATA_FREQ_HZ):
-                out.append(Target(
-                    f"triplet_{_key(i, f)}", float(mean[i, j]), 1.5 * float(sem[i, j]),
-                    compare="abs", source=f"{_DATA_SRC}: {f:g} Hz, dt = {timing} ms",
-                    reason=f"1.5 SEM of the data ({sem[i, j]:g}); the model value is a "
-                           f"closed form (no sampling error). Model: {tr_src}",
-                    description=f"triplet dw/w at {f:g} Hz, dt = {timing} ms"))
-        k = 4 * sum(f >= _SIM_CHECK_MIN_HZ for f in DATA_FREQ_HZ)
-        sd = float(np.sqrt(2.0 / k))
-        gb_src = GB_SET_SOURCES[_GB_SET]
-        out += [
-            Target("triplet_closed_vs_events_max_abs", 0.0, 1e-12, compare="at_most",
-                   source="closed form of the pairing protocol (geometric trace sums, "
-                          "engramlab.plasticity.triplet)",
-                   reason="both are exact; only rounding (~1e-16 per update, 120 "
-                          "updates of <= 1e-2) remains",
-                   description="max |closed form - event-driven rule| over the 10 "
-                               "protocol points"),
-            Target("triplet_crossover_hz_post_pre", 30.0, 10.0, compare="abs",
-                   source=_DATA_SRC + ": dt = -10 ms depresses at 20 Hz (-0.34) and "
-                          "potentiates at 40 Hz (+0.56)",
-                   reason="the data only bracket the sign change: between 20 and 40 Hz",
-                   description="frequency where the triplet dw/w at dt = -10 ms turns "
-                               "positive"),
-            Target("gb_chi2_per_point", 1.0, 0.0, compare="at_most",
-                   source=f"{gb_src} vs {_DATA_SRC}",
-                   reason="a model consistent with the data within their SEMs has mean "
-                          "z^2 about 1 (less after fitting); the paper shows the fit in "
-                          "its Fig. 4 without a goodness of fit, so this is the honest "
-                          "pass mark",
-                   description="mean squared (model - data) / SEM over the 10 points, "
-                               "calcium rule"),
-            Target("gb_post_pre_max_dw_up_to_20hz", 0.0, 0.0, compare="at_most",
-                   source=_DATA_SRC + ": LTD for dt = -10 ms at 0.1, 10, 20 Hz; "
-                          "Graupner & Brunel 2012 Fig. 4",
-                   reason="a sign, no tolerance",
-                   description="largest calcium-rule dw/w at dt = -10 ms for f <= "
-                               f"{LTD_UP_TO_HZ:g} Hz"),
-            Target("gb_min_dw_from_40hz", 0.0, 0.0, compare="at_least",
-                   source=_DATA_SRC + ": LTP for both timings at 40 and 50 Hz; "
-                          "Graupner & Brunel 2012 Fig. 4",
-                   reason="a sign, no tolerance",
-                   description="smallest calcium-rule dw/w, both timings, "
-                               f"f >= {LTP_FROM_HZ:g} Hz"),
-            Target("gb_crossover_hz_post_pre", 30.0, 10.0, compare="abs",
-                   source=_DATA_SRC + ": sign change of dt = -10 ms between 20 and 40 Hz",
-                   reason="the data only bracket the sign change: between 20 and 40 Hz",
-                   description="frequency where the calcium-rule dw/w at dt = -10 ms "
-                               "turns positive"),
-            Target("gb_sim_chi2_per_point", 1.0, 1.0, compare="at_most",
-                   source="OU theory of the pair protocol with overlapping calcium "
-                          "(Graupner & Brunel 2012, Methods; exact time above threshold)",
-                   reason=f"mean squared binomial z-score of the simulated U and D ({k} "
-                          f"values, n = {params.n_synapses} each) is 1 +- {sd:.2f} if "
-                          "the theory is right; up to 2 allowed for the neglected cubic "
-                          "drift, the rates switching within a period (the OU process "
-                          "averages them) and the Euler grid (seen: 1.2 at n = 1000). "
-                          "0.1 Hz is left out: there the 75 pairs last 750 s > tau = "
-                          "346 s and the cubic drift the theory neglects matters (see "
-                          "gb_sim_minus_theory_post_pre_0.1hz)",
-                   description="mean z^2 of simulated vs analytic transition "
-                               "probabilities, calcium rule, 10-50 Hz x 2 timings"),
-        ]
-        return tuple(out)
+        return _data_targets(params) + _consistency_targets(params)
+
+
+def _data_targets(params: FrequencySTDPParams) -> tuple[Target, ...]:
+    """The comparisons with Sjöström et al. 2001 (kind ``published``)."""
+    lit = (f"Sjöström's literal protocol, {params.n_trains} trains of "
+           f"{params.pairs_per_train} pairs at f")
+    q = float(chi2_dist.isf(P_MIN, 10)) / 10
+    chi2_reason = (f"chi-square of the 10 points, 10 degrees of freedom (closed-form model "
+                   f"values, parameters taken from the paper, not fitted here): p >= "
+                   f"{P_MIN:g}, i.e. mean z^2 <= {q:.2f}. The parameters were fitted by "
+                   "the paper to these data, so p is optimistic; it still fails a "
+                   "model that misses the points by ~1.4 SEM on average")
+    grid = (params.f_min_hz, params.f_max_hz)
+    bracket = ("the data only bracket the sign change: -0.34 +- 0.10 at 20 Hz, "
+               "+0.56 +- 0.32 at 40 Hz")
+    gb_src = GB_SET_SOURCES[_GB_SET]
+    return (
+        Target("triplet_chi2_p", P_MIN, 0.0, compare="at_least", kind="published",
+               source=f"{_DATA_SRC}; model: {_PG}, {lit}",
+               reason=chi2_reason,
+               description="p-value of the chi-square of the triplet model against the "
+                           "10 data points, Sjöström's 15 x 5 protocol",
+               deviation=(
+                   "Pfister & Gerstner fitted the triplet parameters under 60 continuous "
+                   "pairs at f; under Sjöström's 15 trains of 5 pairs the triplet traces "
+                   "(tau_y 125 ms, tau_x 101 ms) build over 5 pairs only and the LTP at "
+                   "40-50 Hz is lost: dw/w +0.02 / -0.32 at 40 Hz against the data's "
+                   "+0.53 +- 0.11 / +0.56 +- 0.32; chi^2 = 63.5 over 10 points, p = 8e-10 "
+                   "(tests/test_triplet.py::test_sjostrom_literal_protocol_numbers; "
+                   "closed form and event-driven rule agree). Under the continuous "
+                   "protocol the fit holds (triplet_continuous_chi2_p)")),
+        Target("triplet_continuous_chi2_p", P_MIN, 0.0, compare="at_least",
+               kind="published",
+               source=f"{_DATA_SRC}; model: {_PG}, {params.triplet_n_pairs} pairs at f "
+                      "without breaks (the protocol of the paper's fit, not Sjöström's)",
+               reason=chi2_reason + ". Per point: the largest miss is 1.27 SEM "
+                                    "(-10 ms, 40 Hz: +0.15 against +0.56 +- 0.32)",
+               description="p-value of the chi-square of the triplet model, "
+                           f"{params.triplet_n_pairs} continuous pairs (the fit's "
+                           "protocol)"),
+        Target("triplet_continuous_crossover_hz_post_pre", 30.0, 10.0, compare="abs",
+               kind="published", grid=grid,
+               source=_DATA_SRC + f"; triplet model, {params.triplet_n_pairs} continuous "
+                                  "pairs",
+               reason=bracket,
+               description="frequency where the triplet dw/w at dt = -10 ms turns "
+                           f"positive, {params.triplet_n_pairs} continuous pairs"),
+        Target("gb_chi2_p", P_MIN, 0.0, compare="at_least", kind="published",
+               source=f"{_DATA_SRC}; model: {gb_src}, {lit}",
+               reason=chi2_reason + "; Graupner & Brunel show their fit (Fig. 4) without "
+                                    "a goodness of fit",
+               description="p-value of the chi-square of the calcium rule against the "
+                           "10 data points, Sjöström's 15 x 5 protocol"),
+        Target("gb_post_pre_max_dw_up_to_20hz", 0.0, 0.0, compare="at_most",
+               kind="published",
+               source=_DATA_SRC + ": LTD for dt = -10 ms at 0.1, 10, 20 Hz (-0.29, -0.41, "
+                                  "-0.34, each > 2.9 SEM below 0)",
+               reason="a sign the data establish beyond their SEM; no tolerance",
+               description="largest calcium-rule dw/w at dt = -10 ms for f <= "
+                           f"{LTD_UP_TO_HZ:g} Hz, literal protocol"),
+        Target("gb_min_dw_from_40hz", 0.0, 0.0, compare="at_least", kind="published",
+               source=_DATA_SRC + ": LTP for both timings at 40 and 50 Hz (each >= 1.75 "
+                                  "SEM above 0)",
+               reason="a sign the data establish beyond their SEM; no tolerance",
+               description="smallest calcium-rule dw/w, both timings, "
+                           f"f >= {LTP_FROM_HZ:g} Hz, literal protocol"),
+        Target("gb_crossover_hz_post_pre", 30.0, 10.0, compare="abs", kind="published",
+               grid=grid, source=_DATA_SRC + "; calcium rule, literal protocol",
+               reason=bracket,
+               description="frequency where the calcium-rule dw/w at dt = -10 ms turns "
+                           "positive, literal protocol"),
+    )
+
+
+def _consistency_targets(params: FrequencySTDPParams) -> tuple[Target, ...]:
+    """The implementations against their own closed forms (kind ``consistency``)."""
+    k = 4 * sum(f >= _SIM_CHECK_MIN_HZ for f in DATA_FREQ_HZ)
+    sd = float(np.sqrt(2.0 / k))
+    return (
+        Target("triplet_closed_vs_events_max_abs", 0.0, 1e-12, compare="at_most",
+               kind="consistency",
+               source="closed form of the pairing protocol (geometric trace sums, "
+                      "engramlab.plasticity.triplet)",
+               reason="both are exact; only rounding (~1e-16 per update, <= 150 "
+                      "updates of <= 1e-2) remains",
+               description="max |closed form - event-driven rule| over the 10 "
+                           "protocol points, both protocols"),
+        Target("gb_sim_chi2_per_point", 1.0, 1.0, compare="at_most", kind="consistency",
+               source="OU theory of the pair protocol with overlapping calcium "
+                      "(Graupner & Brunel 2012, Methods; exact time above threshold), "
+                      "as implemented in engramlab.plasticity.calcium",
+               reason=f"mean squared binomial z-score of the simulated U and D ({k} "
+                      f"values, n = {params.n_synapses} each) is 1 +- {sd:.2f} if "
+                      "the theory is right; up to 2 allowed for the neglected cubic "
+                      "drift, the rates switching within a period (the OU process "
+                      "averages them) and the Euler grid. Seed to seed (quick preset, "
+                      "seeds 0-19): 0.33-1.59, mean 0.88, sd 0.36 (the expected "
+                      "sqrt(2 / 16) = 0.35), so 2 is 3.1 sd above the mean (a "
+                      "chi-square on 16 values exceeds it on ~1 % of seeds). 0.1 Hz is left "
+                      "out: there the 75 pairs last 750 s > tau = 346 s and the cubic "
+                      "drift the theory neglects matters (see "
+                      "gb_sim_minus_theory_post_pre_0.1hz)",
+               description=f"mean z^2 of simulated vs analytic transition "
+                           f"probabilities, calcium rule, {params.gb_n_pairs} continuous "
+                           "pairs, 10-50 Hz x 2 timings"),
+    )

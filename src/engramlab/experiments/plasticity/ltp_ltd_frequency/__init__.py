@@ -14,18 +14,18 @@
     What differs: a population of synapses whose NMDA conductance varies (gamma
     distribution, coefficient of variation ``nmda_cv``, chosen; the field EPSP of
     Dudek & Bear averages many synapses) is simulated besides the paper's single
-    synapse (``typical``, scale 1). The signs at 1-3 Hz and above 20 Hz are checked on
-    the population mean; the crossover frequency and the pairing thresholds on the
-    paper's synapse, since the mean is pulled towards LTP by the synapses with more
-    NMDA receptors (LTP is bounded at W/W_0 = 5, LTD at 0): with ``nmda_cv`` = 0.25
-    its crossover falls to about 3-5 Hz and its LTD onset below -65 mV. The model's
-    changes are those of one synapse, bounded by Omega (W/W_0 up to 5), much larger
-    than the +-20 % of field EPSPs, so only signs and the crossover frequency are
-    compared. Dudek & Bear's Fig. 2 means are not digitised here: the figure draws the
-    qualitative targets (LTD at 1-3 Hz, crossover near 10 Hz, LTP at 50 Hz). The
-    pairing protocol's pulse number and rate (100 at 1 Hz) are chosen. Not reproduced
-    (a known deviation, shown as such): the crossover sits at ~5 Hz, not near 10 Hz, so
-    10 Hz gives strong LTP where Dudek & Bear saw no change.
+    synapse (``typical``, scale 1) and drawn, but no check uses it: its mean is pulled
+    towards LTP by the synapses with more NMDA receptors (LTP is bounded at W/W_0 = 4,
+    LTD at 0), so with 6 synapses (quick preset) its change at 1-3 Hz is positive on 5
+    of seeds 0-19. Every check is on the paper's synapse, which does not depend on the
+    seed. The model's changes are those of one synapse driven to the bounds of Omega,
+    much larger than the +-20 % of field EPSPs, so only signs, the crossover frequency
+    and the pairing thresholds are compared. Dudek & Bear's Fig. 2 means are not
+    digitised here. The pairing protocol's pulse number and rate (100 at 1 Hz) are
+    chosen. Not reproduced (a declared deviation): with the paper's parameters the
+    crossover sits at 5.2 Hz, not near 10 Hz, so 10 Hz gives strong LTP where Dudek &
+    Bear saw no change; raising the LTP threshold alpha_2 to 0.8 uM moves it to 9.8 Hz
+    but moves the pairing LTP onset off the paper's Fig. 3A (-42 instead of -50 mV).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ import xarray as xr
 from engramlab.analysis.curves import level_crossing
 from engramlab.core import Params, Target, cite, make_rng, param
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
 from engramlab.interventions.drugs import ap5, availability
 from engramlab.plasticity.calcium_control import (
     CalciumControl,
@@ -57,7 +57,11 @@ LTD_FREQS_HZ = (1.0, 3.0)
 NO_CHANGE_HZ = 10.0
 LTP_MIN_HZ = 20.0
 REST_MAX_MV = -70.0
+#: Half the log distance from 10 Hz (no change) to 3 Hz (LTD) of Dudek & Bear 1992.
+CROSSOVER_TOL_DECADES = 0.5 * math.log10(10.0 / 3.0)
 _CHOSEN = "chosen: resolution / cost of this reproduction"
+_CC = CalciumControl.model_fields
+_SBC_M = "Shouval, Bear & Cooper 2002, Methods (CalciumControl default)"
 
 
 class FrequencyParams(Params):
@@ -107,6 +111,22 @@ class FrequencyParams(Params):
     pairing_freq_hz: float = param(1.0, unit="Hz", gt=0.0, le=10.0,
                                    doc="Pulse rate of the pairing protocol.",
                                    source="chosen: a typical pairing protocol")
+    alpha1_um: float = param(_CC["alpha1_um"].default, unit="uM", gt=0.0, le=100.0,
+                             doc="Depression threshold alpha_1 (theta_d) of Omega.",
+                             source=_SBC_M)
+    alpha2_um: float = param(_CC["alpha2_um"].default, unit="uM", gt=0.0, le=100.0,
+                             doc="Potentiation threshold alpha_2 (theta_p) of Omega.",
+                             source=_SBC_M)
+    tau_ca_ms: float = param(_CC["tau_ca_ms"].default, unit="ms", gt=0.0, le=10_000.0,
+                             doc="Calcium decay time tau_Ca.", source=_SBC_M)
+    mg_mm: float = param(_CC["mg_mm"].default, unit="mM", ge=0.0, le=100.0,
+                         doc="External Mg2+ of the NMDA block B(V).",
+                         source="Jahr & Stevens 1990; " + _SBC_M)
+
+    def model(self) -> CalciumControl:
+        """The calcium-control model with this experiment's thresholds, tau_Ca and Mg."""
+        return CalciumControl(alpha1_um=self.alpha1_um, alpha2_um=self.alpha2_um,
+                              tau_ca_ms=self.tau_ca_ms, mg_mm=self.mg_mm)
 
 
 def _freq_grid(params: FrequencyParams) -> np.ndarray:
@@ -132,11 +152,17 @@ class LTPLTDFrequency(Experiment[FrequencyParams]):
                               "explicit_s": 4.0, "v_clamp_step_mv": 2.5,
                               "tail_ms": 500.0})
     citations = (cite("shouval2002"), cite("dudek1992"), cite("jahr1990"))
+    mutations = (
+        Mutation(name="LTP threshold alpha_2 (theta_p) 0.55 -> 0.45 uM", value=0.45,
+                 param="alpha2_um"),
+        Mutation(name="calcium decay tau_Ca 50 -> 100 ms", value=100.0, param="tau_ca_ms"),
+        Mutation(name="NMDA Mg2+ block removed ([Mg] 1 -> 0 mM)", value=0.0, param="mg_mm"),
+    )
 
     def run(self, params: FrequencyParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:
         # Deterministic filters on a grid; NumPy throughout (backend unused).
-        model = CalciumControl()
+        model = params.model()
         rng = make_rng(seed, 0)
         cv = params.nmda_cv
         if cv > 0:
@@ -251,6 +277,9 @@ class LTPLTDFrequency(Experiment[FrequencyParams]):
             "ltd_1_3hz_max_pct": max(at(mean, x) for x in LTD_FREQS_HZ),
             "ltp_min_above_20hz_pct": float(mean[high].min()) if high.any()
             else float("nan"),
+            "typical_ltd_1_3hz_max_pct": max(at(typ, x) for x in LTD_FREQS_HZ),
+            "typical_ltp_min_above_20hz_pct": float(typ[high].min()) if high.any()
+            else float("nan"),
             "min_change_pct": float(mean.min()),
             "freq_of_min_hz": float(f[np.argmin(mean)]),
             "crossover_typical_hz": cross,
@@ -276,69 +305,78 @@ class LTPLTDFrequency(Experiment[FrequencyParams]):
         db = "Dudek & Bear 1992, Fig. 2"
         fig3a = "Shouval, Bear & Cooper 2002, Fig. 3A (legend)"
         step = params.v_clamp_step_mv
+        sign = ("a sign: the model's changes are those of one synapse driven to the bounds "
+                "of Omega (W/W0 from 0 to 4), not comparable with the +-20 % of field "
+                "EPSPs, so magnitudes are not compared; 5 % asks for a change clearly "
+                "beyond the ~5 % baseline drift of field EPSPs")
+        f_grid = (math.log10(params.f_min_hz), math.log10(params.f_max_hz))
+        v_grid = (params.v_clamp_min_mv, params.v_clamp_max_mv)
         return (
-            Target("ltd_1_3hz_max_pct", -5.0, 0.0, compare="at_most",
-                   source=db + ": LTD after 900 pulses at 1 and 3 Hz",
-                   reason="a sign; -5 % asks for a depression clearly above the ~5 % "
-                          "baseline drift of field EPSPs",
-                   description="larger (less negative) of the population changes at 1 "
-                               "and 3 Hz"),
-            Target("ltp_min_above_20hz_pct", 5.0, 0.0, compare="at_least",
+            Target("typical_ltd_1_3hz_max_pct", -5.0, 0.0, compare="at_most",
+                   kind="published", source=db + ": LTD after 900 pulses at 1 and 3 Hz",
+                   reason=sign,
+                   description="larger (less negative) of the changes of the paper's "
+                               "synapse (NMDA scale 1) at 1 and 3 Hz"),
+            Target("typical_ltp_min_above_20hz_pct", 5.0, 0.0, compare="at_least",
+                   kind="published",
                    source=db + ": LTP after 900 pulses at 50 Hz; Shouval et al. 2002 "
                                "Fig. 3B",
-                   reason="a sign, with the same 5 % margin",
-                   description="smallest population change at 20-100 Hz"),
-            Target("log10_crossover_typical_hz", 1.0, 0.5, compare="abs",
-                   source=db + " (no change at 10 Hz, LTD at 1-3 Hz, LTP at 50 Hz); "
-                               "Shouval et al. 2002 Fig. 3B",
-                   reason="the data bracket the LTD-to-LTP crossover between 3 Hz (LTD) "
-                          "and 50 Hz (LTP) with no change at 10 Hz: half a decade either "
-                          "side of 10 Hz (3.2-32 Hz)",
+                   reason=sign,
+                   description="smallest change of the paper's synapse at 20-100 Hz"),
+            Target("log10_crossover_typical_hz", 1.0, CROSSOVER_TOL_DECADES, compare="abs",
+                   kind="published", grid=f_grid,
+                   source=db + ": LTD at 3 Hz, no change at 10 Hz, LTP at 50 Hz",
+                   reason="the crossover lies nearer to 10 Hz, where Dudek & Bear saw no "
+                          "change, than to 3 Hz, where they saw LTD: within half the log "
+                          "distance from 10 to 3 Hz, log10(10/3) / 2 = 0.26 decade, either "
+                          "side (5.5-18 Hz; 50 Hz, the nearest LTP point, is farther)",
                    description="log10 of the frequency (Hz) where the change of the "
-                               "paper's synapse (NMDA scale 1) turns from LTD to LTP"),
-            Target("typical_change_10hz_pct", 0.0, 10.0, compare="abs",
-                   source=db + ": 900 pulses at 10 Hz leave the field EPSP unchanged",
-                   reason="'no change' read as within the +-10 % scatter of field EPSPs "
-                          "after conditioning",
-                   description="change of the paper's synapse after 900 pulses at 10 Hz",
-                   deviation="not reproduced: with the parameters used here the model "
-                             "turns from LTD to LTP at about 5 Hz and gives ~+280 % at "
-                             "10 Hz. The parameter values follow the paper's text and a "
-                             "public re-implementation (folmez/CaDP-MatLab); the "
-                             "paper's Methods table could not be read here to check "
-                             "the NMDA scale and the 10 mV EPSP that set where the "
-                             "calcium crosses the LTP threshold. Signs at 1-3 and "
-                             ">= 20 Hz, the AP5 block and the pairing thresholds are "
-                             "reproduced."),
-            Target("ap5_max_abs_change_pct", 0.0, 1e-9, compare="at_most",
+                               "paper's synapse (NMDA scale 1) turns from LTD to LTP",
+                   deviation="not reproduced: with the parameters of Shouval, Bear & "
+                             "Cooper 2002 (Methods: alpha_1 0.35 uM, alpha_2 0.55 uM, "
+                             "tau_Ca 50 ms, G_NMDA 1/500, EPSP 10 mV for Fig. 3B; the same "
+                             "values as the independent re-implementation folmez/"
+                             "CaDP-MatLab) the model turns from LTD to LTP at 5.2 Hz, and "
+                             "gives +280 % at 10 Hz where Dudek & Bear saw no change. "
+                             "Evidence: this run (the metric), and `engramlab run "
+                             "plasticity.ltp-ltd-frequency --set alpha2_um=0.8`, which "
+                             "moves it to 9.8 Hz with LTD at 1-3 Hz kept but the pairing "
+                             "LTP onset to -42 mV, off Fig. 3A's -50 mV "
+                             "(tests/test_calcium_control.py). No single parameter of the "
+                             "model does both: tau_Ca 30 ms or an all-fast NMDA current "
+                             "move it to 10.8 / 11.7 Hz but abolish LTD at 1 Hz."),
+            Target("ap5_max_abs_change_pct", 0.0, 1e-9, compare="at_most", kind="consistency",
                    source=db + ": 50-100 uM AP5 blocks LTD and LTP",
-                   reason="with the block complete the NMDA calcium is exactly 0 and W "
-                          "stays at its rest fixed point Omega(0)/lambda; only rounding "
-                          "(~1e-14 %) remains",
+                   reason="true by construction: with the block complete the NMDA calcium "
+                          "is exactly 0 and W stays at its rest fixed point Omega(0) / "
+                          "lambda; only rounding (~1e-12 %) remains",
                    description="largest |W/W0 - 1| with AP5, any synapse, Dudek & Bear "
                                "frequencies"),
-            Target("pairing_rest_max_abs_pct", 0.0, 1.0, compare="at_most",
+            Target("pairing_rest_max_abs_pct", 0.0, 1.0, compare="at_most", kind="published",
                    source=fig3a + ": no change below -62.5 mV",
                    reason="clamped at or below -70 mV the NMDA calcium stays under "
-                          "alpha_1; 1 % allows the tail of the sigmoid of Omega",
+                          "alpha_1; 1 % allows the tail of the sigmoid of Omega (the "
+                          "model gives 4e-4 %; without the Mg block it is -50 %)",
                    description="largest |change| of the paper's synapse for clamps <= "
                                "-70 mV"),
             Target("pairing_ltd_onset_mv", -62.5, 2.5 + step, compare="abs",
+                   kind="published", grid=v_grid,
                    source=fig3a + ": LTD from -62.5 mV",
                    reason="thresholds read from the figure legend to the nearest 2.5 mV, "
                           "plus the clamp grid step",
                    description="clamp potential where the change of the paper's "
                                "synapse first falls below -1 %"),
             Target("pairing_ltp_onset_mv", -51.25, 1.25 + 2.5 + step, compare="abs",
+                   kind="published", grid=v_grid,
                    source=fig3a + ": LTD up to -52.5 mV, LTP above -50 mV",
                    reason="the crossover lies between -52.5 and -50 mV (+-1.25 mV), read "
                           "to the nearest 2.5 mV, plus the clamp grid step",
                    description="clamp potential where the change of the paper's "
                                "synapse turns from LTD to LTP"),
-            Target("periodicity_error", 0.0, 1e-6, compare="at_most",
+            Target("periodicity_error", 0.0, 1e-6, compare="at_most", kind="consistency",
                    source="numerics: the periodic state used for the repeated intervals",
                    reason="the transient decays as exp(-t / 200 ms); after the explicit "
-                          "stretch it is below 1e-8 relative",
+                          "stretch it is below 1e-6 relative (1.3e-7 in the quick preset)",
                    description="largest relative change of the calcium state over the "
                                "last explicit interval"),
         )

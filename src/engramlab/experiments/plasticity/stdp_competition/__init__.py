@@ -22,32 +22,38 @@
     diffusion and the output rate at 10 Hz input climbs for hundreds of seconds (from
     ~4 Hz to ~10 Hz), so results 1 and 2 -- statements about the equilibrium -- are
     checked for runs of at least ``EQUILIBRIUM_MIN_S`` only: the quick preset (60 s)
-    checks result 3 and the frozen-weight control, the full preset all. At the lowest
+    checks result 3 and the frozen-weight control and lists the three equilibrium
+    checks as "full preset only"; the full preset checks all. At the lowest
     input rate the separation is still incomplete after 1000 s, so bimodality is
     checked at the highest input rate and reported for all. Correlated inputs: each of
     ``n_corr`` trains copies every spike of a common Poisson "mother" train with
     probability sqrt(c) and adds independent spikes, so every pair has spike-count
     correlation c at zero lag (the paper's own construction of correlated inputs differs
-    in detail). Rates are those of the last fifth of each run.
+    in detail). Rates with STDP are those of the last fifth of each run; the rates of
+    the frozen-weight controls are taken over the whole run after a 0.5 s transient
+    (at 10 Hz input the frozen neuron fires at only ~2-3 Hz, so a short window can hold
+    no spike at all).
 """
 
 from __future__ import annotations
 
 import math
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 import xarray as xr
 
 from engramlab.core import Params, Target, cite, make_rng, param
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, ProgressFn, no_progress
-from engramlab.network import Simulator, Spikes, SpikeSource
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.network import Network, Simulator, Spikes, SpikeSource
 from engramlab.network.library import song_network
 
 _SMA = "Song, Miller & Abbott 2000, Methods"
 _CHOSEN = "chosen: length / statistics of this reproduction"
 EQUILIBRIUM_MIN_S = 500.0  # learning time needed before the weights have separated (see doc)
+_CONTROL_TRANSIENT_MS = 500.0  # start of the rate window of the frozen-weight controls
 _DT_MS = 0.1
 _G_L_NS = 10.0  # song_network's leak conductance: weights are g_L * g (nS)
 
@@ -68,7 +74,8 @@ class STDPCompetitionParams(Params):
     control_duration_s: float = param(
         20.0, unit="s", gt=0.0, le=1000.0,
         doc="Duration of each frozen-weight control run (no STDP).",
-        source=_CHOSEN + " (the rate of a fixed network settles within 100 ms)",
+        source=_CHOSEN + " (the rate of a fixed network settles within 100 ms; 20 s "
+                     "hold ~40 spikes at 10 Hz input)",
     )
     g_max: float = param(
         0.015, unit="1", gt=0.0, le=1.0,
@@ -81,6 +88,14 @@ class STDPCompetitionParams(Params):
     )
     a_ratio: float = param(
         1.05, unit="1", gt=0.0, le=3.0, doc="A- / A+ (depression slightly dominates).",
+        source=_SMA,
+    )
+    tau_plus_ms: float = param(
+        20.0, unit="ms", gt=0.0, le=200.0, doc="Decay time tau+ of the LTP side.",
+        source=_SMA,
+    )
+    tau_minus_ms: float = param(
+        20.0, unit="ms", gt=0.0, le=200.0, doc="Decay time tau- of the LTD side.",
         source=_SMA,
     )
     n_corr: int = param(
@@ -128,10 +143,14 @@ def correlated_trains(n: int, rate_hz: float, c: float, duration_ms: float,
     return SpikeSource(s * dt_ms, np.concatenate(units))
 
 
+def _rate_after(times_ms: np.ndarray, start_ms: float, duration_ms: float) -> float:
+    """Output rate (Hz) from ``start_ms`` to the end of a run."""
+    return float((times_ms >= start_ms).sum() / ((duration_ms - start_ms) * 1e-3))
+
+
 def _late_rate(times_ms: np.ndarray, duration_ms: float) -> float:
     """Output rate (Hz) over the last fifth of a run."""
-    start = 0.8 * duration_ms
-    return float((times_ms >= start).sum() / ((duration_ms - start) * 1e-3))
+    return _rate_after(times_ms, 0.8 * duration_ms, duration_ms)
 
 
 def _slope(x: np.ndarray, y: np.ndarray) -> float:
@@ -154,14 +173,26 @@ class STDPCompetition(Experiment[STDPCompetitionParams]):
     )
     Params = STDPCompetitionParams
     quick = MappingProxyType({"input_rates_hz": (10.0, 40.0), "duration_s": 60.0,
-                              "control_duration_s": 5.0, "corr_duration_s": 60.0})
+                              "corr_duration_s": 60.0})
     citations = (cite("song2000"),)
+    # Params, not patches: the rule runs inside the compiled network loop.
+    mutations = (
+        Mutation(name="A-/A+ 1.05 -> 0.9 (potentiation dominates: no competition)",
+                 value=0.9, param="a_ratio"),
+        Mutation(name="tau- 20 -> 10 ms (LTD window half as long: potentiation dominates)",
+                 value=10.0, param="tau_minus_ms"),
+    )
 
     def run(self, params: STDPCompetitionParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:
         # The network engine is a compiled CPU loop (backend unused).
         rates = np.asarray(params.input_rates_hz, float)
-        kw = {"g_max": params.g_max, "a_plus": params.a_plus, "a_ratio": params.a_ratio}
+
+        def net(n_exc: int, **extra: Any) -> Network:
+            return song_network(n_exc, g_max=params.g_max, a_plus=params.a_plus,
+                                a_ratio=params.a_ratio, tau_plus_ms=params.tau_plus_ms,
+                                tau_minus_ms=params.tau_minus_ms, **extra)
+
         w_max = params.g_max * _G_L_NS
         n_bins = 20
         edges = np.linspace(0.0, 1.0, n_bins + 1)
@@ -169,7 +200,7 @@ class STDPCompetition(Experiment[STDPCompetitionParams]):
         out_stdp, out_fixed, hist, w_final = [], [], [], []
         dur = params.duration_s * 1e3
         for i, r in enumerate(rates):
-            sim = Simulator(song_network(1000, rate_exc_hz=r, **kw), dt_ms=_DT_MS,
+            sim = Simulator(net(1000, rate_exc_hz=r), dt_ms=_DT_MS,
                             seed=seed * 1000 + i)
             ds = sim.run(dur, record=[Spikes("post")])
             out_stdp.append(_late_rate(ds["post_spike_time"].values, dur))
@@ -177,17 +208,18 @@ class STDPCompetition(Experiment[STDPCompetitionParams]):
             w_final.append(w)
             hist.append(np.histogram(w, bins=edges)[0])
             progress(2 * i + 1, total)
-            ctl = Simulator(song_network(1000, rate_exc_hz=r, plastic=False, **kw),
+            ctl = Simulator(net(1000, rate_exc_hz=r, plastic=False),
                             dt_ms=_DT_MS, seed=seed * 1000 + i)
             cd = params.control_duration_s * 1e3
             dc = ctl.run(cd, record=[Spikes("post")])
-            out_fixed.append(_late_rate(dc["post_spike_time"].values, cd))
+            out_fixed.append(_rate_after(dc["post_spike_time"].values,
+                                         min(_CONTROL_TRANSIENT_MS, 0.5 * cd), cd))
             progress(2 * i + 2, total)
         cdur = params.corr_duration_s * 1e3
         src = correlated_trains(params.n_corr, params.corr_rate_hz, params.corr_c, cdur,
                                 make_rng(seed, 1))
-        sim = Simulator(song_network(1000 - params.n_corr, rate_exc_hz=params.corr_rate_hz,
-                                     corr_source=src, n_corr=params.n_corr, **kw),
+        sim = Simulator(net(1000 - params.n_corr, rate_exc_hz=params.corr_rate_hz,
+                            corr_source=src, n_corr=params.n_corr),
                         dt_ms=_DT_MS, seed=seed * 1000 + 999)
         dsc = sim.run(cdur, record=[Spikes("post")])
         w_unc = sim.weights("exc_post") / w_max
@@ -239,53 +271,63 @@ class STDPCompetition(Experiment[STDPCompetitionParams]):
 
     def targets(self, params: STDPCompetitionParams) -> tuple[Target, ...]:
         fig2 = "Song, Miller & Abbott 2000 Fig. 2A"
-        targets = [
-            Target("rate_slope_fixed", 2.0, 0.0, compare="at_least",
+        short = (f"full preset only: {params.duration_s:g} s of learning is too short "
+                 f"for the equilibrium (>= {EQUILIBRIUM_MIN_S:g} s; the weights separate "
+                 "by a slow diffusion)"
+                 if params.duration_s < EQUILIBRIUM_MIN_S else "")
+        return (
+            Target("rate_slope_fixed", 2.0, 0.0, compare="at_least", kind="published",
                    source=fig2 + " (without STDP the output rate rises steeply with "
                                  "the input rate)",
                    reason="the contrast that makes result 1 meaningful: with frozen "
                           "weights the neuron is threshold-driven and its rate grows "
-                          "faster than the input (seen: slope ~4)",
+                          "much faster than the input. Seen: 3.3-4.9 over seeds 0-19 "
+                          "(quick; the same 20 s controls as the full preset), mean 4.0, "
+                          "sd 0.4; 2 = a fourfold input change raising the output "
+                          "16-fold, 5 sd below the mean",
                    description="log-log slope of output rate vs input rate, weights "
                                "frozen"),
-            Target("corr_mean_w", 0.8, 0.0, compare="at_least",
+            Target("corr_mean_w", 0.8, 0.0, compare="at_least", kind="published",
                    source="Song, Miller & Abbott 2000 Fig. 3 (correlated inputs end at "
                           "g_max)",
                    reason="the correlated group wins: most of its synapses at the upper "
-                          "bound, so a mean of at least 0.8 g_max",
+                          "bound, so a mean of at least 0.8 g_max. Seen: 0.988-0.996 "
+                          "over seeds 0-19 (quick, 60 s), sd 0.002",
                    description="mean final weight / g_max of the correlated inputs"),
-            Target("uncorr_mean_w", 0.3, 0.0, compare="at_most",
+            Target("uncorr_mean_w", 0.3, 0.0, compare="at_most", kind="published",
                    source="Song, Miller & Abbott 2000 Fig. 3 (uncorrelated inputs lose)",
                    reason="the winners take the output: the uncorrelated synapses are "
-                          "pushed down, below a third of g_max on average",
+                          "pushed down, below a third of g_max on average (from 0.5 at "
+                          "the start). Seen: 0.163-0.182 over seeds 0-19 (quick, 60 s), "
+                          "sd 0.004",
                    description="mean final weight / g_max of the uncorrelated inputs"),
-        ]
-        if params.duration_s >= EQUILIBRIUM_MIN_S:
-            targets.append(
-                Target("rate_slope_stdp", 0.5, 0.0, compare="at_most",
-                       source=fig2 + " (with STDP the output rate is nearly independent of "
-                                     "the input rate)",
-                       reason="'nearly independent' as a number: a fourfold change of input "
-                              "rate changes the output rate by at most a factor 2 (slope "
-                              "0.5), read from the paper's curve, which rises by well under "
-                              "that (seen here: 0.43 and 0.26 with seeds 0 and 1, full "
-                              "preset)",
-                       description="log-log slope of output rate vs input rate, with STDP"))
-            targets.append(
-                Target("outer_fraction_top_rate", 0.7, 0.0, compare="at_least",
-                       source="Song, Miller & Abbott 2000 Fig. 1B-C (bimodal: most "
-                              "synapses near 0 or near g_max)",
-                       reason="'most' read as more than 70 % within 0.1 g_max of a "
-                              "bound; the rest are in transit (seen: ~0.84 at 40 Hz after "
-                              "1000 s)",
-                       description="fraction of weights < 0.1 or > 0.9 g_max at the "
-                                   "highest input rate"))
-            targets.append(
-                Target("upper_fraction_top_rate", 0.03, 0.0, compare="at_least",
-                       source="Song, Miller & Abbott 2000 Fig. 1B-C (a second mode at "
-                              "g_max)",
-                       reason="bimodal, not all silenced: a population of strong synapses "
-                              "remains, a few percent at 40 Hz (seen ~0.08)",
-                       description="fraction of weights > 0.9 g_max at the highest "
-                                   "input rate"))
-        return tuple(targets)
+            Target("rate_slope_stdp", 0.5, 0.0, compare="at_most", kind="published",
+                   not_tested=short,
+                   source=fig2 + " (with STDP the output rate is nearly independent of "
+                                 "the input rate)",
+                   reason="'nearly independent' as a number: a fourfold change of input "
+                          "rate changes the output rate by at most a factor 2 (slope "
+                          "0.5), read from the paper's curve, which rises by well under "
+                          "that (seen here: 0.43 and 0.26 with seeds 0 and 1, full "
+                          "preset; 0.36-3.0 after the 60 s of the quick preset, before "
+                          "the equilibrium)",
+                   description="log-log slope of output rate vs input rate, with STDP"),
+            Target("outer_fraction_top_rate", 0.7, 0.0, compare="at_least",
+                   kind="published", not_tested=short,
+                   source="Song, Miller & Abbott 2000 Fig. 1B-C (bimodal: most "
+                          "synapses near 0 or near g_max)",
+                   reason="'most' read as more than 70 % within 0.1 g_max of a "
+                          "bound; the rest are in transit (seen: ~0.84 at 40 Hz after "
+                          "1000 s; ~0.64 after the 60 s of the quick preset)",
+                   description="fraction of weights < 0.1 or > 0.9 g_max at the "
+                               "highest input rate"),
+            Target("upper_fraction_top_rate", 0.03, 0.0, compare="at_least",
+                   kind="published", not_tested=short,
+                   source="Song, Miller & Abbott 2000 Fig. 1B-C (a second mode at "
+                          "g_max)",
+                   reason="bimodal, not all silenced: a population of strong synapses "
+                          "remains, a few percent at 40 Hz (seen ~0.08 after 1000 s; "
+                          "~0.003 after the 60 s of the quick preset)",
+                   description="fraction of weights > 0.9 g_max at the highest "
+                               "input rate"),
+        )

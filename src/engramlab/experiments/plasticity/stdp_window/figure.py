@@ -31,11 +31,12 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
     ax_a.axvline(0.0, color="0.5", lw=0.8)
     ltp = find_check(checks, "stdp_ltp_fraction_small_positive")
     if ltp is not None:
-        # The sign pattern of Bi & Poo 1998: LTP for small positive dt.
+        # The sign pattern of Bi & Poo 1998: LTP for small positive dt (a consistency
+        # check: the fitted exponential window has it by construction).
         ax_a.axvspan(0.0, LTP_WINDOW_MS, color=TARGET_STYLE["color"], alpha=0.06, lw=0)
         ax_a.axvline(LTP_WINDOW_MS, **TARGET_STYLE,
-                     label=f"LTP expected for 0 < dt <= {LTP_WINDOW_MS:g} ms "
-                           f"(fraction {target_text(ltp)})")
+                     label=f"Bi & Poo 1998: LTP for 0 < dt <= {LTP_WINDOW_MS:g} ms "
+                           f"(fraction {target_text(ltp)}; built into the rule)")
     ax_a.set_xlabel("dt = t_post - t_pre (ms)")
     ax_a.set_ylabel("weight change dw / w_max (1)")
     ax_a.set_title(f"Pair STDP (tau+ {ds.attrs['tau_plus_ms']} ms, "

@@ -18,9 +18,10 @@
       Morris 1997);
     - strong tetanus on pathway 1, weak tetanus on pathway 2 35 min later: the weak
       input is captured, late LTP on pathway 2 at 5 h (Frey & Morris 1997);
-    - weak tetanus on pathway 2 four hours *before* the strong tetanus on pathway 1: no
-      capture ("stabilisation was weaker or did not occur at intervals of 2 and 4 h",
-      Frey & Morris 1998, Neuropharmacology 37:545, doi:10.1016/S0028-3908(98)00040-9);
+    - weak tetanus on pathway 2 one hour *before* the strong tetanus: captured in the
+      data ("stabilisation was weaker or did not occur at intervals of 2 and 4 h", Frey
+      & Morris 1998, Neuropharmacology 37:545, doi:10.1016/S0028-3908(98)00040-9);
+    - weak tetanus on pathway 2 four hours before: no capture (same source);
     - the LTD analogues (Sajikumar & Frey 2004, Neurobiol. Learn. Mem. 82:12,
       doi:10.1016/j.nlm.2004.03.003), shown by Clopath et al. 2008: weak LFS (900
       pulses at 1 Hz) gives early LTD that decays, strong LFS (900 bursts of 3 pulses
@@ -29,17 +30,23 @@
     Every measure is the mean weight of a pathway in % of its own pre-stimulus baseline
     (the model's stand-in for the fEPSP slope), averaged over ``n_trials`` neurons with
     independent seeded streams; the trial-to-trial standard error (SE) is reported.
-    "Present" claims are checked as mean / SE >= 3 (one-sided p < 0.002);
-    "back to baseline" claims as |mean| <= 5 % of baseline.
-    What differs: the published targets are qualitative (presence / absence of early
-    and late phases at the stated times; no digitised data), so magnitudes are not
-    compared; weights, not fEPSPs, are averaged; the anisomycin window is chosen
+    "Present" claims are checked as a mean change beyond 5 % of baseline, "back to
+    baseline" claims as |mean| <= 5 %: the published claims are qualitative (no
+    digitised data here), and 5 % is the usual stability criterion of fEPSP slopes.
+    Capture has a magnitude: the late LTP of the weak input at 5 h in units of the early
+    LTP of a weak tetanus alone (``capture_fraction``), 1 when the weak input's early
+    LTP is wholly turned into late LTP, as Frey & Morris 1997 describe; the model gives
+    0.97 (35 min after the strong tetanus).
+    What differs: weights, not fEPSPs, are averaged; the anisomycin window is chosen
     (the model's protein trigger is on only while the tags of the strong tetanus exceed
     its threshold, at most ~1.1 h after it, which the window covers); the capture
     delay is the 35 min of Frey & Morris 1997 (the authors' code uses 30 min).
-    Weak tetanus 1 h *before* the strong one (capture in Frey & Morris 1998) is not a
-    target: in this model it is captured only weakly (about +2.5 % at 5 h), because the
-    weak tags (lifetime 1 h) have mostly decayed when the protein arrives.
+    Not a target, shown in the figure: a weak tetanus 1 h *before* the strong one is
+    captured only to 0.28 of full capture (``weak_1h_before_fraction``; quick preset,
+    seeds 0-19: 0.20-0.39), because the weak tags (exponential lifetime 1 h) have mostly
+    decayed when the protein arrives. Frey & Morris 1998 report capture at 1 h and
+    weaker or no capture at 2 and 4 h; their magnitude at 1 h could not be read here, so
+    the model's weaker capture at 1 h is reported, not checked.
 """
 
 from __future__ import annotations
@@ -53,7 +60,7 @@ import xarray as xr
 
 from engramlab.core import ParameterError, Params, Target, cite, make_rng, param
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
 from engramlab.interventions.drugs import PROTEIN_SYNTHESIS, anisomycin, availability
 from engramlab.plasticity.consolidation import (
     Protocol,
@@ -66,6 +73,7 @@ from engramlab.plasticity.consolidation import (
 )
 
 _CHOSEN = "chosen: resolution / statistics of this reproduction"
+_TTC = TagTriggerConsolidation.model_fields
 _H = 3600.0
 
 #: Conditions: key, label, main pathway (0-based) measured.
@@ -74,6 +82,7 @@ CONDITIONS: tuple[tuple[str, str, int], ...] = (
     ("strong_tetanus", "strong tetanus", 0),
     ("anisomycin", "strong tetanus + anisomycin", 0),
     ("capture", "strong tetanus S1, weak tetanus S2 35 min later", 1),
+    ("weak_1h_before", "weak tetanus S2 1 h before strong tetanus S1", 1),
     ("weak_4h_before", "weak tetanus S2 4 h before strong tetanus S1", 1),
     ("weak_lfs", "weak LFS", 0),
     ("strong_lfs", "strong LFS", 0),
@@ -112,6 +121,21 @@ class TaggingCaptureParams(Params):
         doc="Delay by which the weak tetanus on S2 precedes the strong tetanus on S1.",
         source="Frey & Morris 1998 (intervals 5 min, 1, 2 and 4 h; none at 4 h)",
     )
+    weak_before_short_s: float = param(
+        _H, unit="s", ge=60.0, le=4 * _H,
+        doc="Shorter weak-before-strong delay, inside the published capture window.",
+        source="Frey & Morris 1998 (capture at 5 min and 1 h; weaker or none at 2 and 4 h)",
+    )
+    tau_h_s: float = param(
+        _TTC["tau_h_s"].default, unit="s", gt=0.0, le=1e7,
+        doc="Lifetime tau_H of the high tag (early LTP).",
+        source="Clopath et al. 2008 (TagTriggerConsolidation default)",
+    )
+    theta_p: float = param(
+        _TTC["theta_p"].default, unit="1", ge=0.0, le=1e6,
+        doc="Tagged synapses (of 2 x 100) that trigger protein synthesis.",
+        source="Clopath et al. 2008 (TagTriggerConsolidation default)",
+    )
     anisomycin_start_s: float = param(
         -1800.0, unit="s", ge=-4 * _H, le=0.0,
         doc="Start of the anisomycin window (relative to the strong tetanus).",
@@ -148,6 +172,7 @@ def _protocols(p: TaggingCaptureParams) -> list[Protocol]:
         "strong_tetanus": (strong_tetanus(0, 0.0),),
         "anisomycin": (strong_tetanus(0, 0.0),),
         "capture": (strong_tetanus(0, 0.0), weak_tetanus(1, p.capture_delay_s)),
+        "weak_1h_before": (weak_tetanus(1, -p.weak_before_short_s), strong_tetanus(0, 0.0)),
         "weak_4h_before": (weak_tetanus(1, -p.weak_before_delay_s), strong_tetanus(0, 0.0)),
         "weak_lfs": (weak_lfs(0, 0.0),),
         "strong_lfs": (strong_lfs(0, 0.0),),
@@ -182,6 +207,7 @@ def measurements(attrs: Mapping[str, Any]) -> dict[str, tuple[str, float, int]]:
         "capture_s1_late": ("capture", late, 1),
         "capture_s2_late": ("capture", late, 2),
         "capture_s2_late_3h": ("capture", cap + decay, 2),
+        "weak_1h_before_s2_late": ("weak_1h_before", late, 2),
         "weak_4h_before_s2_late": ("weak_4h_before", late, 2),
         "weak_lfs_early": ("weak_lfs", early, 1),
         "weak_lfs_3h": ("weak_lfs", decay, 1),
@@ -202,19 +228,25 @@ class TaggingCapture(Experiment[TaggingCaptureParams]):
         "capture, its time window, the anisomycin block and late LTD."
     )
     Params = TaggingCaptureParams
-    quick = MappingProxyType({"n_trials": 8, "step_s": 30.0, "record_interval_s": 300.0})
+    quick = MappingProxyType({"n_trials": 32, "step_s": 30.0, "record_interval_s": 300.0})
     citations = (cite("clopath2008"), cite("frey1997"), cite("frey1998"), cite("frey1988"),
                  cite("sajikumar2004"))
+    mutations = (
+        Mutation(name="high-tag lifetime tau_H 1 -> 4 h", value=4 * _H, param="tau_h_s"),
+        Mutation(name="protein trigger threshold theta_p 60 -> 250 tagged synapses (of "
+                      "200: never reached)", value=250.0, param="theta_p"),
+    )
 
     def run(self, params: TaggingCaptureParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:
         # Small event-driven simulation; NumPy throughout (backend unused).
-        model = TagTriggerConsolidation()
+        model = TagTriggerConsolidation(tau_h_s=params.tau_h_s, theta_p=params.theta_p)
         every = params.record_interval_s / params.step_s
         if abs(every - round(every)) > 1e-9:
             raise ParameterError("record_interval_s", "must be a multiple of step_s",
                                  params.record_interval_s)
-        t_start = -(params.weak_before_delay_s + params.baseline_s)
+        t_start = -(max(params.weak_before_delay_s, params.weak_before_short_s)
+                    + params.baseline_s)
         t_stop = max(params.late_time_s, params.capture_delay_s + params.decay_time_s)
         # Round the span up to whole recording intervals (the last sample is recorded).
         n_rec = int(np.ceil((t_stop - t_start) / params.record_interval_s - 1e-9))
@@ -292,81 +324,80 @@ class TaggingCapture(Experiment[TaggingCaptureParams]):
             out[f"{name}_se"] = se
             # SE floored so that identical trials cannot divide by zero.
             out[f"{name}_z"] = mean / max(se, 1e-3)
+        # Captured late LTP in units of the early LTP of a weak tetanus alone.
+        weak = out["weak_tetanus_early_pct"]
+        out["capture_fraction"] = out["capture_s2_late_pct"] / weak
+        out["weak_1h_before_fraction"] = out["weak_1h_before_s2_late_pct"] / weak
         # Diagnostic: the drug must cover the whole trigger (protein stays ~0).
         out["anisomycin_max_protein"] = float(ds.protein.sel(condition="anisomycin").max())
         return out
 
     def targets(self, params: TaggingCaptureParams) -> tuple[Target, ...]:
-        z_reason = ("presence claim: the trial mean must lie at least 3 trial-to-trial "
-                    "standard errors from baseline (one-sided p < 0.002 for "
-                    f"n = {params.n_trials} independent neurons)")
+        present = ("presence: a mean change beyond 5 % of baseline, the same criterion "
+                   "that reads |change| <= 5 % as back to baseline (the usual stability "
+                   "criterion of fEPSP slopes); the published claims give no magnitude. "
+                   "Quick preset, seeds 0-19: {spread}")
         base_reason = ("'back to baseline': within 5 % of baseline, the usual stability "
-                       "criterion of fEPSP slopes in slices; the trial SE (< 1 % even in "
-                       "the quick preset) is small against it")
+                       "criterion of fEPSP slopes in slices. Quick preset, seeds 0-19: "
+                       "{spread}")
+        frac_reason = ("late LTP of S2 at {late:g} h in units of the early LTP of a weak "
+                       "tetanus alone ({early:g} min after it): 1 when the weak input's "
+                       "early LTP is fully turned into late LTP. Quick preset, seeds 0-19: "
+                       "{spread}; tolerance 0.4 = 4 sd and the offset, rounded up")
         fm97 = "Frey & Morris 1997"
+        late_h, early_min = params.late_time_s / _H, params.early_time_s / 60
         h = _H
+
+        def pct(name: str, value: float, compare: str, source: str, spread: str,
+                description: str) -> Target:
+            reason = (present if compare != "abs" else base_reason).format(spread=spread)
+            return Target(name, value, 5.0 if compare == "abs" else 0.0, compare=compare,
+                          kind="published", source=source, reason=reason,
+                          description=description)
+
         return (
-            Target("weak_tetanus_early_z", 3.0, 0.0, compare="at_least",
-                   source=fm97 + ": a weak tetanus induces early LTP",
-                   reason=z_reason,
-                   description=f"weak tetanus, S1, {params.early_time_s / 60:g} min: "
-                               "mean / SE of the % change"),
-            Target("weak_tetanus_3h_pct", 0.0, 5.0, compare="abs",
-                   source=fm97 + ": early LTP lasts less than three hours",
-                   reason=base_reason,
-                   description=f"weak tetanus, S1, {params.decay_time_s / h:g} h: % change"),
-            Target("strong_tetanus_late_z", 3.0, 0.0, compare="at_least",
-                   source=fm97 + ": repeated (strong) tetanization gives late LTP, "
-                                 "stable for many hours",
-                   reason=z_reason,
-                   description=f"strong tetanus, S1, {params.late_time_s / h:g} h: "
-                               "mean / SE of the % change"),
-            Target("anisomycin_early_z", 3.0, 0.0, compare="at_least",
-                   source="Frey et al. 1988; " + fm97 + ": protein-synthesis inhibition "
-                          "spares early LTP",
-                   reason=z_reason,
-                   description=f"strong tetanus in anisomycin, S1, "
-                               f"{params.early_time_s / 60:g} min: mean / SE"),
-            Target("anisomycin_late_pct", 0.0, 5.0, compare="abs",
-                   source="Frey et al. 1988; " + fm97 + ": anisomycin blocks late LTP "
-                          "(potentiation decays to baseline within 3-4 h)",
-                   reason=base_reason,
-                   description=f"strong tetanus in anisomycin, S1, "
-                               f"{params.late_time_s / h:g} h: % change"),
-            Target("capture_s2_late_z", 3.0, 0.0, compare="at_least",
-                   source=fm97 + ": a weak tetanus 35 min after a strong tetanus on "
-                                 "another input gives late LTP (capture)",
-                   reason=z_reason,
+            pct("weak_tetanus_early_pct", 5.0, "at_least",
+                fm97 + ": a weak tetanus induces early LTP", "9.2-10.9 %",
+                f"weak tetanus, S1, {early_min:g} min: % change"),
+            pct("weak_tetanus_3h_pct", 0.0, "abs",
+                fm97 + ": early LTP lasts less than three hours", "0.1-0.8 %",
+                f"weak tetanus, S1, {params.decay_time_s / h:g} h: % change"),
+            pct("strong_tetanus_late_pct", 5.0, "at_least",
+                fm97 + ": repeated (strong) tetanization gives late LTP, stable for many "
+                       "hours", "19.6-24.2 %",
+                f"strong tetanus, S1, {late_h:g} h: % change"),
+            pct("anisomycin_early_pct", 5.0, "at_least",
+                "Frey et al. 1988; " + fm97 + ": protein-synthesis inhibition spares "
+                "early LTP", "25.5-28.6 %",
+                f"strong tetanus in anisomycin, S1, {early_min:g} min: % change"),
+            pct("anisomycin_late_pct", 0.0, "abs",
+                "Frey et al. 1988; " + fm97 + ": anisomycin blocks late LTP (potentiation "
+                "decays to baseline within 3-4 h)", "-0.2 to +0.1 %",
+                f"strong tetanus in anisomycin, S1, {late_h:g} h: % change"),
+            Target("capture_fraction", 1.0, 0.4, compare="abs", kind="published",
+                   source=fm97 + ": a weak tetanus, which ordinarily leads only to early "
+                          "LTP, gives late LTP 35 min after a strong tetanus of another "
+                          "input (capture)",
+                   reason=frac_reason.format(late=late_h, early=early_min,
+                                             spread="0.79-1.14, mean 0.97, sd 0.09"),
                    description=f"weak tetanus on S2 {params.capture_delay_s / 60:g} min "
-                               f"after the strong one on S1, S2 at "
-                               f"{params.late_time_s / h:g} h: mean / SE"),
-            Target("capture_s2_late_3h_z", 3.0, 0.0, compare="at_least",
-                   source=fm97 + ": the captured potentiation outlasts the three hours "
-                                 "of early LTP",
-                   reason=z_reason,
-                   description=f"capture condition, S2, {params.decay_time_s / h:g} h "
-                               "after its weak tetanus: mean / SE"),
-            Target("weak_4h_before_s2_late_pct", 0.0, 5.0, compare="abs",
-                   source="Frey & Morris 1998: weak tetanus 4 h before the strong "
-                          "tetanus is not stabilised (tag decays in < 3 h, Frey & "
-                          "Morris 1997)",
-                   reason=base_reason,
-                   description=f"weak tetanus on S2 {params.weak_before_delay_s / h:g} h "
-                               "before the strong one on S1, S2 at "
-                               f"{params.late_time_s / h:g} h: % change"),
-            Target("weak_lfs_early_z", -3.0, 0.0, compare="at_most",
-                   source="Sajikumar & Frey 2004 (weak LFS: early LTD), as simulated by "
-                          "Clopath et al. 2008",
-                   reason=z_reason.replace("from baseline", "below baseline"),
-                   description=f"weak LFS, S1, {params.early_time_s / 60:g} min: mean / SE"),
-            Target("weak_lfs_3h_pct", 0.0, 5.0, compare="abs",
-                   source="Sajikumar & Frey 2004 (early LTD is transient, protein-"
-                          "synthesis independent), as simulated by Clopath et al. 2008",
-                   reason=base_reason,
-                   description=f"weak LFS, S1, {params.decay_time_s / h:g} h: % change"),
-            Target("strong_lfs_late_z", -3.0, 0.0, compare="at_most",
-                   source="Sajikumar & Frey 2004 (strong LFS: protein-synthesis-"
-                          "dependent late LTD), as simulated by Clopath et al. 2008",
-                   reason=z_reason.replace("from baseline", "below baseline"),
-                   description=f"strong LFS, S1, {params.late_time_s / h:g} h: mean / SE"),
+                               f"after the strong one on S1: S2 at {late_h:g} h / early "
+                               "LTP of a weak tetanus alone"),
+            pct("weak_4h_before_s2_late_pct", 0.0, "abs",
+                "Frey & Morris 1998: weak tetanus 4 h before the strong tetanus is not "
+                "stabilised (the tag decays in < 3 h, Frey & Morris 1997)", "-0.2 to +0.3 %",
+                f"weak tetanus on S2 {params.weak_before_delay_s / h:g} h before the "
+                f"strong one on S1, S2 at {late_h:g} h: % change"),
+            pct("weak_lfs_early_pct", -5.0, "at_most",
+                "Sajikumar & Frey 2004 (weak LFS: early LTD), as simulated by Clopath et "
+                "al. 2008", "-8.6 to -7.8 %",
+                f"weak LFS, S1, {early_min:g} min: % change"),
+            pct("weak_lfs_3h_pct", 0.0, "abs",
+                "Sajikumar & Frey 2004 (early LTD is transient, protein-synthesis "
+                "independent), as simulated by Clopath et al. 2008", "-1.8 to -1.3 %",
+                f"weak LFS, S1, {params.decay_time_s / h:g} h: % change"),
+            pct("strong_lfs_late_pct", -5.0, "at_most",
+                "Sajikumar & Frey 2004 (strong LFS: protein-synthesis-dependent late "
+                "LTD), as simulated by Clopath et al. 2008", "-17.6 to -14.5 %",
+                f"strong LFS, S1, {late_h:g} h: % change"),
         )

@@ -21,19 +21,29 @@ if TYPE_CHECKING:  # pragma: no cover
 _PATH_COLORS = {1: "#4c72b0", 2: "#dd8452"}
 _BAND_ALPHA = 0.25
 
-#: A claim: the check, the pathway (1-based) and the time (h) its metric is read.
-_Claim = tuple[Check, int, float]
+#: A claim: the check, the pathway (1-based), the time (h) its metric is read, and the
+#: % change one unit of the check stands for (1 for a % change).
+_Claim = tuple[Check, int, float, float]
+#: Fraction checks: their measure in units of the early LTP of a weak tetanus alone.
+_FRACTIONS = {"capture_fraction": "capture_s2_late",
+              "weak_1h_before_fraction": "weak_1h_before_s2_late"}
 
 
 def _claims(ds: xr.Dataset, checks: Sequence[Check]) -> dict[str, list[_Claim]]:
     """The run's checks, by condition, placed where their metrics are read."""
     where = measurements(ds.attrs)
+    cond, t_h, pw = where["weak_tetanus_early"]
+    unit = float(ds.weight_pct.sel(condition=cond, pathway=pw)
+                 .sel(time=t_h, method="nearest").mean()) - 100.0
     out: dict[str, list[_Claim]] = {}
     for check in checks:
         stem, _, kind = check.name.rpartition("_")
+        scale = 1.0
+        if check.name in _FRACTIONS:
+            stem, kind, scale = _FRACTIONS[check.name], "pct", unit
         if kind in ("pct", "z") and stem in where:
             cond, t_h, pw = where[stem]
-            out.setdefault(cond, []).append((check, pw, float(t_h)))
+            out.setdefault(cond, []).append((check, pw, float(t_h), scale))
     return out
 
 
@@ -61,18 +71,21 @@ def _panel(ax: Axes, ds: xr.Dataset, cond: str, claims: list[_Claim]) -> None:
             ax.axvline(t_on, color=color, lw=0.6, ls=":")
     starts = sub.stim_time.values[sub.stim_pathway.values > 0]
     ax.set_xlim(min(-0.5, float(np.min(starts)) - 0.5), t[-1] + 0.3)
-    down = any(c.compare == "at_most" for c, _, _ in claims)
-    for check, pw, tc in claims:
+    down = any(c.compare == "at_most" for c, _, _, _ in claims)
+    for check, pw, tc, scale in claims:
         ax.axvline(tc, **TARGET_STYLE)
         if check.compare in ("abs", "rel"):
-            # "Back to baseline": the band of the % change around 100 % of baseline.
+            # A band of the % change (or of the fraction of the weak early LTP).
             lo, hi = bounds(check)
-            ax.fill_between([tc - 0.25, tc + 0.25], 100.0 + lo, 100.0 + hi,
+            ax.fill_between([tc - 0.25, tc + 0.25], 100.0 + scale * lo, 100.0 + scale * hi,
                             color=TARGET_STYLE["color"], alpha=_BAND_ALPHA, lw=0)
-            txt = f"S{pw} change {target_text(check)} %"
+            txt = (f"S{pw} change {target_text(check)} %" if scale == 1.0 else
+                   f"S{pw}: {target_text(check)} x weak early LTP")
+            if check.deviation and not check.passed:
+                txt += " - NOT REPRODUCED"
         else:
             side = "below" if check.compare == "at_most" else "above"
-            txt = f"S{pw} {side} 100 % (mean / SE {target_text(check)})"
+            txt = f"S{pw} change {target_text(check)} % ({side} baseline)"
         ax.text(tc, 0.03 if not down else 0.80, txt, transform=ax.get_xaxis_transform(),
                 fontsize=6.5, color=TARGET_STYLE["color"], ha="right", rotation=90,
                 va="bottom" if not down else "top")
@@ -85,15 +98,16 @@ def _panel(ax: Axes, ds: xr.Dataset, cond: str, claims: list[_Claim]) -> None:
 def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
     """One panel per condition: mean weight (% of baseline) vs time, +- SE over trials,
     stimuli marked by arrows, the checked claims in red dashed (time of the check)."""
-    fig = new_figure(15.0, 7.8)
-    axes = fig.subplots(2, 4).ravel()
+    fig = new_figure(15.0, 11.0)
+    axes = fig.subplots(3, 3).ravel()
     conds = [str(c) for c in ds.condition.values]
     claims = _claims(ds, checks)
     for ax, cond in zip(axes, conds, strict=False):
         _panel(ax, ds, cond, claims.get(cond, []))
     ax = axes[len(conds)]
     t = ds.time.values
-    for cond, ls in zip(conds, ("-", "--", ":", "-.", "-", "--", ":"), strict=False):
+    for k, cond in enumerate(conds):
+        ls = ("-", "--", ":", "-.")[k % 4]
         ax.plot(t, ds.protein.sel(condition=cond).mean("trial"), ls=ls, lw=1.2,
                 label=str(ds.label.sel(condition=cond).values))
     ax.set_xlabel("time from the strong tetanus / stimulus (h)")

@@ -25,7 +25,7 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
     (ax1, ax2, ax3), (ax4, ax5, ax6) = fig.subplots(2, 3)
     v = ds.voltage.values
     ax1.plot(v, ds.block_formula.values, **TARGET_STYLE,
-             label="Jahr & Stevens 1990 formula")
+             label="Jahr & Stevens 1990 (3.57 mM, 0.062/mV)")
     ax1.plot(v[::4], ds.block_measured.values[::4], "o", color=_BLUE, ms=3,
              label="I / (g (E - V)) of the simulated receptor")
     ax1.set_xlabel("membrane potential V (mV)")
@@ -41,7 +41,7 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
     ax2.fill_between(v, iv.min() * 1.1, 0, where=neg, color=_BLUE, alpha=0.08,
                      label="negative slope dI/dV < 0")
     v_min = find_check(checks, "iv_min_mv")
-    draw_target(ax2, v_min, axis="x", label=f"formula minimum {v_min.target:.1f} mV"
+    draw_target(ax2, v_min, axis="x", label=f"Jahr & Stevens minimum {v_min.target:.1f} mV"
                 if v_min is not None else None)
     ax2.axhline(0.0, color="black", linewidth=0.6)
     ax2.set_ylim(iv.min() * 1.3, -iv.min() * 0.8)
@@ -55,6 +55,10 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
     ax3.plot(vm, slope, color=_BLUE, label="slope conductance dI/dV")
     negative = find_check(checks, "min_slope_conductance_ns")
     draw_target(ax3, negative, label="0: the sign change marks the minimum")
+    end = find_check(checks, "negative_slope_to_mv")
+    draw_target(ax3, end, axis="x", color=_ORANGE,
+                label=f"Mayer et al. / Nowak et al.: negative slope ends at "
+                      f"{end.target:g} ± {end.tolerance:g} mV" if end is not None else None)
     ax3.set_xlabel("membrane potential V (mV)")
     ax3.set_ylabel("dI/dV (nS)")
     ax3.set_title("C  slope conductance of the NMDA I-V", fontsize=10)

@@ -52,7 +52,7 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
                  **TARGET_STYLE, label="closed form" if syn == "depressing" else None)
     peak = find_check(checks, "facilitating_peak_frequency_hz")
     draw_target(ax3, peak, axis="x", color=_ORANGE,
-                label=f"peak at 1 / sqrt(U tau_F tau_rec): {target_text(peak)} Hz"
+                label=f"MWT 1998 theta ~ 1 / sqrt(U tau_F tau_rec): {target_text(peak)} Hz"
                 if peak is not None else None)
     ax3.set_yscale("log")
     ax3.set_xlabel("train rate (Hz)")
@@ -62,14 +62,16 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
 
     dep = ds.release.sel(synapse="depressing")
     u = float(ds.u_se.sel(synapse="depressing"))
-    tau_rec = float(ds.tau_rec_ms.sel(synapse="depressing"))
+    tau_rec = float(ds.tau_rec_ms.sel(synapse="depressing"))  # the run's, for the y range
     f_lim = find_check(checks, "limiting_frequency_hz")
     ax4.plot(rates, rates * dep.isel(spike=-1).values, "o", color=_BLUE, ms=3,
              label="simulated f r_ss")
     ax4.plot(rates, u * rates, color=_GREY, linestyle=":", label="low-rate limit U f")
-    ax4.axhline(1000.0 / tau_rec, color=_GREY, linestyle="-.",
-                label="saturation 1 / tau_rec")
-    draw_target(ax4, f_lim, axis="x", label=f"TM 1997: 1 / (U tau_rec) = {f_lim.target:g} Hz"
+    saturation = find_check(checks, "transmitted_rate_saturation_hz")
+    draw_target(ax4, saturation, color=_GREY,
+                label=f"TM 1997 1/f law: f r_ss -> 1 / tau_rec = {target_text(saturation)} Hz"
+                if saturation is not None else None)
+    draw_target(ax4, f_lim, axis="x", label=f"TM 1997: 1 / (U tau_rec) = {target_text(f_lim)} Hz"
                 if f_lim is not None else None)
     ax4.set_ylim(0, 1.3 * 1000.0 / tau_rec)
     _log_rate_axis(ax4, np.array([f for f in (1, 2, 2.5, 5, 10, 20, 40, 100, 200)
@@ -87,7 +89,7 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
                  yerr=2 * mr.std("trial").values / np.sqrt(n), fmt="o", color=_BLUE,
                  ms=4, capsize=2, label="Poisson trains (mean ± 2 s.e.)")
     ax5.plot(p_rates, u * ds.poisson_theory_x.sel(synapse="depressing").values,
-             **TARGET_STYLE, label="E[r] = U / (1 + U nu tau_rec)")
+             **TARGET_STYLE, label="closed form E[r] = U / (1 + U nu tau_rec)")
     ax5.plot(rates, dep.isel(spike=-1).values, color=_GREY, linestyle=":",
              label="regular trains r_ss")
     _log_rate_axis(ax5, p_rates)
@@ -101,7 +103,7 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
                  yerr=2 * mu.std("trial").values / np.sqrt(n), fmt="o", color=_ORANGE,
                  ms=4, capsize=2, label="Poisson trains (mean ± 2 s.e.)")
     ax6.plot(p_rates, ds.poisson_theory_u.sel(synapse="facilitating").values,
-             **TARGET_STYLE, label="E[u] = U (1 + nu tau_F) / (1 + U nu tau_F)")
+             **TARGET_STYLE, label="closed form E[u] = U (1 + nu tau_F) / (1 + U nu tau_F)")
     _log_rate_axis(ax6, p_rates)
     ax6.set_xlabel("mean rate (Hz)")
     ax6.set_ylabel("mean utilisation u at a spike (1)")

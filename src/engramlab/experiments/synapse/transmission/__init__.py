@@ -1,33 +1,41 @@
 """Chemical transmission: calcium-triggered quantal release and EPSP / IPSP (seed chapter 1).
 
 ``synapse.transmission``
-    Reproduces three classic results the seed's first chapter walks through.
+    Reproduces two classic results of quantal release and shows the EPSP / IPSP the
+    seed's first chapter walks through.
 
     1. Release rises with about the fourth power of external calcium (Dodge &
        Rahamimoff 1967, J Physiol 193:419, doi:10.1113/jphysiol.1967.sp008367): the
        mean quantal content measured from simulated spikes is fitted on log-log axes
-       at low [Ca]; the published slope is 3.78 +/- 0.2 (s.d., 28 frog junctions).
-    2. Release is quantal and binomial (del Castillo & Katz 1954, J Physiol 124:560,
-       doi:10.1113/jphysiol.1954.sp005129): at every [Ca] the sample mean and
-       variance of the response equal N p q and N p (1 - p) q^2 within their standard
-       errors (z-scores), and the variance traces the parabola q E - E^2 / N.
-    3. AMPA and GABA_A conductances (Brette et al. 2007 COBA values) on a passive
-       single compartment (C = 200 pF, g_L = 10 nS, E_L = -60 mV): the EPSP
-       depolarises, the IPSP hyperpolarises, and sweeping the holding potential
-       (a constant injected current) shows the PSP reversing exactly at the
-       receptor's reversal potential (E_GABA = -80 mV, E_AMPA = 0 mV). In a passive
-       compartment the PSP is exactly proportional to E_rev - V_hold, so linear
-       interpolation between holding potentials finds the reversal to rounding
-       precision.
+       at low [Ca]; published slope 3.78 +/- 0.2 (S.D., 28 frog junctions), and adding
+       Mg2+ lowers release without altering that slope (their summary point 2; here
+       0 -> 1 mM Mg2+). Both are ``published`` checks.
+    2. At low release the number of quanta is Poisson (del Castillo & Katz 1954, J
+       Physiol 124:560, doi:10.1113/jphysiol.1954.sp005129): the quantal content from
+       the failures, m = ln(N / n_0), equals the mean quantal content (``theory``).
+    3. Consistency checks: the binomial sample mean and variance equal N p and
+       N p (1 - p) within their standard errors (z-scores; a test of the generator),
+       and AMPA and GABA_A conductances (Brette et al. 2007 COBA values) on a passive
+       single compartment (C = 200 pF, g_L = 10 nS, E_L = -60 mV) give an EPSP that
+       depolarises and an IPSP that hyperpolarises at rest, the size of the
+       small-conductance theory, and PSPs that reverse exactly at the run's reversal
+       potentials (E_GABA = -80 mV, E_AMPA = 0 mV; in a passive compartment the PSP is
+       proportional to E_rev - V_hold, so this holds by construction).
+
     What differs: the terminal is a frog-NMJ-sized set of N independent, identical
     sites (no spatial Ca2+ domains, no non-linear summation of end-plate potentials,
-    no quantal-size variance); K_Ca and K_Mg are of the order of D&R's fitted values
-    but not theirs, so the curve's position, not only its slope, is the model's.
+    no quantal-size variance). K_Ca and K_Mg are "of the order of" D&R's fitted
+    constants, not their values (these were not available to this project), so only
+    the slope and its Mg invariance, not the curve's position, are compared with the
+    paper; the slope's decline towards normal [Ca] (their point 3) is shown
+    (``high_ca_log_slope``) but not checked, for want of a published number.
 """
 
 from __future__ import annotations
 
+import math
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -35,7 +43,7 @@ from scipy import stats
 
 from engramlab.core import Params, SimulationError, Target, cite, make_rng, param
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
 from engramlab.synapses import (
     AMPA,
     GABA_A,
@@ -57,6 +65,18 @@ Z_MAX = 4.0
 #: z-tests only where the expected number of quanta over all trials is at least this
 #: (normal approximation of the sample moments).
 MIN_EXPECTED_QUANTA = 1000.0
+#: Levels of the failures check: mean quanta per spike in this range (enough quanta for
+#: the mean, and >= e^-3 = 5 % failures for their count).
+POISSON_M_RANGE = (0.05, 3.0)
+
+# -- published values, typed from the papers ---------------------------------------------
+#: Dodge & Rahamimoff 1967 (J Physiol 193:419), summary point 2: the initial part of the
+#: log e.p.p. / log [Ca] relation has "a slope of nearly four (mean 3.78 +/- 0.2 S.D. in
+#: 28 experiments)"; "addition of a constant amount of Mg reduces the e.p.p. without
+#: altering the slope".
+DR67_SLOPE = 3.78
+DR67_SLOPE_SD = 0.2
+DR67_N_JUNCTIONS = 28
 _BRETTE = "Brette et al. 2007, COBA benchmark"
 
 
@@ -73,6 +93,12 @@ class TransmissionParams(Params):
                          doc="External Mg2+ concentration during the sweep.",
                          source="chosen: physiological 1 mM; D&R 1967: Mg2+ lowers "
                                 "release without changing the low-[Ca] slope")
+    mg_compare_mm: float = param(
+        0.0, unit="mM", ge=0.0, le=50.0,
+        doc="External Mg2+ of the second low-[Ca] series (the Mg2+ comparison).",
+        source="chosen: Mg-free, so the sweep at mg_mm is the 'addition of a constant "
+               "amount of Mg' of Dodge & Rahamimoff 1967 (summary point 2)",
+    )
     low_ca_max_mm: float = param(
         0.2, unit="mM", gt=0.0, le=100.0,
         doc="Concentrations up to this value enter the low-[Ca] log-log fit.",
@@ -197,6 +223,70 @@ def _linear_psp_peak(params: TransmissionParams, receptor: Receptor, weight: flo
     return (receptor.e_rev_mv - v0) * weight / params.c_m_pf * kernel_peak
 
 
+def _quantal_sweep(params: TransmissionParams, seed: int) -> dict[str, np.ndarray]:
+    """Binomial release of ``n_trials`` spikes at every [Ca] (at ``mg_mm``), and at the
+    low-[Ca] levels again with [Mg] = ``mg_compare_mm``.
+
+    Returns the release probability per site and, per level, the sample mean and
+    variance of the quanta released and the fraction of failures (no quantum).
+    """
+    model = _release_model(params)
+    ca = np.asarray(params.ca_mm)
+    n, t = params.n_sites, params.n_trials
+    p = release_probability(model, ca, params.mg_mm)
+    out = {"p_release": p, "mean_quanta": np.empty(ca.size),
+           "var_quanta": np.empty(ca.size), "failure_rate": np.empty(ca.size)}
+    for i in range(ca.size):
+        k = quantal_release(n, p[i], make_rng(seed, i), size=t)
+        out["mean_quanta"][i] = k.mean()
+        out["var_quanta"][i] = k.var(ddof=1)
+        out["failure_rate"][i] = np.mean(k == 0)
+    # Streams ca.size (the histogram) and beyond are the Mg comparison's.
+    low = ca[ca <= params.low_ca_max_mm]
+    p_cmp = np.atleast_1d(release_probability(model, low, params.mg_compare_mm))
+    out["mean_quanta_mg_compare"] = np.array([
+        quantal_release(n, p_cmp[j], make_rng(seed, ca.size + 1 + j), size=t).mean()
+        for j in range(low.size)])
+    return out
+
+
+def low_ca_slope(ca: np.ndarray, mean_quanta: np.ndarray, max_mm: float) -> float:
+    """Slope of ln(mean quanta) vs ln [Ca] over [Ca] <= ``max_mm`` (Dodge & Rahamimoff's
+    double-logarithmic plot), by least squares; NaN with fewer than two levels that
+    released anything."""
+    ok = (np.asarray(ca) <= max_mm) & (np.asarray(mean_quanta) > 0)
+    if ok.sum() < 2:
+        return float("nan")
+    return float(np.polyfit(np.log(ca[ok]), np.log(mean_quanta[ok]), 1)[0])
+
+
+def failures_quantal_content(failure_rate: np.ndarray) -> np.ndarray:
+    r"""Quantal content from the failures, del Castillo & Katz 1954's Poisson method.
+
+    .. math:: m = \ln(N / n_0) = -\ln(\text{failure rate})
+
+    (N spikes, n_0 of them releasing nothing); inf where no spike failed.
+    """
+    with np.errstate(divide="ignore"):
+        return -np.log(np.asarray(failure_rate, dtype=float))
+
+
+#: ln(m_fail / m_mean) of a binomial: -N ln(1 - p) / (N p) - 1 ~ p / 2 <= 0.0015 for
+#: m <= 3 at N = 1000 sites; allowed on top of the sampling noise.
+_BINOMIAL_BIAS = 0.002
+#: Seed-to-seed spread of the stochastic metrics over seeds 0-19 of the quick preset
+#: (measured; stated in the targets' reasons).
+_SPREAD = {"slope": "0.055 over seeds 0-19 of the quick preset (3.62-3.80, mean 3.71)",
+           "mg": "0.065 over seeds 0-19 of the quick preset (0.003-0.226, mean 0.096)",
+           "poisson": "0.0032 over seeds 0-19 of the quick preset (0.0015-0.013)"}
+
+
+def _failures_tolerance(n_trials: int) -> float:
+    """4 sd of ln(m_fail / m_mean) at the largest tested m, plus the binomial bias."""
+    m = POISSON_M_RANGE[1]
+    return 4.0 * math.sqrt((math.exp(m) - 1.0 - m) / (m * m * n_trials)) + _BINOMIAL_BIAS
+
+
 def _reversal(holding: np.ndarray, amplitude: np.ndarray) -> float:
     """Holding potential where the PSP changes sign (linear interpolation), NaN if none."""
     order = np.argsort(holding)
@@ -226,22 +316,20 @@ class Transmission(Experiment[TransmissionParams]):
     quick = MappingProxyType({"n_trials": 50_000, "dt_ms": 0.1, "duration_ms": 60.0,
                               "holding_mv": tuple(float(v) for v in range(-95, 16, 10))})
     citations = (cite("dodge1967"), cite("delcastillo1954"), cite("brette2007"))
+    mutations = (
+        Mutation(name="Ca2+ cooperativity n 4 -> 3", value=3.0, param="cooperativity"),
+        Mutation(name="release sites N 1000 -> 3 (few sites, high p)", value=3,
+                 param="n_sites"),
+    )
 
     def run(self, params: TransmissionParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:
         del backend  # binomial draws and a small batch of compartments: NumPy
         model = _release_model(params)
         ca = np.asarray(params.ca_mm)
-        p = release_probability(model, ca, params.mg_mm)
         n, q, t = params.n_sites, params.quantal_size_mv, params.n_trials
-        mean_k = np.empty(ca.size)
-        var_k = np.empty(ca.size)
-        failures = np.empty(ca.size)
-        for i in range(ca.size):
-            k = quantal_release(n, p[i], make_rng(seed, i), size=t)
-            mean_k[i] = k.mean()
-            var_k[i] = k.var(ddof=1)
-            failures[i] = np.mean(k == 0)
+        sweep = _quantal_sweep(params, seed)
+        p = sweep["p_release"]
         exp_mean, exp_var = binomial_moments(n, p)
         se_mean, se_var = sample_moment_se(n, p, t)
         # Amplitude histogram at the reference [Ca].
@@ -257,7 +345,7 @@ class Transmission(Experiment[TransmissionParams]):
         hold = np.asarray(params.holding_mv)
         examples = np.array([-100.0, -90.0, -80.0, -70.0, -60.0, -50.0])
         examples = examples + (params.e_gaba_mv + 80.0)
-        kw = {"c_m_pf": params.c_m_pf, "g_leak_ns": params.g_leak_ns,
+        kw: dict[str, Any] = {"c_m_pf": params.c_m_pf, "g_leak_ns": params.g_leak_ns,
               "e_leak_mv": params.e_leak_mv, "dt_ms": params.dt_ms, "n_steps": n_steps}
         at_rest = np.empty((len(RECEPTORS), n_steps + 1))
         amplitude = np.empty((len(RECEPTORS), hold.size))
@@ -271,10 +359,11 @@ class Transmission(Experiment[TransmissionParams]):
         ipsp_examples = passive_psp(recs["GABA_A"], weights["GABA_A"], examples, **kw)
         progress(2, 2)
 
+        mean_k = sweep["mean_quanta"]
         low = ca <= params.low_ca_max_mm
-        ok = low & (mean_k > 0)
-        slope = float(np.polyfit(np.log(ca[ok]), np.log(mean_k[ok]), 1)[0]) \
-            if ok.sum() >= 2 else float("nan")
+        slope = low_ca_slope(ca, mean_k, params.low_ca_max_mm)
+        slope_compare = low_ca_slope(ca[low], sweep["mean_quanta_mg_compare"],
+                                     params.low_ca_max_mm)
         one = {"units": "1"}
         return xr.Dataset(
             {
@@ -282,10 +371,14 @@ class Transmission(Experiment[TransmissionParams]):
                                            "site (Dodge-Rahamimoff)"}),
                 "mean_quanta": (("ca",), mean_k, {**one, "long_name": "sample mean "
                                                   "quanta per spike"}),
-                "var_quanta": (("ca",), var_k, {**one, "long_name": "sample variance "
-                                                "of quanta per spike"}),
-                "sem_quanta": (("ca",), np.sqrt(var_k / t), one),
-                "failure_rate": (("ca",), failures, one),
+                "var_quanta": (("ca",), sweep["var_quanta"], {
+                    **one, "long_name": "sample variance of quanta per spike"}),
+                "sem_quanta": (("ca",), np.sqrt(sweep["var_quanta"] / t), one),
+                "failure_rate": (("ca",), sweep["failure_rate"], {
+                    **one, "long_name": "fraction of spikes releasing no quantum"}),
+                "mean_quanta_mg_compare": (("ca_low",), sweep["mean_quanta_mg_compare"], {
+                    **one, "long_name": "sample mean quanta per spike at [Mg] = "
+                    f"{params.mg_compare_mm:g} mM"}),
                 "expected_quanta": (("ca",), exp_mean, {**one, "long_name": "N p"}),
                 "expected_var_quanta": (("ca",), exp_var, {**one,
                                                            "long_name": "N p (1 - p)"}),
@@ -308,6 +401,8 @@ class Transmission(Experiment[TransmissionParams]):
             },
             coords={
                 "ca": ("ca", ca, {"units": "mM", "long_name": "[Ca2+]o"}),
+                "ca_low": ("ca_low", ca[low], {"units": "mM", "long_name": "[Ca2+]o of "
+                                                "the low-[Ca] fit"}),
                 "quanta": quanta,
                 "receptor": list(RECEPTORS),
                 "time": ("time", np.arange(n_steps + 1) * params.dt_ms, {"units": "ms"}),
@@ -317,13 +412,27 @@ class Transmission(Experiment[TransmissionParams]):
             attrs={
                 "n_sites": n, "quantal_size_mv": q, "n_trials": t, "mg_mm": params.mg_mm,
                 "low_ca_max_mm": params.low_ca_max_mm, "low_ca_slope": slope,
+                "mg_compare_mm": params.mg_compare_mm,
+                "low_ca_slope_mg_compare": slope_compare,
                 "ca_reference_mm": params.ca_reference_mm, "p_reference": p_ref,
                 "e_leak_mv": params.e_leak_mv,
             },
         )
 
     def metrics(self, ds: xr.Dataset) -> dict[str, float]:
-        out: dict[str, float] = {"low_ca_log_slope": float(ds.attrs["low_ca_slope"])}
+        out: dict[str, float] = {
+            "low_ca_log_slope": float(ds.attrs["low_ca_slope"]),
+            "mg_slope_change": float(ds.attrs["low_ca_slope"])
+            - float(ds.attrs["low_ca_slope_mg_compare"]),
+        }
+        # del Castillo & Katz 1954: m from the failures vs m from the mean, at the
+        # levels where both are well measured (0.05 <= mean quanta <= 3).
+        m = ds.mean_quanta.values
+        sel = (m >= POISSON_M_RANGE[0]) & (m <= POISSON_M_RANGE[1])
+        m_fail = failures_quantal_content(ds.failure_rate.values)
+        out["poisson_failures_max_abs_log_ratio"] = float(
+            np.abs(np.log(m_fail[sel] / m[sel])).max()) if sel.any() else float("nan")
+        out["poisson_levels_tested"] = float(sel.sum())
         ca = ds.ca.values
         high = ca >= 1.5
         m = ds.mean_quanta.values
@@ -353,25 +462,53 @@ class Transmission(Experiment[TransmissionParams]):
                     f"sample moment over {params.n_trials} spikes (false alarm ~6e-5 per "
                     f"level); only levels with >= {MIN_EXPECTED_QUANTA:g} expected quanta "
                     "in all, where the sample moments are close to normal")
+        dr_src = (f"Dodge & Rahamimoff 1967, summary point 2: slope {DR67_SLOPE:g} +/- "
+                  f"{DR67_SLOPE_SD:g} S.D. over {DR67_N_JUNCTIONS} junctions")
+        spread = _SPREAD
         out = [
-            Target("low_ca_log_slope", 3.78, 0.4, compare="abs",
-                   source="Dodge & Rahamimoff 1967: log-log slope 3.78 +/- 0.2 (s.d., 28 "
-                          "junctions) at low [Ca]",
-                   reason="2 s.d. of the between-junction spread; the model's own local "
-                          f"slope over the fitted range is {np.min(expected_slope):.2f}-"
-                          f"{np.max(expected_slope):.2f} (-> 4 as [Ca] -> 0)",
+            Target("low_ca_log_slope", DR67_SLOPE, 2 * DR67_SLOPE_SD, compare="abs",
+                   kind="published", source=dr_src + " at low [Ca]",
+                   reason=f"2 S.D. of the between-junction spread of the data; the model's "
+                          f"own local slope over the fitted range is "
+                          f"{np.min(expected_slope):.2f}-{np.max(expected_slope):.2f} "
+                          f"(-> n as [Ca] -> 0); seed-to-seed sd {spread['slope']}",
                    description="slope of log(mean quantal content) vs log [Ca] at low "
-                               "[Ca]"),
-            Target("quantal_mean_max_abs_z", 0.0, Z_MAX, compare="abs",
-                   source="del Castillo & Katz 1954: binomial release, mean N p q",
+                               "[Ca] (fourth-power cooperativity)"),
+            Target("mg_slope_change", 0.0, 2 * DR67_SLOPE_SD, compare="abs",
+                   kind="published",
+                   source="Dodge & Rahamimoff 1967, summary point 2: 'addition of a "
+                          "constant amount of Mg reduces the e.p.p. without altering the "
+                          "slope' of the log e.p.p. / log [Ca] relation",
+                   reason=f"2 S.D. of D&R's slopes ({DR67_SLOPE_SD:g}); competitive Mg "
+                          f"binding raises the model's slope slightly towards n (+0.09 "
+                          f"from {params.mg_compare_mm:g} to {params.mg_mm:g} mM); "
+                          f"seed-to-seed sd {spread['mg']}",
+                   description=f"low-[Ca] slope at [Mg] = {params.mg_mm:g} mM minus that "
+                               f"at {params.mg_compare_mm:g} mM"),
+            Target("poisson_failures_max_abs_log_ratio", 0.0,
+                   _failures_tolerance(params.n_trials), compare="abs", kind="theory",
+                   source="del Castillo & Katz 1954: release of many independent quanta "
+                          "is Poisson at low release, so the quantal content from the "
+                          "failures, m = ln(N / n_0), equals mean e.p.p. / mean quantum",
+                   reason=f"4 sd of ln(m_fail / m_mean) for Poisson counts, "
+                          f"sqrt((e^m - 1 - m) / (m^2 T)) at m = {POISSON_M_RANGE[1]:g} "
+                          f"(the largest tested) and T = {params.n_trials} spikes, plus "
+                          f"{_BINOMIAL_BIAS:g} for the binomial's ln ratio ~ p / 2 at "
+                          f"N = 1000 sites; seed-to-seed sd {spread['poisson']}",
+                   description="largest |ln(m from failures / m from the mean)| over "
+                               f"levels with {POISSON_M_RANGE[0]:g} <= m <= "
+                               f"{POISSON_M_RANGE[1]:g}"),
+            Target("quantal_mean_max_abs_z", 0.0, Z_MAX, compare="abs", kind="consistency",
+                   source="binomial generator vs its own mean N p (numpy.random)",
                    reason=z_reason,
                    description="largest |z| of the sample mean over [Ca] levels"),
             Target("quantal_variance_max_abs_z", 0.0, Z_MAX, compare="abs",
-                   source="binomial release: variance N p (1 - p) q^2",
+                   kind="consistency",
+                   source="binomial generator vs its own variance N p (1 - p)",
                    reason=z_reason,
                    description="largest |z| of the sample variance over [Ca] levels"),
             Target("quantal_levels_tested", 3.0, 0.0, compare="at_least",
-                   source="del Castillo & Katz 1954",
+                   kind="consistency", source="this experiment's design",
                    reason="the moment checks must cover several [Ca] levels",
                    description="[Ca] levels entering the z-tests"),
         ]
@@ -379,8 +516,10 @@ class Transmission(Experiment[TransmissionParams]):
             rec = recs[name]
             out.append(Target(
                 f"{name}_reversal_mv", rec.e_rev_mv, 1e-6, compare="abs",
-                source=("Brette et al. 2007: E_inh = -80 mV" if name == "GABA_A"
-                        else "Brette et al. 2007: E_exc = 0 mV"),
+                kind="consistency",
+                source=("the run's E_GABA (Brette et al. 2007: E_inh = -80 mV)"
+                        if name == "GABA_A"
+                        else "the receptor's E_AMPA (Brette et al. 2007: E_exc = 0 mV)"),
                 reason="in a passive compartment the PSP is exactly proportional to "
                        "E_rev - V_hold, so interpolating between holding potentials is "
                        "exact up to rounding",
@@ -389,7 +528,9 @@ class Transmission(Experiment[TransmissionParams]):
             shunt = abs(lin / (rec.e_rev_mv - params.e_leak_mv))
             out.append(Target(
                 f"{name}_psp_at_rest_mv", lin, 2.0 * shunt + 0.005, compare="rel",
-                source="small-conductance theory: peak of (E - V) w / C x "
+                kind="consistency",
+                source="small-conductance theory with the run's parameters: peak of "
+                       "(E - V) w / C x "
                        "(tau_s tau_m / (tau_m - tau_s)) (e^-t/tau_m - e^-t/tau_s)",
                 reason=f"the theory leaves out the synapse's own shunt g (V - V_rest), a "
                        f"relative error of about |PSP| / |E - V_rest| = {shunt:.3f}; "

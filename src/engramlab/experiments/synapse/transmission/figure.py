@@ -10,6 +10,7 @@ import numpy as np
 import xarray as xr
 
 from engramlab.core import Check
+from engramlab.experiments.synapse.transmission import POISSON_M_RANGE
 from engramlab.plotting import TARGET_STYLE, draw_target, find_check, new_figure, target_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -20,7 +21,8 @@ _COLORS = (_BLUE, _ORANGE, _GREEN, _PURPLE, "#c44e52", "#937860", "#da8bc3", "#8
 
 
 def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
-    """Ca2+ cooperativity, quantal statistics, EPSP / IPSP and their reversal."""
+    """Ca2+ cooperativity, quantal statistics (variance-mean, failures), EPSP / IPSP and
+    their reversal."""
     fig = new_figure(14.0, 8.2)
     (ax1, ax2, ax3), (ax4, ax5, ax6) = fig.subplots(2, 3)
 
@@ -29,7 +31,12 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
     se = ds.sem_quanta.values
     ok = m > 0
     ax1.errorbar(ca[ok], m[ok], yerr=se[ok], fmt="o", color=_BLUE, ms=4, capsize=2,
-                 label="simulated mean quantal content")
+                 label=f"simulated, [Mg2+] = {ds.attrs['mg_mm']:g} mM")
+    m_cmp = ds.mean_quanta_mg_compare.values
+    ok_cmp = m_cmp > 0
+    ax1.plot(ds.ca_low.values[ok_cmp], m_cmp[ok_cmp], "s", color=_GREEN, ms=4,
+             label=f"simulated, [Mg2+] = {ds.attrs['mg_compare_mm']:g} mM (slope "
+                   f"{float(ds.attrs['low_ca_slope_mg_compare']):.2f})")
     ax1.plot(ca, ds.expected_quanta.values, color=_GREY, linewidth=1,
              label="model N p([Ca])")
     low = ca <= float(ds.attrs["low_ca_max_mm"])
@@ -58,23 +65,32 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
              label="binomial: Var = q E - E^2 / N")
     ax2.set_xlabel("mean response N p q (mV)")
     ax2.set_ylabel("variance (mV^2)")
-    ax2.set_title("B  variance-mean parabola (del Castillo & Katz)", fontsize=10)
+    ax2.set_title("B  variance-mean parabola of binomial release", fontsize=10)
     ax2.legend(fontsize=7.5)
 
-    counts = ds.histogram.values
-    k = ds.quanta.values
-    n_trials = counts.sum()
-    ax3.bar(k * q, counts / n_trials, width=0.8 * q, color=_BLUE, alpha=0.6,
-            label=f"simulated, {int(n_trials)} spikes")
-    ax3.plot(k * q, ds.binomial_pmf.values, **TARGET_STYLE, marker="o", ms=3,
-             label=f"Binomial(N, p = {float(ds.attrs['p_reference']):.3g})")
-    shown = ds.binomial_pmf.values > 1e-4
-    if shown.any():
-        ax3.set_xlim((k[shown].min() - 1) * q, (k[shown].max() + 1) * q)
-    ax3.set_xlabel("response amplitude k q (mV)")
-    ax3.set_ylabel("probability (1)")
-    ax3.set_title(f"C  quantal amplitudes at [Ca2+]o = {ds.attrs['ca_reference_mm']:g} mM",
-                  fontsize=10)
+    # del Castillo & Katz 1954: quantal content from the failures vs from the mean.
+    fail = ds.failure_rate.values
+    with np.errstate(divide="ignore"):
+        m_fail = -np.log(fail)
+    shown = (fail > 0) & (fail < 1) & (m > 0)
+    ax3.plot(m[shown], m_fail[shown], "o", color=_BLUE, ms=4,
+             label="simulated, one point per [Ca]")
+    grid = np.geomspace(max(m[shown].min(), 1e-4), max(m[shown].max(), 1e-3), 50) \
+        if shown.any() else np.array([1e-3, 10.0])
+    poisson = find_check(checks, "poisson_failures_max_abs_log_ratio")
+    lo, hi = POISSON_M_RANGE
+    if poisson is not None:
+        tol = poisson.tolerance
+        ax3.fill_between(grid, grid * np.exp(-tol), grid * np.exp(tol),
+                         color=TARGET_STYLE["color"], alpha=0.12, lw=0)
+        ax3.plot(grid, grid, **TARGET_STYLE,
+                 label=f"Poisson: ln(N / n0) = m (tested where {lo:g} <= m <= "
+                       f"{hi:g}, |ln ratio| <= {tol:.3g})")
+    ax3.set_xscale("log")
+    ax3.set_yscale("log")
+    ax3.set_xlabel("mean quanta per spike m (1)")
+    ax3.set_ylabel("m from the failures, ln(N / n0) (1)")
+    ax3.set_title("C  method of failures (del Castillo & Katz 1954)", fontsize=10)
     ax3.legend(fontsize=7.5)
 
     t = ds.time.values
