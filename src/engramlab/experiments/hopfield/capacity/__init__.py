@@ -86,18 +86,18 @@ class CapacityParams(Params):
     n_neurons: tuple[int, ...] = param(
         (500, 1000, 2000, 5000), unit="1", ge=50, le=20_000, min_length=1,
         doc="Network sizes N (two or more to see the transition sharpen).",
-        source="CATALOGUE.md hopfield.capacity: N from 500 to 5000",
+        source="docs/catalogue.md hopfield.capacity: N from 500 to 5000",
     )
     load: tuple[float, ...] = param(
         tuple(np.round(np.arange(0.05, 0.2001, 0.01), 3).tolist()), unit="1", gt=0.0, le=1.0,
         min_length=1,
         doc="Loads alpha = P / N.",
-        source="CATALOGUE.md hopfield.capacity: alpha from 0.05 to 0.2 (0.01 grid)",
+        source="docs/catalogue.md hopfield.capacity: alpha from 0.05 to 0.2 (0.01 grid)",
     )
     n_trials: int = param(
         50, unit="1", ge=1, le=10_000,
         doc="Independent networks (pattern sets) per (N, alpha).",
-        source="CATALOGUE.md hopfield.capacity / issue: 50 trials per point",
+        source="docs/catalogue.md hopfield.capacity / issue: 50 trials per point",
     )
     cues_per_trial: int = param(
         4, unit="1", ge=1, le=100,

@@ -376,7 +376,7 @@ class Energy(Experiment[EnergyParams]):
                    description="rises of -s(t+1)^T T s(t) along the synchronous runs",
                    kind="theory"),
             Target("sync_two_cycle_count", 1.0, 0.0, compare="at_least",
-                   source="CATALOGUE.md hopfield.energy; Bruck 1990",
+                   source="docs/catalogue.md hopfield.energy; Bruck 1990",
                    reason="at least one 2-cycle among the random cues, else the claim "
                           "'can end in 2-cycles' is not shown",
                    description="number of synchronous runs ending in a 2-cycle",

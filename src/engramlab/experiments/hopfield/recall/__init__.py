@@ -208,7 +208,7 @@ class Recall(Experiment[RecallParams]):
             "basin_shrinks_with_load", 1.0, 0.0, compare="abs",
             source="Amit, Gutfreund & Sompolinsky 1987 (Ann. Phys. 173:30): the "
                    "retrieval minimum grows shallower with the load and vanishes at "
-                   "alpha_c, so its basin shrinks (CATALOGUE.md hopfield.recall)",
+                   "alpha_c, so its basin shrinks (docs/catalogue.md hopfield.recall)",
             reason="shape check: 1 if the basin radius strictly decreases from each "
                    "load below alpha_c to the next, else 0 (1 on each of seeds 0-19 "
                    "of the quick preset); NaN, a failure, if a radius is censored at "

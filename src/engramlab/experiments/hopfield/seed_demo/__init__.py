@@ -246,7 +246,7 @@ class SeedDemo(Experiment[SeedDemoParams]):
                                "ends in H",
                    kind="consistency"),
             Target("unseen_spurious", 0.0, 0.0, compare="abs",
-                   source=f"{SEED}: unseen pattern; CATALOGUE.md hopfield.seed-demo "
+                   source=f"{SEED}: unseen pattern; docs/catalogue.md hopfield.seed-demo "
                           "('falls into a stored or reversed state')",
                    reason="exact: the network's only fixed points are ±T, ±H, ±I "
                           "(all 512 states enumerated)",

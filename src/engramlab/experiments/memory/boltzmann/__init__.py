@@ -1,7 +1,7 @@
 """Restricted Boltzmann machine, the Hopfield variant the seed names (chapter 4).
 
 ``memory.boltzmann``
-    Reproduces: the two claims of CATALOGUE.md for a restricted Boltzmann machine
+    Reproduces: the two claims of docs/catalogue.md for a restricted Boltzmann machine
     trained by contrastive divergence on small patterns: the reconstruction error falls
     during training, and the trained machine completes corrupted and half-occluded
     patterns.
@@ -395,7 +395,7 @@ def _targets(params: BoltzmannParams) -> list[Target]:
                         "letter's value, clamped on the other 15"),
         Target(
             "reconstruction_error_ratio", bound, 0.0, compare="at_most", kind="consistency",
-            source="CATALOGUE.md memory.boltzmann ('reconstruction error falls during "
+            source="docs/catalogue.md memory.boltzmann ('reconstruction error falls during "
                    "training'); Hinton 2010, section 5 (reconstruction error as the "
                    "progress monitor of CD)",
             reason=f"a bound from the data, not a reproduction: an untrained RBM "
@@ -407,7 +407,7 @@ def _targets(params: BoltzmannParams) -> list[Target]:
                         "training set"),
         Target(
             "occluded_pixel_accuracy", 0.95, 0.0, compare="at_least", kind="theory",
-            source=f"CATALOGUE.md memory.boltzmann ('completes corrupted patterns'); "
+            source=f"docs/catalogue.md memory.boltzmann ('completes corrupted patterns'); "
                    f"{SEED}",
             reason="no published number: the three visible columns identify every "
                    "letter (Hamming distance >= 2 between letters there), so the "
@@ -422,7 +422,7 @@ def _targets(params: BoltzmannParams) -> list[Target]:
         out.append(Target(
             f"corrupted_pixel_accuracy@{level:g}", 0.95, 0.0, compare="at_least",
             kind="theory",
-            source="CATALOGUE.md memory.boltzmann ('completes corrupted patterns')",
+            source="docs/catalogue.md memory.boltzmann ('completes corrupted patterns')",
             reason=f"no published number: a cue with {level:.0%} of its pixels flipped "
                    f"is {1 - level:.2f} correct; the closest letters (T, I) differ in 4 "
                    "pixels, so up to 2 flips the Bayes-optimal (nearest-letter) decoder "

@@ -43,7 +43,7 @@ from engramlab.memory.dense import Interaction, dense_fields
 
 #: The three degrees of the catalogue target.
 DEGREES = (2, 3, 4)
-#: Slope tolerance of the catalogue (CATALOGUE.md memory.dense).
+#: Slope tolerance of the catalogue (docs/catalogue.md memory.dense).
 SLOPE_TOLERANCE = 0.15
 #: The model's interaction is F(x) = x^(n + MODEL_DEGREE_OFFSET) for the degree n that
 #: the theory is computed for (0: the same n). Read at run time, so the mutation test can
@@ -249,7 +249,7 @@ class Dense(Experiment[DenseParams]):
             out.append(Target(
                 f"slope_n{n}", float(n - 1), SLOPE_TOLERANCE, compare="abs", kind="theory",
                 source="Krotov & Hopfield 2016, sec. 2: K_max = alpha_n N^(n-1); "
-                       "CATALOGUE.md memory.dense (slope n - 1 ± 0.15)",
+                       "docs/catalogue.md memory.dense (slope n - 1 ± 0.15)",
                 reason="fixed bit-error-rate criterion, whose asymptotic scaling is exactly "
                        "N^(n-1) (no log factor). Quick preset, seeds 0-19: mean slope "
                        f"{_SLOPE_SPREAD[n][0]} with seed-to-seed sd {_SLOPE_SPREAD[n][1]} "

@@ -39,7 +39,7 @@ from engramlab.memory.modern import effective_patterns, modern_recall, modern_up
 
 #: A query counts as retrieved when ||xi_new - x_mu|| / ||x_mu|| is at most this.
 RETRIEVED_REL_ERROR = 0.01
-#: Precision of the two analytic limits (CATALOGUE.md memory.modern-hopfield).
+#: Precision of the two analytic limits (docs/catalogue.md memory.modern-hopfield).
 LIMIT_TOLERANCE = 1e-6
 
 
@@ -84,7 +84,7 @@ class ModernHopfieldParams(Params):
     corruption: tuple[float, ...] = param(
         (0.2, 0.25, 0.3), unit="1", ge=0.0, lt=0.5, min_length=1,
         doc="Fractions of components flipped in the retrieval queries.",
-        source="CATALOGUE.md memory.modern-hopfield: retrieval from 20-30 % corruption",
+        source="docs/catalogue.md memory.modern-hopfield: retrieval from 20-30 % corruption",
     )
     n_queries: int = param(
         500, unit="1", ge=1, le=100_000,
@@ -317,7 +317,7 @@ class ModernHopfield(Experiment[ModernHopfieldParams]):
             Target("mean_limit_deviation", 0.0, LIMIT_TOLERANCE, compare="at_most",
                    kind="consistency",
                    source=f"{src}: beta -> 0, softmax uniform, xi_new = mean of the "
-                          "patterns; CATALOGUE.md (1e-6)",
+                          "patterns; docs/catalogue.md (1e-6)",
                    reason=f"the update's own closed-form limit (a regression check of the "
                           f"softmax); at beta = {params.beta_small_limit:g} the "
                           "deviation is O(beta d) per component, orders of magnitude "
@@ -327,7 +327,7 @@ class ModernHopfield(Experiment[ModernHopfieldParams]):
             Target("nearest_limit_deviation", 0.0, LIMIT_TOLERANCE, compare="at_most",
                    kind="consistency",
                    source=f"{src}: beta -> inf, softmax -> argmax, xi_new = the pattern of "
-                          "largest overlap (the nearest, all norms equal); CATALOGUE.md "
+                          "largest overlap (the nearest, all norms equal); docs/catalogue.md "
                           "(1e-6)",
                    reason=f"the update's own closed-form limit; at beta = "
                           f"{params.beta_large_limit:g} other "
@@ -340,7 +340,7 @@ class ModernHopfield(Experiment[ModernHopfieldParams]):
             out.append(Target(
                 f"one_step_accuracy@{c:g}", 1.0, 0.01, compare="at_least", kind="theory",
                 source=f"{src}, theorems 3-4 (retrieval with one update, exponentially "
-                       "small error, for well separated patterns); CATALOGUE.md "
+                       "small error, for well separated patterns); docs/catalogue.md "
                        "(20-30 % corruption)",
                 reason=f"accuracy = fraction of queries with ||xi_new - x|| / ||x|| <= "
                        f"{RETRIEVED_REL_ERROR}; the Gaussian union bound on a miss at d = "

@@ -589,7 +589,7 @@ def _lif_targets(params: ActionPotentialParams) -> tuple[Target, ...]:
                            "the ODE"),
         Target("lif_fi_max_rel_error", 0.0, 1e-3, compare="at_most", kind="consistency",
                source="the model's closed form f(I), Gerstner et al. 2014, Neuronal "
-                      "Dynamics eq. 1.11 (CATALOGUE.md neuron.action-potential)",
+                      "Dynamics eq. 1.11 (docs/catalogue.md neuron.action-potential)",
                reason="catalogue tolerance; exact integration with spike times located "
                       "inside the step leaves float64 round-off only; the closed form "
                       "uses the model's own constants",

@@ -160,7 +160,7 @@ class TaggingCaptureParams(Params):
     late_time_s: float = param(
         5 * _H, unit="s", gt=0.0, le=10 * _H,
         doc="When late LTP / LTD is measured (after the strong stimulus).",
-        source="chosen: 5 h, as in the CATALOGUE and Clopath et al. 2008 (5-h runs)",
+        source="chosen: 5 h, as in docs/catalogue.md and Clopath et al. 2008 (5-h runs)",
     )
 
 

@@ -104,7 +104,7 @@ class NMDAParams(Params):
 
     mg_mm: float = param(1.0, unit="mM", gt=0.0, le=20.0,
                          doc="External Mg2+ concentration.",
-                         source="Jahr & Stevens 1990; CATALOGUE.md: [Mg] = 1 mM")
+                         source="Jahr & Stevens 1990; docs/catalogue.md: [Mg] = 1 mM")
     v_min_mv: float = param(-100.0, unit="mV", ge=-150.0, lt=-40.0,
                             doc="Most negative potential of the I-V sweep.",
                             source="chosen: below rest, where the block is near total")

@@ -122,7 +122,7 @@ class STPParams(Params):
         tuple(np.round(np.arange(1.0, 40.01, 0.5), 3).tolist()), unit="Hz", gt=0.0,
         le=500.0, min_length=3,
         doc="Rates of the regular trains for the steady-state curves.",
-        source="CATALOGUE.md: trains at 1-40 Hz; 0.5 Hz steps resolve the facilitating "
+        source="docs/catalogue.md: trains at 1-40 Hz; 0.5 Hz steps resolve the facilitating "
                "peak",
     )
     n_spikes: int = param(
