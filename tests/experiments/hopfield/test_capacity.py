@@ -62,10 +62,3 @@ def test_a_sweep_point_lists_the_curve_checks_as_not_tested():
     assert targets["capacity_extrapolated"].not_tested
     assert targets["width_ratio"].not_tested
     assert not targets["initial_error_ratio"].not_tested
-
-
-@pytest.mark.slow
-def test_full_preset():
-    outcome = engramlab.run("hopfield.capacity", preset="full", seed=0)
-    failed = [c.name for c in outcome.checks if not c.passed]
-    assert not failed

@@ -30,13 +30,6 @@ def test_stochastic_quick_numbers():
         float(curie_weiss_overlap(0.5)), abs=0.04)
 
 
-@pytest.mark.slow
-def test_full_preset():
-    outcome = engramlab.run("hopfield.stochastic", preset="full", seed=0)
-    failed = [c.name for c in outcome.checks if not c.passed]
-    assert not failed
-
-
 def test_a_censored_retrieval_edge_is_nan_not_a_pass():
     """A load whose overlap starts below 1/2 on the temperature grid has no measured edge:
     the ordering check gets NaN (a failure), never 1."""

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-import engramlab
 from conftest import quick_run
 
 
@@ -12,8 +9,3 @@ def test_bcm_quick_is_selective():
     out = quick_run("plasticity.bcm")
     assert out.metrics["selective_fraction"] == 1.0
     assert out.passed
-
-
-@pytest.mark.slow
-def test_full_preset_passes():
-    assert engramlab.run("plasticity.bcm", seed=0, preset="full").passed

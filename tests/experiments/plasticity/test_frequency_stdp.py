@@ -3,9 +3,6 @@ published comparison and the triplet model's failure under it a declared deviati
 
 from __future__ import annotations
 
-import pytest
-
-import engramlab
 from conftest import quick_run
 
 
@@ -36,9 +33,3 @@ def test_protocols_are_labelled():
     assert "15 x 5" in ds.triplet_dw.attrs["long_name"]
     assert "Pfister & Gerstner's protocol" in ds.triplet_dw_continuous.attrs["long_name"]
     assert "Graupner & Brunel's protocol" in ds.gb_dw_continuous.attrs["long_name"]
-
-
-@pytest.mark.slow
-def test_experiment_full_preset():
-    out = engramlab.run("plasticity.frequency-stdp", seed=0, preset="full")
-    assert out.passed, [c for c in out.checks if not c.ok]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import engramlab
 from conftest import quick_run
 from engramlab.experiments.plasticity.hebb_oja import angle_rms_theory_deg, norm_excess_theory
 
@@ -26,8 +25,3 @@ def test_theory_formulas():
     assert np.isnan(angle_rms_theory_deg(lam, 0.5, 1000.0))  # 2 a (l1 - l2) < 1
     assert norm_excess_theory(lam, 4.0, 1000.0) == pytest.approx(
         16 * 0.25 / (2 * 7 * 1000.0), rel=1e-12)
-
-
-@pytest.mark.slow
-def test_full_preset_passes():
-    assert engramlab.run("plasticity.hebb-oja", seed=0, preset="full").passed

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 import engramlab
 from conftest import quick_run
 
@@ -34,9 +32,3 @@ def test_quick_figure_does_not_claim_bimodal_weights():
 def test_full_preset_tests_everything_it_lists():
     exp = engramlab.get_experiment("plasticity.stdp-competition")
     assert not [t.metric for t in exp.targets(exp.params("full")) if t.not_tested]
-
-
-@pytest.mark.slow
-def test_experiment_full_preset():
-    out = engramlab.run("plasticity.stdp-competition", seed=0, preset="full")
-    assert out.passed, [c for c in out.checks if not c.ok]

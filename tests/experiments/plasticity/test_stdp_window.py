@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 import engramlab
 from conftest import quick_run
 from engramlab.core.targets import evaluate
@@ -42,9 +40,3 @@ def test_a_landmark_at_the_edge_of_the_grid_fails():
     checks = {c.name: c for c in evaluate(exp.targets(params), exp.metrics(ds))}
     assert checks["gb_ltd_peak_ms"].failure.startswith("at the edge of its grid")
     assert checks["gb_crossover_ms"].failure == "NaN"
-
-
-@pytest.mark.slow
-def test_experiment_full_preset():
-    out = engramlab.run("plasticity.stdp-window", seed=0, preset="full")
-    assert out.passed, [c for c in out.checks if not c.passed]
