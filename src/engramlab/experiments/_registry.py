@@ -145,8 +145,12 @@ def _entry(exp: Experiment[Any]) -> dict[str, Any]:
         "summary": exp.summary,
         "citations": [c.key for c in exp.citations],
         "params": json.loads(json.dumps(params, default=list)),
-        # through JSON, as the file holds it (a target's grid tuple is a list there)
-        "targets_quick": json.loads(json.dumps([dict(t.__dict__) for t in exp.targets(quick)])),
+        # through JSON, as the file holds it (a target's grid tuple is a list there), and
+        # to 12 significant digits: a target computed by the experiment may differ in
+        # its last bit between Python / SciPy versions
+        "targets_quick": json.loads(
+            json.dumps([dict(t.__dict__) for t in exp.targets(quick)]),
+            parse_float=lambda text: float(f"{float(text):.12g}")),
         "n_checks_full": len(exp.targets(full)),
     }
 
