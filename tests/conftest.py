@@ -1,10 +1,21 @@
-"""Shared fixtures: quick runs are computed once per test session; the CLI in-process."""
+"""Shared fixtures: quick runs are computed once per test session; the CLI in-process.
+
+The default suite runs on pytest-xdist workers (``-n`` in pyproject's addopts). Every test
+that names an experiment goes to that experiment's worker (``xdist_group``), and a quick
+run computed by one worker is shared with the others through a locked pickle in a
+directory of this test run, so each quick preset still runs once per session.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import os
+import pickle
+import shutil
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +24,7 @@ from engramlab.experiments._registry import matching_ids
 from engramlab.runner import run
 
 EXPERIMENT_IDS = matching_ids()
+_TESTS = Path(__file__).parent
 
 
 def quick_run(experiment_id: str, seed: int = 0) -> RunOutcome:
@@ -32,9 +44,58 @@ def fresh_run(experiment_id: str, seed: int = 0) -> RunOutcome:
 
 
 @functools.cache
-def _cached_run(experiment_id: str, seed: int, _copy: str) -> RunOutcome:
+def _cached_run(experiment_id: str, seed: int, copy: str) -> RunOutcome:
     # One cache key per (id, seed, copy), however the caller spells the arguments.
-    return run(experiment_id, seed=seed, preset="quick")
+    shared = os.environ.get(_SHARED_ENV)
+    if not shared:
+        return run(experiment_id, seed=seed, preset="quick")
+    from filelock import FileLock
+
+    path = Path(shared) / f"{experiment_id}-{seed}-{copy}.pickle"
+    with FileLock(f"{path}.lock"):
+        if path.exists():
+            outcome: RunOutcome = pickle.loads(path.read_bytes())
+            # The registered instance, not an unpickled copy of it.
+            from engramlab import get_experiment
+
+            return dataclasses.replace(outcome, experiment=get_experiment(experiment_id))
+        outcome = run(experiment_id, seed=seed, preset="quick")
+        path.with_suffix(".part").write_bytes(pickle.dumps(outcome))
+        path.with_suffix(".part").replace(path)
+        return outcome
+
+
+#: Where the workers of one xdist run share their quick runs (set by the controller).
+_SHARED_ENV = "ENGRAMLAB_TEST_SHARED_RUNS"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The controller (no ``workerinput``) makes the directory before the workers start;
+    # they inherit its path through the environment.
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    path = tempfile.mkdtemp(prefix="engramlab-quick-runs-")
+    os.environ[_SHARED_ENV] = path
+    config.add_cleanup(lambda: shutil.rmtree(path, ignore_errors=True))
+
+
+def _experiment_of(item: pytest.Item) -> str | None:
+    """The experiment id a test is about: its ``experiment_id`` parameter, or the file
+    ``tests/experiments/<area>/test_<name>.py`` it lives in."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if isinstance(params.get("experiment_id"), str):
+        return params["experiment_id"]
+    rel = Path(str(item.path)).relative_to(_TESTS)
+    if rel.parts[0] == "experiments" and len(rel.parts) == 3:
+        return f"{rel.parts[1]}.{rel.stem.removeprefix('test_').replace('_', '-')}"
+    return None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        experiment_id = _experiment_of(item)
+        if experiment_id in EXPERIMENT_IDS:
+            item.add_marker(pytest.mark.xdist_group(experiment_id))
 
 
 @pytest.fixture(params=EXPERIMENT_IDS)
