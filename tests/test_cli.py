@@ -324,3 +324,10 @@ def test_validate_program(tmp_path):
     assert "1 reproduced, 0 reproduced with deviations, 0 demonstration, 0 failed" in (
         proc.stdout)
     assert (tmp_path / "engramlab-results" / "report.html").stat().st_size > 10_000
+
+
+def test_an_out_path_that_looks_like_markup_is_printed_as_written(cli, tmp_path):
+    out = tmp_path / "a[/b]" / "[bold]c"
+    result = cli("run", FAST, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert f"results in {out / FAST}" in " ".join(result.stdout.split())

@@ -160,8 +160,9 @@ def test_claim_directory_never_reuses_a_full_directory(tmp_path):
     second = claim_directory(tmp_path / "r", force=False)
     assert second == tmp_path / "r-2"
     assert claim_directory(tmp_path / "r", force=True) == first
-    empty = claim_directory(tmp_path / "r-2", force=False)
-    assert empty == second  # still empty: reused
+    # Claimed, though still empty: another run may be about to write into it, so it is
+    # never handed out twice (two concurrent validates shared a folder that way).
+    assert claim_directory(tmp_path / "r-2", force=False) == tmp_path / "r-2-2"
 
 
 def _outcome(*seeds_checks):

@@ -214,60 +214,73 @@ def test_real_scheduler_survives_a_killed_worker(serial, tmp_path):
             p.wait(timeout=30)
 
 
-def test_ctrl_c_then_rerun_skips_finished_points(tmp_path, cli):
-    """Ctrl-C in the middle of a sweep on a local cluster: exit status 130, a one-line
-    note, finished points on disk; the same sweep again computes only the rest."""
-    gates = tmp_path / "gates"
-    out = tmp_path / "out"
-    args = ["sweep", "hopfield.capacity", "--grid", "n_neurons=200,400",
-            "--grid", "load=0.05,0.1", "--seeds", "2", "--json", "--out", str(out)]
-    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__PRELOAD": json.dumps([str(gate(gates))])}
-    proc = subprocess.Popen([sys.executable, "-m", "engramlab", *args, "--scheduler", "local",
-                             "--workers", "1"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        # Two points finished and on disk, the third held at the gate (one worker thread).
-        _wait_for(lambda: proc.poll() is not None or (
-            list(gates.glob("ready-*")) and len(list(out.glob("*/points/*.json"))) >= 2),
-            180, "two points")
-        assert proc.poll() is None, proc.communicate()[1]  # still running, not crashed
-        proc.send_signal(signal.SIGINT)
-    except BaseException:
-        proc.kill()
-        raise
-    finally:
-        (gates / "gate").touch()  # let the held point go, so the cluster closes cleanly
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err
-    assert "Traceback" not in err and "resumes" in err
-    done = {p: p.stat().st_mtime_ns for p in out.glob("*/points/*.json")}
-    assert 2 <= len(done) < 8
-    # The same sweep again (in this process, without a cluster: the scheduler is not part
-    # of what a sweep is, so it finds the same directory).
-    rerun = cli(*args, "--scheduler", "serial")
-    assert rerun.returncode == 0, rerun.stderr
-    body = json.loads(rerun.stdout)
-    assert body["reused"] == len(done) and body["computed"] == 8 - len(done)
-    assert {p: p.stat().st_mtime_ns for p in done} == done, "finished points recomputed"
-
-
 @pytest.mark.parametrize(("args", "words"), [
     (["--grid", "colour=1,2"], ["colour", "unknown"]),
     (["--grid", "load=0.1:0.2:0"], ["load", "empty"]),
     (["--grid", "load=-1,0.1"], ["load", "> 0"]),
     (["--grid", "load=0.1", "--scheduler", "tcp://127.0.0.1:9"], ["scheduler", "cannot reach"]),
+    *[(["--grid", "load=0.1", "--scheduler", bad], ["scheduler", "tcp://HOST:PORT",
+                                                    "tls://HOST:PORT"])
+      for bad in ("garbage", "http://127.0.0.1:8786", "tcp://127.0.0.1", "tcp://127.0.0.1:0",
+                  "tcp://127.0.0.1:70000", "tcp://:8786", "", "ws://127.0.0.1:8786",
+                  "LOCAL", "tcp://a b:1")],
+    # The grid's size, from its axes (a 10^6-point grid must fail at once).
+    (["--grid", "load=0.01:0.2:1000", "--grid", "n_neurons=100:1099:1000"],
+     ["--grid", "1,000,000 runs", "at most 100,000"]),
+    (["--grid", "load=0:1:1000000000"], ["load", "1000000000 points", "at most 100,000"]),
+    (["--grid", "load=0.1", "--seeds", "100001"], ["seeds", "100,000"]),
+    (["--grid", "load=0.1,0.2", "--seeds", "50001"], ["--grid", "100,002 runs"]),
+    *[(["--grid", "load=0.1", "--point-timeout", bad], ["point-timeout", "> 0"])
+      for bad in ("0", "-1", "nan", "inf", "1e300")],
+    (["--grid", "load=0.1", "--point-timeout", "5", "--scheduler", "serial"],
+     ["point-timeout", "Dask scheduler"]),
+    (["--grid", "load=0.1", "--worker-memory", "lots"], ["worker-memory", "a size"]),
+    (["--grid", "load=0.1", "--worker-memory", "1MB"], ["worker-memory", "128MiB"]),
+    (["--grid", "load=0.1", "--worker-memory", "1GB", "--scheduler", "serial"],
+     ["worker-memory", "local cluster"]),
+    (["--grid", "load=0.1", "--dashboard", "--scheduler", "serial"],
+     ["dashboard", "local cluster"]),
+    (["--grid", "load=0.1", "--workers", "0"], ["workers", "between 1 and"]),
+    (["--grid", "load=0.1", "--workers", "100000"], ["workers", "between 1 and"]),
 ])
 def test_bad_input_exits_2_and_touches_nothing(args, words, tmp_path, cli):
     earlier = tmp_path / "earlier.json"
     earlier.write_text("{}")
     res = cli("sweep", "hopfield.capacity", *args, "--out", str(tmp_path), "--json")
     assert res.returncode == 2, res.stderr
-    lines = [ln for ln in res.stderr.splitlines() if ln.strip() and "sweep " not in ln]
+    lines = [ln for ln in res.stderr.splitlines()
+             if ln.strip() and not ln.lstrip().startswith("sweep ")]  # the progress bar
     assert len(lines) == 1 and "Traceback" not in res.stderr, res.stderr
     for w in words:
         assert w in lines[0]
     assert res.stdout == ""
     assert [p.name for p in tmp_path.iterdir()] == ["earlier.json"]
+
+
+def test_grid_size_is_checked_before_any_point_is_validated(tmp_path, monkeypatch):
+    import engramlab.sweep as sweep_mod
+
+    def never(*args, **kwargs):
+        raise AssertionError("a point was validated before the size check")
+
+    monkeypatch.setattr(sweep_mod, "resolve_params", never)
+    with pytest.raises(ParameterError, match=r"1,000,000 runs.*at most 100,000"):
+        run_sweep("hopfield.capacity", [Grid.parse("load=0.01:0.2:1000"),
+                                        Grid.parse("n_neurons=100:1099:1000")], out=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_out_that_is_a_file_exits_2_before_any_work(tmp_path, cli, monkeypatch):
+    import engramlab.sweep as sweep_mod
+
+    monkeypatch.setattr(sweep_mod, "run_point", lambda *a: pytest.fail("a point ran"))
+    target = tmp_path / "file"
+    target.write_text("x")
+    res = cli("sweep", "hopfield.capacity", "--grid", "load=0.1", "--scheduler", "serial",
+              "--out", str(target))
+    assert res.returncode == 2, res.stderr
+    assert "out" in res.stderr and "Traceback" not in res.stderr
+    assert target.read_text() == "x"
 
 
 def test_sweep_program(tmp_path):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from engramlab.core.errors import EngramlabError, ParameterError
@@ -47,8 +49,12 @@ app = typer.Typer(
 #: Exit status after Ctrl-C (128 + SIGINT), as shells report it.
 INTERRUPTED = 130
 
-stdout = Console(soft_wrap=True)
-stderr = Console(stderr=True)
+# No emoji codes on either console: user text such as `a:b:c` or `:thumbs_up:` is
+# printed as typed, never as an emoji. Markup is still read in the strings this module
+# styles itself; text from the user or from an error goes out with markup=False, as Text,
+# or escaped (rich.markup.escape stops markup, not emoji codes: hence emoji=False here).
+stdout = Console(soft_wrap=True, emoji=False)
+stderr = Console(stderr=True, emoji=False)
 
 #: Where ``run`` and ``validate`` write (engramlab.runner.DEFAULT_OUT, kept here so that
 #: building the command line does not import the runner).
@@ -104,7 +110,8 @@ def _table(*columns: str, keep: tuple[str, ...] = (), styled: tuple[str, ...] = 
 
     Those columns are as wide as their longest cell; the others wrap at spaces and fold
     words too long for them, so nothing is lost at 80 columns. Cells are plain text
-    (brackets in a doc string stay brackets) except in the ``styled`` columns.
+    (brackets in a doc string stay brackets, ``:name:`` stays text) except in the
+    ``styled`` columns, whose markup this module writes (and escapes what it puts in).
     """
     from rich.text import Text
 
@@ -116,7 +123,7 @@ def _table(*columns: str, keep: tuple[str, ...] = (), styled: tuple[str, ...] = 
         else:
             table.add_column(name, overflow="fold")
     for r in rows:
-        table.add_row(*(Text.from_markup(cell) if name in styled else Text(cell)
+        table.add_row(*(Text.from_markup(cell, emoji=False) if name in styled else Text(cell)
                         for name, cell in zip(columns, r, strict=True)))
     return table
 
@@ -156,10 +163,11 @@ def show(experiment_id: Annotated[str, typer.Argument(metavar="ID")],
                     "chapter": entry["chapter"], "params": entry["params"],
                     "targets_quick": entry["targets_quick"]})
         return
-    from rich.markup import escape
+    from rich.text import Text
 
-    stdout.print(f"[bold]{escape(experiment_id)}[/bold]  {escape(entry['title'])}  "
-                 f"(seed chapter {entry['chapter']})", highlight=False)
+    stdout.print(Text.assemble((experiment_id, "bold"),
+                               f"  {entry['title']}  (seed chapter {entry['chapter']})"),
+                 highlight=False)
     stdout.print(entry["summary"], markup=False, highlight=False)
     params = entry["params"]
     # Two tables, so that each stays readable at 80 columns: the values, then what each
@@ -237,9 +245,16 @@ def _checks_table(checks: list[dict[str, Any]]) -> Table:
 
 
 def _note_redirect(requested: Path, used: Path) -> None:
-    if requested.resolve() != used.resolve():
-        stderr.print(f"note: {requested} already holds results; wrote to {used} instead "
-                     "(--force overwrites)", markup=False, highlight=False)
+    if requested.resolve() == used.resolve():
+        return
+    from engramlab.core.manifest import incomplete_reason
+
+    reason = incomplete_reason(requested)
+    held = ("already holds results" if reason is None else
+            f"is not a complete result ({reason}: unfinished, or still being written), "
+            "left as is")
+    stderr.print(f"note: {requested} {held}; wrote to {used} instead (--force replaces it)",
+                 markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command("run")
@@ -254,9 +269,13 @@ def run_cmd(
     force: ForceOpt = False,
     backend: Annotated[str, typer.Option("--backend", help="Array backend.")] = "numpy",
     seeds: SeedsOpt = 1,
+    allow_large: Annotated[bool, typer.Option(
+        "--allow-large", "--yes-i-mean-it",
+        help="Run even if the estimated memory or work exceeds the machine.")] = False,
 ) -> None:
     """Run one experiment, check it against its published targets, save its results."""
     from engramlab.core import check_seed, get_namespace
+    from engramlab.core.io import check_output_dir
     from engramlab.experiments import get_experiment
     from engramlab.runner import resolve_params, run_and_save
 
@@ -265,10 +284,13 @@ def run_cmd(
     check_seed(seed)
     _check_seeds(seed, seeds)
     get_namespace(backend)
+    exp.check_resources(params, allow_large=allow_large)  # before the progress bar
+    check_output_dir(out)  # before any work (and before the progress bar)
     with _progress(quiet=False) as progress:
         outcome = run_and_save(exp.id, Path(out), force=force, params=params, seed=seed,
                                preset="full" if full else "quick", backend=backend,
-                               progress=_callback_for(progress, exp), seeds=seeds)
+                               progress=_callback_for(progress, exp), seeds=seeds,
+                               allow_large=allow_large)
     _note_redirect(Path(out) / exp.id, Path(outcome.files["data"]).parent)
     body = outcome.as_dict()
     if json_out:
@@ -277,7 +299,7 @@ def run_cmd(
         stdout.print(_checks_table(body["checks"]))
         stdout.print(f"{exp.id}: {_status_markup(outcome.status)} · seeds "
                      f"{_seed_text(outcome.seeds)} · {outcome.wall_time_s:.2f} s · "
-                     f"results in {Path(outcome.files['data']).parent}")
+                     f"results in {escape(os.fspath(Path(outcome.files['data']).parent))}")
     raise typer.Exit(0 if outcome.passed else 1)
 
 
@@ -291,6 +313,9 @@ def validate_cmd(
     force: ForceOpt = False,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
     seeds: SeedsOpt = 1,
+    allow_large: Annotated[bool, typer.Option(
+        "--allow-large", "--yes-i-mean-it",
+        help="Run even if the estimated memory or work exceeds the machine.")] = False,
 ) -> None:
     """Run every experiment, check each against its published targets, write report.html."""
     from engramlab.core import check_seed
@@ -301,7 +326,7 @@ def validate_cmd(
     with _progress(quiet=False) as progress:
         result = validate(only, preset="full" if full else "quick", out=Path(out), force=force,
                           seed=seed, on_start=lambda exp: _callback_for(progress, exp),
-                          seeds=seeds)
+                          seeds=seeds, allow_large=allow_large)
     _note_redirect(Path(out), Path(result.report).parent)
     body = result.as_dict()
     if json_out:
@@ -317,7 +342,7 @@ def validate_cmd(
                          f"{run['wall_time_s']:.2f} s)")
         head = body["headline"]
         stdout.print(", ".join(f"{n} {k}" for k, n in head.items())
-                     + f" · report: {result.report}")
+                     + f" · report: {escape(result.report)}")
     raise typer.Exit(0 if result.failed == 0 else 1)
 
 
@@ -326,21 +351,37 @@ def sweep(
     experiment_id: Annotated[str, typer.Argument(metavar="ID")],
     grid: Annotated[list[str], typer.Option(
         "--grid", metavar="NAME=V1,V2|NAME=START:STOP:NUM",
-        help="A swept parameter (repeatable): a list, or NUM points from START to STOP.")],
+        help="A swept parameter (repeatable): a list, or NUM points from START to STOP. "
+             "At most 100,000 runs (grid points x seeds).")],
     seeds: Annotated[int, typer.Option("--seeds", help="Seeds per grid point.")] = 1,
     seed: Annotated[int, typer.Option("--seed", help="Base seed of the sweep.")] = 0,
     scheduler: Annotated[str, typer.Option(
         "--scheduler", help="'local' (a local Dask cluster), 'serial', or a Dask "
-                            "scheduler address such as tcp://127.0.0.1:8786.")] = "local",
+                            "scheduler address, tcp://HOST:PORT or tls://HOST:PORT.")] = "local",
     workers: Annotated[int, typer.Option("--workers", help="Workers of the local cluster.")] = 2,
     set_: Annotated[list[str] | None, typer.Option(
         "--set", metavar="NAME=VALUE", help="Fix a parameter for every point.")] = None,
     full: FullOpt = False,
     out: Annotated[Path, typer.Option("--out", help="Directory for sweeps.")] = Path(
         "engramlab-results") / "sweeps",
+    point_timeout: Annotated[float | None, typer.Option(
+        "--point-timeout", metavar="SECONDS",
+        help="Stop a point that runs longer and record it as failed (timed out).")] = None,
+    worker_memory: Annotated[str | None, typer.Option(
+        "--worker-memory", metavar="SIZE",
+        help="Memory of each local worker (e.g. 2GiB); a point that exceeds it is recorded "
+             "as failed (killed its worker). Default: the machine's memory shared out.")] = None,
+    dashboard: Annotated[bool, typer.Option(
+        "--dashboard", help="Serve Dask's dashboard of the local cluster on "
+                            "http://127.0.0.1:8787 (off: no HTTP port at all).")] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Run an experiment over a parameter grid on Dask; resumes where it stopped."""
+    """Run an experiment over a parameter grid on Dask; resumes where it stopped.
+
+    A point that raises, times out or kills its worker is recorded as failed with its
+    reason and the sweep goes on; the same command again computes only what is missing
+    or failed. Exit status 1 if a point failed.
+    """
     from engramlab.experiments import get_experiment
     from engramlab.sweep import Grid, run_sweep
 
@@ -351,14 +392,25 @@ def sweep(
         result = run_sweep(
             exp.id, grids, seeds=seeds, seed=seed, preset="full" if full else "quick",
             sets=_parse_sets(set_ or []), scheduler=scheduler, workers=workers, out=out,
-            on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+            point_timeout_s=point_timeout, worker_memory=worker_memory, dashboard=dashboard,
+            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+            on_note=lambda text: progress.console.print(f"note: {text}", markup=False,
+                                                        highlight=False, soft_wrap=True))
     body = result.as_dict()
     if json_out:
         _emit_json(body)
     else:
         stdout.print(f"{exp.id}: {body['points']} points ({body['computed']} computed, "
                      f"{body['reused']} reused, {body['failed']} failed) · dims "
-                     f"{body['dims']} · {body['files']['data']}")
+                     f"{body['dims']} · {body['files']['data']}", markup=False, highlight=False)
+        for failure in body["failures"][:20]:
+            where = ", ".join(f"{k}={v}" for k, v in failure["values"].items())
+            stderr.print(f"failed: {where}, seed {failure['seed_index']}: {failure['error']}",
+                         markup=False, highlight=False, soft_wrap=True)
+        if len(body["failures"]) > 20:
+            stderr.print(f"... and {len(body['failures']) - 20} more failed points "
+                         f"(summary.json in {body['directory']})", markup=False,
+                         highlight=False, soft_wrap=True)
     raise typer.Exit(0 if result.failed == 0 else 1)
 
 
@@ -392,7 +444,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = command.main(args=argv, prog_name="engramlab", standalone_mode=False)
     except EngramlabError as exc:
-        stderr.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        stderr.print(f"error: {_one_line(str(exc))}", markup=False, highlight=False,
+                     soft_wrap=True)
         sys.exit(2)
     except (typer.Abort, KeyboardInterrupt):
         _say_interrupted()
@@ -400,12 +453,18 @@ def main(argv: list[str] | None = None) -> None:
     except typer.TyperException as exc:  # usage errors: bad option, missing argument
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `engramlab`: help printed
             sys.exit(0)
-        stderr.print(f"error: {exc.format_message()}", markup=False, highlight=False,
-                     soft_wrap=True)
+        stderr.print(f"error: {_one_line(exc.format_message())}", markup=False,
+                     highlight=False, soft_wrap=True)
         sys.exit(2)
     if code == INTERRUPTED:  # typer turns Ctrl-C into Exit(130)
         _say_interrupted()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _one_line(text: str) -> str:
+    """``text`` on one line, as typed: a newline, tab or other control character from the
+    user (``--set $'a\\nb=1'``) shows as its escape (``\\n``); the rest is unchanged."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _say_interrupted() -> None:

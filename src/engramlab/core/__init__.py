@@ -24,8 +24,10 @@ if TYPE_CHECKING:
         SimulationError,
         UnknownExperimentError,
     )
+    from engramlab.core.manifest import incomplete_reason, is_complete_result, read_manifest
     from engramlab.core.params import ParamInfo, Params, param
     from engramlab.core.references import BIBLIOGRAPHY, Citation, cite
+    from engramlab.core.resources import Limits, Resources, check_resources
     from engramlab.core.results import PROVENANCE_KEYS, attach_provenance, provenance
     from engramlab.core.rng import check_seed, make_rng, spawn_rngs
     from engramlab.core.targets import Check, Target, evaluate
@@ -35,8 +37,10 @@ _WHERE = {
                               "to_numpy"),
     "engramlab.core.errors": ("EngramlabError", "ParameterError", "SimulationError",
                               "UnknownExperimentError"),
+    "engramlab.core.manifest": ("incomplete_reason", "is_complete_result", "read_manifest"),
     "engramlab.core.params": ("ParamInfo", "Params", "param"),
     "engramlab.core.references": ("BIBLIOGRAPHY", "Citation", "cite"),
+    "engramlab.core.resources": ("Limits", "Resources", "check_resources"),
     "engramlab.core.results": ("PROVENANCE_KEYS", "attach_provenance", "provenance"),
     "engramlab.core.rng": ("check_seed", "make_rng", "spawn_rngs"),
     "engramlab.core.targets": ("Check", "Target", "evaluate"),
@@ -49,23 +53,29 @@ __all__ = [
     "Check",
     "Citation",
     "EngramlabError",
+    "Limits",
     "ParamInfo",
     "ParameterError",
     "Params",
+    "Resources",
     "SimulationError",
     "Target",
     "UnknownExperimentError",
     "asarray",
     "attach_provenance",
     "backend_name",
+    "check_resources",
     "check_seed",
     "cite",
     "evaluate",
     "get_namespace",
+    "incomplete_reason",
+    "is_complete_result",
     "make_rng",
     "namespace",
     "param",
     "provenance",
+    "read_manifest",
     "spawn_rngs",
     "to_numpy",
 ]

@@ -37,8 +37,20 @@ class ParameterError(EngramlabError, ValueError):
         self.context = context
         where = f"{context}: " if context else ""
         name = f"parameter '{field}' " if field else ""
-        got = f" (got {value!r})" if value is not None else ""
+        got = f" (got {_shown(value)})" if value is not None else ""
         super().__init__(f"{where}{name}{rule}{got}")
+
+
+#: The longest value a message shows whole (a 400-digit integer is cut, with its length).
+_LONGEST = 100
+
+
+def _shown(value: object) -> str:
+    """``repr(value)``, cut to its first characters when it is longer than ``_LONGEST``."""
+    text = repr(value)
+    if len(text) <= _LONGEST:
+        return text
+    return f"{text[:_LONGEST - 20]}... ({len(text)} characters)"
 
 
 class UnknownExperimentError(ParameterError):

@@ -9,6 +9,21 @@ Every field is declared with :func:`param`, which records its unit, the paper it
 default comes from and a constraint (bounds for numbers, the choices for a
 ``Literal``). ``engramlab show ID`` prints exactly this information.
 
+Types are strict, so that no value is silently coerced (pydantic's strict mode on every
+``int``, ``float`` and ``bool`` field and tuple item):
+
+- an ``int`` field takes a Python or NumPy integer, never a bool (``True`` is not 1), a
+  float (``2.5``, ``1e308``, not even ``3.0``) or a string (``"3"``): "must be an integer";
+- a ``float`` field takes any real number (an int too: ``duration_ms=1000``), never a
+  bool or a string;
+- a ``bool`` field takes ``True`` / ``False`` only.
+
+From Python, a string is never a number. On the command line every value is a string;
+:meth:`Params.from_strings` reads it as JSON (``3``, ``0.5``, ``true``, ``[1, 2]``) or as a
+Python number literal (``.5``, ``1_000``, ``inf``) before these rules apply, so
+``--set n_trials=3`` is the integer 3 and ``--set n_trials=true`` is refused. A misspelled
+parameter name gets "did you mean ...".
+
 Example
 -------
 >>> from typing import Annotated
@@ -19,20 +34,32 @@ Example
 Traceback (most recent call last):
 ...
 engramlab.core.errors.ParameterError: parameter 'n_neurons' must be >= 2 (got -1)
+>>> Demo.create(n_neurons=True)
+Traceback (most recent call last):
+...
+engramlab.core.errors.ParameterError: parameter 'n_neurons' must be an integer (got True)
+>>> Demo.create(n_neuron=50)  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+engramlab.core.errors.ParameterError: parameter 'n_neuron' is unknown (did you mean n_neurons?)...
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
-import types
+import numbers
+import operator
+import sys
 import typing
 from collections.abc import Mapping
 from typing import Any, Self
 
 import annotated_types
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError
 from pydantic.json_schema import JsonDict
+from pydantic_core import PydanticCustomError
 
 from engramlab.core.errors import ParameterError
 
@@ -99,6 +126,60 @@ class ParamInfo:
         return dataclasses.asdict(self)
 
 
+def _is_numpy_bool(value: Any) -> bool:
+    numpy = sys.modules.get("numpy")  # no NumPy imported: no NumPy bool to meet
+    return numpy is not None and isinstance(value, numpy.bool_)
+
+
+def _as_int(value: Any) -> Any:
+    """Before strict ``int`` validation: a NumPy integer is an integer (``np.int64(3)``).
+
+    Anything else goes to pydantic's strict check unchanged, which refuses bools, floats
+    and strings; a NumPy bool becomes a bool, so it is refused too.
+    """
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return operator.index(value)
+    if _is_numpy_bool(value):
+        return bool(value)
+    return value
+
+
+def _as_float(value: Any) -> Any:
+    """Before strict ``float`` validation: NumPy bools and ints too large for a float.
+
+    A NumPy bool becomes a bool, refused by strict mode (which takes it as 1.0
+    otherwise); an int too large for a float is not a finite number.
+    """
+    if _is_numpy_bool(value):
+        return bool(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            float(value)
+        except OverflowError:
+            raise PydanticCustomError("finite_number", "must be a finite number") from None
+    return value
+
+
+#: What every field or tuple item of a scalar type gets: pydantic's strict mode, with the
+#: NumPy scalars let through as their Python values (see _as_int, _as_float).
+_STRICT: dict[Any, tuple[Any, ...]] = {
+    int: (Strict(), BeforeValidator(_as_int)),
+    float: (Strict(), BeforeValidator(_as_float)),
+    bool: (Strict(), BeforeValidator(lambda v: bool(v) if _is_numpy_bool(v) else v)),
+}
+
+
+def _base_type(annotation: Any) -> Any:
+    """``int`` for ``int`` and for ``Annotated[int, ...]``."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return typing.get_args(annotation)[0]
+    return annotation
+
+
+def _is_strict(metadata: Any) -> bool:
+    return any(isinstance(m, Strict) for m in metadata)
+
+
 def _type_name(annotation: Any) -> str:
     origin = typing.get_origin(annotation)
     if origin is typing.Literal:
@@ -129,13 +210,23 @@ class Params(BaseModel):
         changed = False
         for info in cls.model_fields.values():
             extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-            bounds = extra.get("item_bounds")
-            if bounds and typing.get_origin(info.annotation) is tuple:
+            if info.annotation in _STRICT and not _is_strict(info.metadata):
+                # Strict types (module docstring); the annotation stays the plain type,
+                # which is what describe(), the sweep and the tests read.
+                info.metadata = [*info.metadata, *_STRICT[info.annotation]]
+                changed = True
+            if typing.get_origin(info.annotation) is tuple:
                 (item,) = {a for a in typing.get_args(info.annotation) if a is not Ellipsis}
-                # A type built at run time from the field's own item type: mypy cannot
-                # check a variable used as a type.
-                info.annotation = tuple[
-                    typing.Annotated[item, Field(**bounds)], ...]  # type: ignore[valid-type]
+                bounds = extra.get("item_bounds")
+                if _is_strict(getattr(item, "__metadata__", ())):
+                    continue  # done already, in the class this one derives from
+                # The bounds and strict type of the items, on the field's own item type
+                # (built at run time: mypy cannot check a variable used as a type).
+                if bounds:
+                    item = typing.Annotated[item, Field(**typing.cast(dict[str, Any], bounds))]
+                if _base_type(item) in _STRICT:
+                    item = typing.Annotated[(item, *_STRICT[_base_type(item)])]
+                info.annotation = tuple[item, ...]  # type: ignore[valid-type]
                 changed = True
         if changed:
             cls.model_rebuild(force=True)
@@ -159,16 +250,24 @@ class Params(BaseModel):
                      context: str = "") -> Self:
         """Apply ``NAME=VALUE`` strings (as given on the command line) to ``base``.
 
-        Values are parsed as JSON where possible (``3``, ``0.5``, ``true``, ``[1, 2]``);
-        a tuple field also takes comma-separated items (``load=0.05,0.1``).
+        Values are parsed as JSON where possible (``3``, ``0.5``, ``true``, ``[1, 2]``),
+        and for a numeric field also as a Python number literal (``.5``, ``1_000``,
+        ``inf``); anything else stays a string. A tuple field also takes comma-separated
+        items (``load=0.05,0.1``). The parsed values are then checked with the strict
+        types of :meth:`create`: ``n_trials=true`` and ``n_trials=2.5`` are refused.
         """
         values = base.model_dump() if base is not None else {}
         for name, text in assignments.items():
             if name not in cls.model_fields:
-                raise ParameterError(name, f"is unknown; known parameters: "
-                                     f"{', '.join(cls.model_fields)}", context=context)
+                raise ParameterError(name, _unknown_rule(name, list(cls.model_fields)),
+                                     text, context=context)
             annotation = cls.model_fields[name].annotation
-            values[name] = _parse_value(text, typing.get_origin(annotation) is tuple)
+            is_tuple = typing.get_origin(annotation) is tuple
+            if is_tuple:
+                (item,) = {a for a in typing.get_args(annotation) if a is not Ellipsis}
+                annotation = item
+            numeric = _base_type(annotation) in (int, float)
+            values[name] = _parse_value(text, is_tuple, numeric)
         return cls.create(context, **values)
 
     # -- description ----------------------------------------------------------------
@@ -220,20 +319,43 @@ def _constraint_text(info: Any) -> str:
     return ", ".join(parts)
 
 
-def _parse_value(text: str, is_tuple: bool) -> Any:
+def _parse_value(text: str, is_tuple: bool, numeric: bool = False) -> Any:
     try:
         value = json.loads(text)
     except json.JSONDecodeError:
-        value = text
+        value = _number(text.strip()) if numeric else text
     if is_tuple:
         if isinstance(value, list):
             return tuple(value)
         if isinstance(value, str):
-            return tuple(_parse_value(part.strip(), False) for part in value.split(","))
+            return tuple(_parse_value(part.strip(), False, numeric)
+                         for part in value.split(","))
         return (value,)
     return value
 
 
+def _number(text: str) -> Any:
+    """A Python number literal that JSON does not read, as that number.
+
+    ``.5``, ``1.``, ``+3``, ``1_000``, ``inf``; any other text is returned unchanged
+    (and then refused as not a number).
+    """
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def _unknown_rule(name: str, known: list[str]) -> str:
+    """``is unknown (did you mean x?); known parameters: ...`` for a misspelled name."""
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+    return f"is unknown{hint}; known parameters: {', '.join(known)}"
+
+
+#: pydantic's error types in the words of a ParameterError's rule.
 _RULES = {
     "greater_than": "must be > {gt}",
     "greater_than_equal": "must be >= {ge}",
@@ -241,27 +363,48 @@ _RULES = {
     "less_than_equal": "must be <= {le}",
     "literal_error": "must be one of {expected}",
     "too_short": "must have at least {min_length} item(s)",
-    "extra_forbidden": "is unknown",
+    "too_long": "must have at most {max_length} item(s)",
+    "missing": "is required",
     "int_parsing": "must be an integer",
     "int_from_float": "must be an integer",
+    "int_type": "must be an integer",
+    "int_parsing_size": "must be an integer",
     "float_parsing": "must be a number",
     "float_type": "must be a number",
-    "int_type": "must be an integer",
     "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "string_type": "must be a string",
     "finite_number": "must be a finite number",
     "tuple_type": "must be a list of values",
 }
 
+#: The prefixes pydantic puts before the message of a validator's ValueError.
+_PREFIXES = ("Value error, ", "Assertion failed, ")
+
 
 def _to_parameter_error(exc: ValidationError, cls: type[Params], context: str) -> ParameterError:
+    """The first error of ``exc`` as a ParameterError naming the user's field.
+
+    A validator (of a field or of the whole model, ``loc == ()``) that raised a
+    :class:`ParameterError` is passed on with its own field, rule and value; an unknown
+    name gets "did you mean"; pydantic's wording becomes the rule in words (``_RULES``).
+    """
     err = exc.errors()[0]
     loc = err["loc"]
+    cause = err.get("ctx", {}).get("error")
+    if isinstance(cause, ParameterError):
+        return ParameterError(cause.field, cause.rule, cause.value,
+                              context=context or cause.context)
     field = str(loc[0]) + "".join(f"[{i}]" for i in loc[1:]) if loc else ""
     template = _RULES.get(err["type"])
-    rule = template.format(**err.get("ctx", {})) if template else err["msg"]
     if err["type"] == "extra_forbidden":
-        rule += f"; known parameters: {', '.join(cls.model_fields)}"
-    value = err.get("input")
-    if isinstance(value, (dict, types.MappingProxyType)):
-        value = None
+        rule = _unknown_rule(field, list(cls.model_fields))
+    elif template:
+        rule = template.format(**err.get("ctx", {}))
+    else:
+        rule = err["msg"]
+        for prefix in _PREFIXES:
+            rule = rule.removeprefix(prefix)
+    # A model-level error's input is the whole input: not a value to show.
+    value = err.get("input") if loc else None
     return ParameterError(field, rule, value, context=context)

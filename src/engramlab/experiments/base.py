@@ -31,16 +31,20 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
+from pydantic import ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
 from engramlab.core.params import Params as ParamsBase
 from engramlab.core.references import Citation
+from engramlab.core.resources import Limits, Resources, check_resources
 from engramlab.core.targets import Check, Target
 
 if TYPE_CHECKING:  # pragma: no cover
     import xarray as xr
     from matplotlib.figure import Figure
 
-__all__ = ["Citation", "Experiment", "Mutation", "Preset", "ProgressFn", "RunOutcome",
-           "no_progress"]
+__all__ = ["Citation", "Experiment", "Mutation", "Preset", "ProgressFn", "Resources",
+           "RunOutcome", "broken_rule", "no_progress"]
 
 Preset = Literal["quick", "full"]
 
@@ -52,6 +56,29 @@ P = TypeVar("P", bound=ParamsBase)
 
 def no_progress(done: int, total: int) -> None:
     """The default progress callback: does nothing."""
+
+
+def broken_rule(params: ParamsBase, fields: Sequence[str],
+                rule: str | Mapping[str, str]) -> ValidationError:
+    """The error of a cross-field rule, on the user's parameter, for a model validator.
+
+    ``fields`` are the parameters the rule ties together; the error names the first of
+    them whose value differs from its default (the one the user most likely changed),
+    else the first; ``rule`` is the broken rule in words, or one wording per field.
+    Raise the result in a ``model_validator(mode="after")``: pydantic
+    passes it on with its location, so :meth:`Params.create` reports
+    ``parameter 'FIELD' RULE (got VALUE)``, never an internal name.
+
+    >>> raise broken_rule(self, ("dt_ms", "delay_ms"),
+    ...                   "must divide delay_ms into whole steps")  # doctest: +SKIP
+    """
+    fields_info = type(params).model_fields
+    changed = [f for f in fields if getattr(params, f) != fields_info[f].default]
+    field = (changed or list(fields))[0]
+    text = rule if isinstance(rule, str) else rule[field]
+    return ValidationError.from_exception_data(type(params).__name__, [InitErrorDetails(
+        type=PydanticCustomError("cross_field", text), loc=(field,),
+        input=getattr(params, field))])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -141,6 +168,37 @@ class Experiment(abc.ABC, Generic[P]):
             raise ParameterError("preset", "must be 'quick' or 'full'", preset)
         base = dict(self.quick) if preset == "quick" else {}
         return self.Params.create(self.id, **{**base, **overrides})
+
+    def resources(self, params: P) -> Resources | None:
+        """The memory and work a run with ``params`` will take, estimated before it starts.
+
+        An experiment that can grow large (populations, synapses, recorded spikes,
+        steps = duration / dt, N x N weights, trials) overrides this with an estimate
+        and names the parameters it grows with (:class:`~engramlab.core.Resources`);
+        :meth:`check_resources` compares it with the machine. The default, ``None``,
+        means "small at every declared value": nothing is checked.
+        """
+        del params
+        return None
+
+    def check_resources(self, params: P, *, allow_large: bool = False,
+                        limits: Limits | None = None) -> None:
+        """Refuse ``params`` if :meth:`resources` exceeds the machine or the limits.
+
+        Raises :class:`~engramlab.core.ParameterError` naming the parameter most
+        responsible (the driver whose default value lowers the estimate most), every
+        driver's value and the estimate, unless ``allow_large``
+        (:func:`engramlab.core.resources.check_resources`).
+        """
+        if allow_large:
+            return
+        defaults = {name: info.default for name, info in self.Params.model_fields.items()}
+
+        def reestimate(changes: Mapping[str, Any]) -> Resources | None:
+            return self.resources(params.replace(self.id, **changes))
+
+        check_resources(self.resources(params), params, context=self.id, limits=limits,
+                        reestimate=reestimate, defaults=defaults)
 
     @abc.abstractmethod
     def run(self, params: P, *, seed: int, backend: str = "numpy",

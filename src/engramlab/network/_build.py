@@ -39,10 +39,20 @@ from engramlab.neurons import (
     hh_steady_state,
 )
 
-__all__ = ["Built", "build", "steps"]
+__all__ = ["W_MAX", "Built", "build", "check_weights", "steps"]
 
 _KIND = {LIF: E.K_LIF, AdEx: E.K_ADEX, HodgkinHuxley: E.K_HH}
 _CHANNEL = {"delta": E.C_DELTA, "current": E.C_CURRENT, "conductance": E.C_COND}
+_UNIT = {"delta": "mV", "current": "pA", "conductance": "nS"}
+
+#: The largest weight magnitude accepted, in the receptor's unit (mV for ``delta``, pA
+#: for ``current``, nS for ``conductance``). Unitary synapses are at most ~10 mV, ~1 nA
+#: and ~100 nS (the largest: climbing fibre, calyx of Held), so 1e6 leaves three orders
+#: of magnitude or more for lumped synapses and units scaled by hand; and a channel that
+#: sums 1e6 per spike from 1e9 synapses over 1e4 steps holds 1e19, nowhere near the
+#: float64 overflow at 1.8e308 (``1e308`` in two synapses overflows at the first
+#: simultaneous arrival).
+W_MAX = 1.0e6
 
 
 def _key(*parts: str) -> int:
@@ -292,10 +302,41 @@ def _lesion_synapses(network: Network, pr: Projection, pre: np.ndarray, post: np
     return pre[keep], post[keep]
 
 
+def _where(pr: Projection, kind: str) -> str:
+    return f"projection {pr.pre} -> {pr.post}.{pr.receptor} ({kind} receptor)"
+
+
+def check_weights(field: str, w: np.ndarray, kind: str, where: str) -> None:
+    """Refuse weights that are non-finite, beyond :data:`W_MAX` in magnitude, or negative
+    on a conductance (raise :class:`~engramlab.core.ParameterError` for ``field``)."""
+    if not np.all(np.isfinite(w)):
+        raise ParameterError(field, f"must be finite ({where})")
+    if w.size and np.abs(w).max() > W_MAX:
+        raise ParameterError(field, f"must have |weight| <= {W_MAX:g} {_UNIT[kind]} "
+                             f"({where}): larger weights would overflow the synaptic state",
+                             float(w[np.argmax(np.abs(w))]))
+    if kind == "conductance" and w.size and w.min() < 0:
+        raise ParameterError(field, f"must be >= 0 nS ({where}): a conductance cannot be "
+                             "negative (inhibition is a positive conductance with a "
+                             "negative reversal potential)", float(w.min()))
+
+
+def _check_delay(pr: Projection, kind: str, dt: float) -> None:
+    low = pr.delay_ms if isinstance(pr.delay_ms, (int, float)) else pr.delay_ms.low
+    if low < dt * (1.0 - 1e-9):
+        field = f"{pr.name}.delay_ms" + ("" if isinstance(pr.delay_ms, (int, float))
+                                         else ".low")
+        raise ParameterError(field, f"must be >= dt = {dt:g} ms ({_where(pr, kind)}): a "
+                             "spike acts on its targets one time step later at the "
+                             "earliest", low)
+
+
 def _synapses(network: Network, pr: Projection, n_pre: int, n_post: int, dt: float,
               seed: int):
     """Draw one projection: ``(pre, post, weights, delays in steps, rng)`` (the rng
     continues into the plasticity rule's initial state)."""
+    kind = network.population(pr.post).receptors[pr.receptor].kind
+    _check_delay(pr, kind, dt)
     rng = make_rng(seed, 2, _key("connect", pr.name))
     pre, post = pr.connect.sample(n_pre, n_post, pr.pre == pr.post, rng)
     pre, post = _lesion_synapses(network, pr, pre, post, seed)
@@ -310,8 +351,7 @@ def _synapses(network: Network, pr: Projection, n_pre: int, n_post: int, dt: flo
         if w.size != m:
             raise ParameterError(f"{pr.name}.weight", f"must have one value per synapse "
                                  f"({m})", w.size)
-    if not np.all(np.isfinite(w)):
-        raise ParameterError(f"{pr.name}.weight", "must be finite")
+    check_weights(f"{pr.name}.weight", w, kind, _where(pr, kind))
     if isinstance(pr.delay_ms, (int, float)):
         d = np.full(m, steps(f"{pr.name}.delay_ms", float(pr.delay_ms), dt, 1), np.int64)
     else:
@@ -370,6 +410,11 @@ def _projections(network: Network, dt: float, seed: int, start: np.ndarray,
             if np.any(w < rule.w_min) or np.any(w > rule.w_max):
                 raise ParameterError(f"{pr.name}.weight", f"must lie in the plasticity "
                                      f"rule's [{rule.w_min}, {rule.w_max}]")
+            kind = b.receptors[pr.receptor].kind
+            if kind == "conductance" and rule.w_min < 0:
+                raise ParameterError(f"{pr.name}.plasticity.w_min", "must be >= 0 nS "
+                                     f"({_where(pr, kind)}): the rule would make "
+                                     "conductances negative", rule.w_min)
             rules.append((k, rule, pop_index[pr.post]))
         elif pr.plasticity is not None:
             plastic_state[pr.name] = pr.plasticity.init(m, pre, post, w.copy(), rng)
@@ -443,6 +488,10 @@ def _drive(network: Network, dt: float, seed: int, start: np.ndarray,
     key = np.zeros(Q, np.uint64)
     for q, inp in enumerate(inputs):
         chan[q] = channel_index[(inp.target, inp.receptor)]
+        kind = network.population(inp.target).receptors[inp.receptor].kind
+        check_weights(f"{inp.name}.weight", np.array([inp.weight], float), kind,
+                      f"Poisson input {inp.name} -> {inp.target}.{inp.receptor} "
+                      f"({kind} receptor)")
         lam[q], weight[q] = inp.n_inputs * inp.rate_hz * dt * 1e-3, inp.weight
         key[q] = np.uint64(make_rng(seed, 3, _key("input", inp.name)).integers(2**63))
     first, last = _ranges([pop_index[i.target] for i in inputs], len(pops))

@@ -1,13 +1,30 @@
-"""Compiling the network loop with Numba: once per CPU, then from a disk cache.
+"""Compiling the network loop with Numba: once per CPU, then from a disk cache that heals.
 
 The loop (:mod:`engramlab.network._engine`) is compiled by ``numba.njit(cache=True)``
 the first time a process runs a network. Numba keeps the machine code in
 ``<cache>/numba-<python>-<numba>/<cpu>-<key>/`` (``<cache>``: :func:`cache_dir`), where
 ``<key>`` hashes the host CPU's features and the path and text of every source file
 compiled into the loop; a later process (any process of this Python, Numba, CPU and
-checkout) loads it. Directories are never deleted: another checkout, version or
-machine sharing the cache may be using its own. Numba writes each cache file to a
-temporary name and renames it, so processes compiling at the same time all succeed.
+checkout) loads it. Directories of other keys are never touched: another checkout,
+version or machine sharing the cache may be using its own.
+
+A cache is trusted only with its manifest: ``compiled.json``, written last, after a
+complete build, lists every file Numba wrote (``*.nbi`` indexes, ``*.nbc`` data) with
+its size and SHA-256, and the CPU, Python and Numba it was built for. Before anything is
+loaded the files are checked against it (about 10 ms for the 6 MB): Numba unpickles the
+object code of a cached function and links it into the process, so a truncated file
+raises from deep inside Numba and a damaged one can crash the interpreter (a
+segmentation fault, no message). A directory whose files do not match (truncated,
+overwritten, missing, unlisted, or left by a build that was killed), or whose files
+verify and still fail to load, is emptied and the loop is built again, once, with one
+line on stderr naming what was wrong.
+
+Processes share a directory through a lock on it (``flock``): loading holds it shared,
+building (and emptying) holds it exclusively, so two processes that find a cache
+missing both succeed (one builds, the other waits, says so, and loads what was built)
+and no process reads a file that another is replacing. Numba writes each file under a
+temporary name in the directory and renames it; the compilation writes nothing
+elsewhere (no temporary C or object files: Numba compiles in memory through LLVM).
 
 A compilation is announced on stderr (it takes a while, once); a process that loads
 the loop from the cache prints nothing. The Python functions stay as they are: the
@@ -18,11 +35,13 @@ loop is compiled from copies of them whose globals name the compiled helpers, so
 from __future__ import annotations
 
 import atexit
+import contextlib
 import gc
 import hashlib
 import inspect
 import json
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -31,6 +50,11 @@ import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX (Windows)
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = ["cache_dir", "loop", "loop_dir"]
 
@@ -54,8 +78,8 @@ def _sources() -> list[str]:
     return sorted({inspect.getfile(getattr(E, name)) for name in E.KERNEL + E.SHARED})
 
 
-def loop_dir() -> str:
-    """Where the compiled loop of this Python, Numba, CPU and checkout is cached."""
+def _host() -> tuple[str, str]:
+    """The CPU's name and features as LLVM (or ``NUMBA_CPU_NAME``) names them."""
     import llvmlite.binding as ll  # type: ignore[import-untyped]
     import numba
 
@@ -65,6 +89,14 @@ def loop_dir() -> str:
                     or ll.get_host_cpu_features().flatten())
     except RuntimeError:  # pragma: no cover - LLVM cannot tell on this platform
         features = ""
+    return cpu, features
+
+
+def loop_dir() -> str:
+    """Where the compiled loop of this Python, Numba, CPU and checkout is cached."""
+    import numba
+
+    cpu, features = _host()
     h = hashlib.sha256(features.encode())
     for path in _sources():
         h.update(path.encode())
@@ -169,11 +201,143 @@ def _notice(text: str, end: str = "\n") -> None:
     print(text, end=end, file=sys.stderr, flush=True)
 
 
-def _write_marker(directory: str, record: dict[str, Any]) -> None:
+# --- the cache's manifest, its lock, and loading ------------------------------------
+
+#: The manifest of a complete build (written last).
+MANIFEST = "compiled.json"
+#: What Numba writes into the cache: function indexes and their data (object code).
+_CACHE_SUFFIXES = (".nbi", ".nbc")
+#: :func:`_verify`: nothing cached yet.
+ABSENT = "absent"
+
+
+def _target() -> dict[str, str]:
+    """What a build is for: CPU (name, features), Python, Numba."""
+    import numba
+
+    cpu, features = _host()
+    return {"cpu": cpu, "cpu_features": hashlib.sha256(features.encode()).hexdigest()[:16],
+            "python": f"{sys.version_info[0]}.{sys.version_info[1]}",
+            "numba": numba.__version__}
+
+
+def _cache_files(directory: str) -> list[str]:
+    """The files Numba loads from ``directory`` (paths relative to it)."""
+    out: list[str] = []
+    for root, _dirs, files in os.walk(directory):
+        out.extend(os.path.relpath(os.path.join(root, name), directory)
+                   for name in files if name.endswith(_CACHE_SUFFIXES))
+    return sorted(out)
+
+
+def _digest(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _verify(directory: str, target: dict[str, str]) -> str | None:
+    """None if ``directory`` holds a complete build for ``target`` whose files match its
+    manifest (size and SHA-256); :data:`ABSENT` if it holds nothing; else what is wrong."""
+    files = _cache_files(directory)
+    path = os.path.join(directory, MANIFEST)
+    if not os.path.exists(path):
+        return ABSENT if not files else (f"{len(files)} files and no {MANIFEST}: a build "
+                                         "that did not finish")
+    try:
+        with open(path, encoding="utf-8") as f:
+            record = json.load(f)
+        listed = {str(k): (int(v[0]), str(v[1])) for k, v in record["files"].items()}
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as e:
+        return f"{MANIFEST} is unreadable ({type(e).__name__})"
+    for key, value in target.items():
+        if record.get(key) != value:
+            return f"built for {key} {record.get(key)!r}, not {value!r}"
+    for rel in sorted(set(listed) - set(files)):
+        return f"{rel} is missing"
+    for rel in files:
+        if rel not in listed:
+            return f"{rel} is not in {MANIFEST}"
+        size, sha = listed[rel]
+        full = os.path.join(directory, rel)
+        try:
+            have = os.path.getsize(full)
+            if have != size:
+                return f"{rel} has {have} bytes, not {size} (truncated?)"
+            if _digest(full) != sha:
+                return f"{rel} does not match its SHA-256 in {MANIFEST} (overwritten?)"
+        except OSError as e:
+            return f"{rel} cannot be read ({e.strerror})"
+    return None
+
+
+def _write_manifest(directory: str, target: dict[str, str], seconds: float) -> None:
+    """List every cached file with its size and SHA-256 (call with the lock held
+    exclusively: leftovers of killed writers are removed first)."""
+    for root, _dirs, names in os.walk(directory):
+        for name in names:
+            if name.startswith(".compiled-") or ".tmp." in name:  # ours, Numba's
+                with contextlib.suppress(OSError):
+                    os.remove(os.path.join(root, name))
+    files = {rel: [os.path.getsize(os.path.join(directory, rel)),
+                   _digest(os.path.join(directory, rel))]
+             for rel in _cache_files(directory)}
+    record = {**target, "files": files, "seconds": round(seconds, 2),
+              "python_version": sys.version.split()[0], "written": time.time()}
     fd, tmp = tempfile.mkstemp(prefix=".compiled-", dir=directory)
-    with os.fdopen(fd, "w") as f:
-        json.dump(record, f)
-    os.replace(tmp, os.path.join(directory, "compiled.json"))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(record, f, indent=1)
+        os.replace(tmp, os.path.join(directory, MANIFEST))
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+        raise
+
+
+def _clear(directory: str) -> None:
+    """Empty ``directory`` (the build of this key only; the directory stays, locked)."""
+    for entry in os.scandir(directory):
+        with contextlib.suppress(FileNotFoundError):
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.remove(entry.path)
+
+
+@contextmanager
+def _locked(directory: str, *, exclusive: bool) -> Iterator[None]:
+    """Hold ``directory``'s lock, shared (loading) or exclusive (building, emptying,
+    writing the manifest); says so on stderr when it has to wait. Without ``fcntl``
+    (Windows) there is no lock: Numba's renames still keep every file whole."""
+    if fcntl is None:  # pragma: no cover - not POSIX
+        yield
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            _notice(f"engramlab: another process is building or loading the network loop "
+                    f"in {directory}; waiting for it")
+            fcntl.flock(fd, mode)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _compile(numba: Any, directory: str | None, args: tuple[Any, ...]) -> tuple[Any, float,
+                                                                                int]:
+    """Compile (or load from ``directory``) the loop for the types of ``args``: the
+    dispatcher, the seconds taken and the number of cache misses of ``_advance``."""
+    t = time.perf_counter()
+    disp = _dispatchers(numba, directory)
+    with _without_numba_blas_probe():
+        disp.compile(tuple(numba.typeof(a) for a in args))
+    return disp, time.perf_counter() - t, sum(disp.stats.cache_misses.values())
 
 
 def _load(args: tuple[Any, ...]) -> Any:
@@ -185,32 +349,57 @@ def _load(args: tuple[Any, ...]) -> Any:
             f"({e}). Install numba (a dependency of engramlab), or set "
             "ENGRAMLAB_NO_NUMBA=1 to run the loop as plain Python (about 100x slower)."
         ) from e
+    atexit.register(_freeze_at_exit)
     directory = loop_dir()
     why = _writable(directory)
-    fresh = not os.path.exists(os.path.join(directory, "compiled.json"))
     if why is not None:
         _notice(f"engramlab: cannot write the cache directory {directory} ({why}); "
                 f"compiling the network loop in this process (~{COMPILE_S} s; set "
                 "ENGRAMLAB_CACHE_DIR to a writable directory)...", end="")
-    elif fresh:
-        _notice(f"engramlab: compiling the network loop for this CPU (once, ~{COMPILE_S} s)"
-                "...", end="")
-    atexit.register(_freeze_at_exit)
-    t = time.perf_counter()
-    disp = _dispatchers(numba, None if why else directory)
-    with _without_numba_blas_probe():
-        disp.compile(tuple(numba.typeof(a) for a in args))
-    took = time.perf_counter() - t
-    compiled = why is not None or sum(disp.stats.cache_misses.values()) > 0
-    if why is not None or fresh:
-        _notice(f" done ({took:.1f} s)" if compiled else " loaded from the cache")
-    elif compiled:
-        _notice(f"engramlab: compiled the network loop for this CPU ({took:.1f} s; its "
-                f"cache in {directory} was incomplete)")
-    if why is None and (compiled or fresh):
-        _write_marker(directory, {"seconds": round(took, 2), "numba": numba.__version__,
-                                  "python": sys.version.split()[0], "written": time.time()})
-    return disp
+        disp, took, _ = _compile(numba, None, args)
+        _notice(f" done ({took:.1f} s)")
+        return disp
+    target = _target()
+    failed = None
+    with _locked(directory, exclusive=False):
+        problem = _verify(directory, target)
+        if problem is None:
+            try:
+                disp, took, misses = _compile(numba, directory, args)
+            except Exception as e:  # verified files that still do not load: rebuild once
+                failed = " ".join(f"it does not load ({type(e).__name__}: {e}"
+                                  .split())[:200] + ")"
+            else:
+                if not misses:
+                    return disp
+    with _locked(directory, exclusive=True):
+        if problem is None and failed is None:
+            # loaded, but Numba compiled parts again (a source file's time stamp changed)
+            _notice(f"engramlab: compiled the network loop for this CPU ({took:.1f} s; its "
+                    f"cache in {directory} was incomplete)")
+            _write_manifest(directory, target, took)
+            return disp
+        if failed is None:
+            problem = _verify(directory, target)  # another process may have built it
+            if problem is None:
+                disp, took, misses = _compile(numba, directory, args)
+                if misses:
+                    _write_manifest(directory, target, took)
+                return disp
+        else:
+            problem = failed
+        if problem == ABSENT:
+            _notice("engramlab: compiling the network loop for this CPU (once, "
+                    f"~{COMPILE_S} s)...", end="")
+        else:
+            _notice(f"engramlab: the cached network loop in {directory} is damaged "
+                    f"({problem}); removed it, compiling it again (~{COMPILE_S} s)...",
+                    end="")
+        _clear(directory)
+        disp, took, _ = _compile(numba, directory, args)
+        _notice(f" done ({took:.1f} s)")
+        _write_manifest(directory, target, took)
+        return disp
 
 
 def loop(*args: Any) -> Any:

@@ -29,7 +29,14 @@ Per step ``t`` (time :math:`t\,\Delta t` to :math:`(t+1)\,\Delta t`), stage by s
    plasticity (:func:`_deliver`, :func:`_release`), and update the compiled plasticity
    rules (:func:`_deliver_plastic`, :func:`_potentiate`); a spike only writes future
    slots, weights and traces, none of which the rest of its step reads;
-4. the sampled state variables are recorded (:func:`_record`).
+4. the sampled state variables are recorded (:func:`_record`);
+5. every ``CHECK_EVERY`` steps, and after the last step of the call, every integrated
+   state variable is checked for non-finite values (:func:`_state_finite`): membrane
+   potentials, AdEx ``w`` and the HH gates, the channels' currents, conductances and
+   rise variables (NMDA included), the pending arrivals of the delay buffer, the
+   short-term plasticity state, the STDP traces and the plastic weights. A membrane
+   potential is also checked at every step as it is integrated (beyond ``V_LIMIT``:
+   divergence).
 
 A spike is time-stamped :math:`t\,\Delta t` (the start of the step in which threshold
 was crossed) and acts on its targets from :math:`(t + d)\,\Delta t`.
@@ -97,8 +104,10 @@ from engramlab.neurons.hh import hh_gate_step, hh_rates_with, vtrap_scalar
 from engramlab.synapses.receptors import mg_unblocked_fraction
 
 __all__ = [
+    "CHECK_EVERY",
     "ERR_NONE",
     "ERR_NONFINITE",
+    "ERR_STATE",
     "V_LIMIT",
     "Chans",
     "Drive",
@@ -147,12 +156,21 @@ ADEX_EXP_CAP = 30.0
 REC_V, REC_A1, REC_A2, REC_A3, REC_CHANNEL = 0, 1, 2, 3, 100
 
 #: :attr:`Out.status` entries: spikes written, samples written, error code, error step,
-#: error unit.
-ST_SPIKES, ST_SAMPLES, ST_ERROR, ST_ERR_STEP, ST_ERR_UNIT = 0, 1, 2, 3, 4
-N_STATUS = 5
+#: error unit (``ERR_NONFINITE``), the last step after which the state was checked and
+#: found finite (``ERR_STATE``; ``t0 - 1`` if no check of the call passed).
+ST_SPIKES, ST_SAMPLES, ST_ERROR, ST_ERR_STEP, ST_ERR_UNIT, ST_ERR_CLEAN = 0, 1, 2, 3, 4, 5
+N_STATUS = 6
 ERR_NONE = 0
+#: A membrane potential non-finite or beyond ``V_LIMIT`` (exact step and unit).
 ERR_NONFINITE = 1
+#: Another integrated state variable non-finite (found by :func:`_state_finite`; which
+#: one, where, is found afterwards by the caller).
+ERR_STATE = 2
 V_LIMIT = 1.0e4  # |V| beyond this (mV) is divergence
+#: The whole integrated state is checked for non-finite values after every step ``t``
+#: with ``(t + 1) % CHECK_EVERY == 0`` and after the last step of each call
+#: (:func:`_state_finite`: one pass over the state, ~1/100 of a step's work).
+CHECK_EVERY = 100
 
 #: :attr:`Stdp.mode`: no compiled rule, learning, traces only (weights frozen).
 PL_NONE, PL_LEARN, PL_FROZEN = 0, 1, 2
@@ -524,6 +542,55 @@ def _fail(out, t, j):
     out.status[ST_ERROR] = ERR_NONFINITE
     out.status[ST_ERR_STEP] = t
     out.status[ST_ERR_UNIT] = j
+
+
+def _finite(a):
+    """Every entry of the 1-D array ``a`` is finite."""
+    for i in range(a.shape[0]):
+        if not math.isfinite(a[i]):
+            return False
+    return True
+
+
+def _finite_rows(a):
+    """Every entry of the 2-D array ``a`` is finite."""
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            if not math.isfinite(a[i, j]):
+                return False
+    return True
+
+
+def _state_finite(net):
+    """Every integrated state variable of ``net`` is finite: potentials, adaptation and
+    gates, channel states (current / conductance and rise variable), the delay buffer,
+    the short-term plasticity state, the STDP traces and the weights of projections with
+    a compiled rule (the others never change in the loop; they are checked when built).
+    One pass, stopping at the first non-finite value."""
+    pops, ch, un, pj, sd = net.pops, net.chans, net.units, net.proj, net.stdp
+    if not (_finite(un.v) and _finite(un.a1) and _finite(un.a2) and _finite(un.a3)
+            and _finite(ch.g) and _finite(ch.h) and _finite(ch.flat)
+            and _finite(pj.stp_u) and _finite(pj.stp_x)
+            and _finite_rows(sd.tr_pre) and _finite_rows(sd.tr_post)):
+        return False
+    for p in range(pops.kind.shape[0]):
+        n_pre = pops.stop[p] - pops.start[p]
+        for k in range(pj.first[p], pj.last[p]):
+            if sd.mode[k] == PL_NONE:
+                continue
+            s0 = pj.syn0[k]
+            for q in range(s0, s0 + pj.iptr[pj.row0[k] + n_pre]):
+                if not math.isfinite(pj.w[q]):
+                    return False
+    return True
+
+
+def _fail_state(out, t, clean):
+    """The state check after step ``t`` found a non-finite value; it was finite after
+    step ``clean``."""
+    out.status[ST_ERROR] = ERR_STATE
+    out.status[ST_ERR_STEP] = t
+    out.status[ST_ERR_CLEAN] = clean
 
 
 # --- sources ------------------------------------------------------------------------
@@ -958,16 +1025,21 @@ def _advance(t0, n_steps, net, out):
 
     Per step: scheduled spikes, then population by population its step (a source's
     draw, or a neuron population's :func:`_neuron_step`) and the sending of its spikes
-    in unit order, then the samples. :attr:`Out.status` counts the spikes and samples
-    written (continuing from its values) and reports a divergence (code, step, unit).
-    The loop stops early, before a step, when the spike buffer could overflow, and
-    within a step after a divergence.
+    in unit order, then the samples, then (every ``CHECK_EVERY`` steps and after the
+    last step done) the check of the whole state. :attr:`Out.status` counts the spikes
+    and samples written (continuing from its values) and reports a divergence (code,
+    step, unit) or a non-finite state (code, step, last clean step). The loop stops
+    early, before a step, when the spike buffer could overflow, within a step after a
+    divergence, and after a step whose state check failed.
     """
     dt, pops, ch, un, pj, sd, dr, wk = net
+    clean = t0 - 1
+    done = n_steps
     for step in range(n_steps):
         t = t0 + step
         if out.status[ST_SPIKES] + un.v.shape[0] > out.spk_t.shape[0]:
-            return step
+            done = step
+            break
         _scheduled_spikes(t, step, dt, un.refr, dr, ch, pj, sd, out)
         for p in range(pops.kind.shape[0]):
             kind = pops.kind[p]
@@ -982,13 +1054,21 @@ def _advance(t0, n_steps, net, out):
             if out.status[ST_ERROR] != ERR_NONE:
                 return step
         _record(t, un, ch.g, out)
-    return n_steps
+        if (t + 1) % CHECK_EVERY == 0:
+            if not _state_finite(net):
+                _fail_state(out, t, clean)
+                return step + 1
+            clean = t
+    if done > 0 and clean != t0 + done - 1 and not _state_finite(net):
+        _fail_state(out, t0 + done - 1, clean)
+    return done
 
 
 #: The loop's functions, compiled together by :mod:`engramlab.network._compile`
 #: (the components' shared formulas are compiled from their own modules).
 KERNEL = ("_mix", "_uniform", "_poisson", "_exp", "_trace", "_jump", "_potentiate",
-          "_release", "_deliver", "_deliver_plastic", "_emit", "_fail", "_scheduled_spikes",
+          "_release", "_deliver", "_deliver_plastic", "_emit", "_fail", "_finite",
+          "_finite_rows", "_state_finite", "_fail_state", "_scheduled_spikes",
           "_poisson_source", "_arrivals", "_arrive", "_poisson_inputs", "_decay",
           "_lif_exact", "_conductance_totals", "_lif_conductance", "_adex", "_hh",
           "_neuron_step", "_record", "_advance")
@@ -1014,7 +1094,8 @@ def advance(t0: int, n_steps: int, net: Net, out: Out) -> int:
         from engramlab.network import _compile
 
         return int(_compile.loop(t0, n_steps, net, out)(t0, n_steps, net, out))
-    with np.errstate(over="ignore"):
+    # as compiled (error_model="numpy"): non-finite values are found by the checks
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         return int(_advance(t0, n_steps, net, out))
 
 

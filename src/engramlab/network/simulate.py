@@ -65,6 +65,10 @@ log = logging.getLogger("engramlab.network")
 #: Steps per call of the compiled loop when nothing forces a boundary (1 s at 0.1 ms).
 MAX_CHUNK = 10_000
 _HH_VARS = {"v": E.REC_V, "m": E.REC_A1, "h": E.REC_A2, "n": E.REC_A3}
+#: What the plasticity state variables are (error messages).
+_STATE_NAMES = {"stp_u": "short-term plasticity", "stp_x": "short-term plasticity",
+                "r1": "presynaptic STDP trace", "r2": "presynaptic STDP trace",
+                "o1": "postsynaptic STDP trace", "o2": "postsynaptic STDP trace"}
 _ADEX_VARS = {"v": E.REC_V, "w": E.REC_A1}
 
 
@@ -449,11 +453,17 @@ class Simulator:
                           out.rec_out, nrec)
                 n_spikes += nspk
                 b.state["t"][0] = t + done
-                if out.status[E.ST_ERROR] != E.ERR_NONE:
+                if out.status[E.ST_ERROR] == E.ERR_NONFINITE:
                     name, local = self._locate(int(out.status[E.ST_ERR_UNIT]))
-                    raise SimulationError(f"{name}.v[{local}]", int(out.status[E.ST_ERR_STEP]),
-                                          "membrane potential non-finite or beyond "
-                                          f"{E.V_LIMIT:g} mV (diverged)")
+                    bad = int(out.status[E.ST_ERR_STEP])
+                    raise SimulationError(f"{name}.v[{local}]", bad,
+                                          "membrane potential of population "
+                                          f"{name!r}, neuron {local}, non-finite or beyond "
+                                          f"{E.V_LIMIT:g} mV (diverged) at t = "
+                                          f"{(bad + 1) * dt:g} ms")
+                if out.status[E.ST_ERROR] == E.ERR_STATE:
+                    raise self._nonfinite_state(int(out.status[E.ST_ERR_STEP]),
+                                                int(out.status[E.ST_ERR_CLEAN]))
                 if step_each and done:
                     self._plasticity_step(t, plastic, out.spk_i[:nspk])
                 done_total += done
@@ -462,6 +472,118 @@ class Simulator:
         if col.weights:
             col.write_weights(self.step)
         return n_spikes
+
+    def _state_tables(self) -> list[tuple[np.ndarray, Callable[[int], tuple[str, str]]]]:
+        """The integrated state variables, in causal order.
+
+        Plastic weights, short-term and STDP state, pending inputs, channel states,
+        neuron states: pairs of an array and ``describe(flat index) -> (variable, what
+        it is and where)``.
+        """
+        b = self.built
+        net, pj, sd = b.net, b.net.proj, b.net.stdp
+        size = {p.name: p.n for p in self.network.populations}
+        chans = sorted((int(net.chans.off[c]), pop, rec, int(net.chans.kind[c]))
+                       for (pop, rec), c in b.channel_index.items())
+        projs = sorted(self.network.projections, key=lambda pr: b.pop_index[pr.pre])
+        stdp = sd.mode != E.PL_NONE
+
+        def where(pr: Any) -> str:
+            return f"projection {pr.name!r} ({pr.pre} -> {pr.post}.{pr.receptor})"
+
+        def channel(what: str | None) -> Callable[[int], tuple[str, str]]:
+            def describe(s: int) -> tuple[str, str]:
+                s %= net.chans.g.size  # the delay buffer: (row, slot) flattened
+                off, pop, rec, kind = next(c for c in reversed(chans) if c[0] <= s)
+                sym, text = (("I", "synaptic current (pA)") if kind == E.C_CURRENT
+                             else ("g", "synaptic conductance (nS)")) if what is None else (
+                                 what.split()[0], what)
+                return (f"{pop}.{rec}.{sym}[{s - off}]", f"{text} of population {pop!r}, "
+                        f"receptor {rec!r}, neuron {s - off},")
+            return describe
+
+        def unit(sym: str, text: str) -> Callable[[int], tuple[str, str]]:
+            def describe(j: int) -> tuple[str, str]:
+                name, i = self._locate(j)
+                s, t = sym, text
+                if sym == "a1":
+                    adex = name != "?" and isinstance(self.network.population(name).model,
+                                                      AdEx)
+                    s, t = ("w", "adaptation current w (pA)") if adex else (
+                        "m", "Na activation gate m")
+                return f"{name}.{s}[{i}]", f"{t} of population {name!r}, neuron {i},"
+            return describe
+
+        def per_neuron(first: np.ndarray, labels: tuple[str, ...], post: bool,
+                       use: Callable[[int], bool]) -> Callable[[int], tuple[str, str]]:
+            side = "postsynaptic" if post else "presynaptic"
+
+            def describe(flat: int) -> tuple[str, str]:
+                row, col = divmod(flat, len(labels))
+                for k, pr in enumerate(projs):
+                    lo = int(first[k])
+                    if use(k) and lo <= row < lo + size[pr.post if post else pr.pre]:
+                        return (f"{pr.name}.{labels[col]}[{row - lo}]",
+                                f"{_STATE_NAMES[labels[col]]} {labels[col]} of {where(pr)}, "
+                                f"{side} neuron {row - lo},")
+                return f"{labels[col]}[{row}]", f"{labels[col]} ({side})"
+            return describe
+
+        def weight(q: int) -> tuple[str, str]:
+            for pr in projs:
+                pre, post, sl = b.syn[pr.name]
+                if sl.start <= q < sl.stop:
+                    i = q - sl.start
+                    return (f"{pr.name}.w[{i}]", f"weight of synapse {i} ({pr.pre}[{pre[i]}]"
+                            f" -> {pr.post}[{post[i]}]) of {where(pr)},")
+            return f"w[{q}]", "synaptic weight"
+
+        plastic = np.zeros(pj.w.size, bool)  # only these weights change in the loop
+        for pr in projs:
+            if stdp[b.proj_index[pr.name]]:
+                plastic[b.syn[pr.name][2]] = True
+        has_stp = pj.stp0 >= 0
+        return [
+            (np.where(plastic, pj.w, 0.0), weight),
+            (pj.stp_u, per_neuron(pj.stp0, ("stp_u",), False, lambda k: has_stp[k])),
+            (pj.stp_x, per_neuron(pj.stp0, ("stp_x",), False, lambda k: has_stp[k])),
+            (sd.tr_pre, per_neuron(sd.pre0, ("r1", "r2"), False, lambda k: stdp[k])),
+            (sd.tr_post, per_neuron(sd.post0, ("o1", "o2"), True, lambda k: stdp[k])),
+            (net.chans.buf, channel("pending input in the delay buffer")),
+            (net.chans.h, channel("h (rise variable)")),
+            (net.chans.g, channel(None)),
+            (net.units.a1, unit("a1", "")),
+            (net.units.a2, unit("h", "Na inactivation gate h")),
+            (net.units.a3, unit("n", "K activation gate n")),
+            (net.units.v, unit("v", "membrane potential (mV)")),
+        ]
+
+    def _nonfinite_state(self, t: int, clean: int) -> SimulationError:
+        """The error for a state check that failed after step ``t``.
+
+        The state was found finite after step ``clean``. Names the first non-finite
+        variable in causal order, its population or projection and index, and the other
+        variables that are non-finite too (a full pass, run only here).
+        """
+        dt = self.built.dt
+        found: list[tuple[str, str, float]] = []
+        for arr, describe in self._state_tables():
+            flat = np.asarray(arr).reshape(-1)
+            bad = np.flatnonzero(~np.isfinite(flat))
+            if bad.size:
+                variable, what = describe(int(bad[0]))
+                found.append((variable, what, float(flat[bad[0]])))
+        if not found:  # pragma: no cover - the loop saw what this pass does not
+            return SimulationError("state", t, "non-finite value")
+        variable, what, value = found[0]
+        since = (f"finite at t = {(clean + 1) * dt:g} ms" if clean >= 0
+                 else "the first check of the run")
+        names = sorted({v.split("[")[0] for v, _, _ in found[1:]})
+        also = (f"; also non-finite: {', '.join(names[:6])}{', ...' if len(names) > 6 else ''}"
+                if names else "")
+        return SimulationError(variable, t, f"{what} is {value} at t = {(t + 1) * dt:g} ms "
+                               f"({since}; the state is checked every {E.CHECK_EVERY} "
+                               f"steps{also})")
 
     def _locate(self, j: int) -> tuple[str, int]:
         for p in self.network.populations:
@@ -529,6 +651,19 @@ def simulate(network: Network, duration_ms: float | None = None, *, dt_ms: float
     -------
     xarray.Dataset
         The records (see :meth:`Simulator.run`).
+
+    Raises
+    ------
+    ParameterError
+        When the network is built: a weight non-finite, beyond ``W_MAX`` = 1e6 (mV, pA or
+        nS) in magnitude, or negative on a conductance; a delay below ``dt``; ...
+    SimulationError
+        A membrane potential non-finite or beyond 1e4 mV (the step and neuron it
+        happened at), or any other integrated state variable non-finite (synaptic
+        currents and conductances, their rise variables, pending inputs, AdEx ``w``, HH
+        gates, short-term plasticity state, STDP traces, plastic weights: checked every
+        ``CHECK_EVERY`` = 100 steps and at the end of each run; the error names the
+        variable, its population or projection, the index, the step and the time).
     """
     sim = Simulator(network, dt_ms=dt_ms, seed=seed, backend=backend)
     return sim.run(duration_ms, record=record, phases=phases, stream_to=stream_to,

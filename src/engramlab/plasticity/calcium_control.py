@@ -571,6 +571,22 @@ def pulse_protocol(params: CalciumControl, freq_hz: float, n_pulses: int, *,
                          err)
 
 
+def pulse_protocol_steps(freq_hz: float, n_pulses: int, *, step_ms: float = 0.1,
+                         tail_ms: float = 1000.0, explicit_ms: float = 8000.0) -> int:
+    """Grid steps :func:`pulse_protocol` simulates explicitly for these arguments.
+
+    The same arithmetic as :func:`pulse_protocol` (a periodic NMDA factor assumed), for
+    resource estimates made before anything runs.
+    """
+    period = 1000.0 / freq_hz
+    m = max(1, math.ceil(period / step_ms - 1e-9))
+    n_tail = math.ceil(tail_ms / (period / m) - 1e-9)
+    k_exp = max(3, math.ceil(explicit_ms / period))
+    if n_pulses <= k_exp + 1:
+        return n_pulses * m + n_tail
+    return (k_exp + 1) * m + n_tail
+
+
 class AffineResult(NamedTuple):
     """A variable obeying dx/dt = -k(Ca) x + b(Ca) over a :class:`PulseProtocol`."""
 

@@ -12,9 +12,9 @@ from engramlab.experiments import get_experiment
 
 def test_experiment_rejects_bad_recording_interval():
     exp = get_experiment("plasticity.tagging-capture")
-    params = exp.params("quick", record_interval_s=45.0)  # not a multiple of 30 s
+    # Not a multiple of 30 s: refused with the parameters, before any work.
     with pytest.raises(ParameterError) as err:
-        exp.run(params, seed=0)
+        exp.params("quick", record_interval_s=45.0)
     assert err.value.field == "record_interval_s"
 
 

@@ -51,7 +51,7 @@ from engramlab.core import (
     to_numpy,
 )
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, Resources, no_progress
 from engramlab.interventions import Lesion, apply_lesion
 from engramlab.memory import ags_retrieval_overlap, hebbian_weights, recall
 from engramlab.memory.analysis import basin_radius
@@ -172,8 +172,9 @@ class DegradationParams(Params):
                "'load alpha / c', 0.925 for the static-noise theory, alpha = 0.02)",
     )
     fine_step: float = param(
-        0.01, unit="1", gt=0.0, le=0.1,
-        doc="Step of the fine grid, from fine_from to fraction_max.",
+        0.01, unit="1", ge=1e-3, le=0.1,
+        doc="Step of the fine grid, from fine_from to fraction_max (>= 1e-3: at most 500 "
+            "fine points).",
         source="chosen: 1 %, a tenth of the tolerance on the breakdown",
     )
     cue_noise: float = param(
@@ -227,6 +228,19 @@ class GracefulDegradation(Experiment[DegradationParams]):
         Mutation(name="Hebbian diagonal kept (T_ii = P instead of 0)", value=1.0,
                  patch="engramlab.memory.hopfield:SELF_COUPLING"),
     )
+
+    def resources(self, params: DegradationParams) -> Resources:
+        """N^2 weights lesioned and recalled (asynchronous sweeps of K cues) at every
+        lesion fraction, for every network."""
+        n, k = params.n_neurons, params.n_items
+        points = _lesion_grid(params).size * len(LESIONS) * params.n_networks
+        sweeps = min(params.max_sweeps, 10)  # retrieval converges in a few
+        return Resources(
+            memory_bytes=8.0 * (5 * n * n + 10 * k * n), steps=points * sweeps,
+            work=points * (6.0 * n * n + sweeps * k * n * n),
+            drivers=("n_neurons", "n_items", "n_networks", "n_fractions", "fine_step",
+                     "max_sweeps"),
+            detail=f"{points} lesioned networks of {n} x {n} weights")
 
     def run(self, params: DegradationParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:

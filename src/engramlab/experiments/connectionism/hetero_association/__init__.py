@@ -32,7 +32,7 @@ from engramlab.core import (
     to_numpy,
 )
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, Resources, no_progress
 from engramlab.memory.bam import (
     bam_weights,
     first_pass_accuracy,
@@ -68,8 +68,8 @@ class HeteroParams(Params):
                "see memory.bam)",
     )
     noise_max: float = param(
-        0.5, unit="1", gt=0.0, le=0.5,
-        doc="Largest fraction of cue bits flipped (0.5 = an unrelated cue).",
+        0.5, unit="1", ge=0.01, le=0.5,
+        doc="Largest fraction of cue bits flipped (>= 0.01) (0.5 = an unrelated cue).",
         source="chosen: up to an uncorrelated cue",
     )
     noise_steps: int = param(
@@ -110,6 +110,22 @@ class HeteroAssociation(Experiment[HeteroParams]):
         Mutation(name="pairs stored in binary {0, 1} coding instead of bipolar", value=1.0,
                  patch="engramlab.memory.bam:BINARY_STORAGE"),
     )
+
+    def resources(self, params: HeteroParams) -> Resources:
+        """Cues (pairs x trials) bounced through the n_x x n_y matrix at every noise
+        level and in both directions; their energies and flip masks."""
+        cues = params.n_pairs * params.n_trials
+        n_cue = max(params.n_x, params.n_y)
+        iters = min(params.max_iterations, 20)  # BAM recall settles in a few
+        levels = len(DIRECTIONS) * params.noise_steps
+        return Resources(
+            memory_bytes=8.0 * (params.n_x * params.n_y + 6 * cues * n_cue
+                                + (2 * iters + 1) * cues * 2),
+            steps=levels * iters,
+            work=levels * iters * 4.0 * cues * params.n_x * params.n_y,
+            drivers=("n_x", "n_y", "n_pairs", "n_trials", "noise_steps", "max_iterations"),
+            detail=f"{cues} cues x {levels} levels through {params.n_x} x {params.n_y} "
+                   "weights")
 
     def run(self, params: HeteroParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:

@@ -50,7 +50,7 @@ from engramlab.core import (
     to_numpy,
 )
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, Resources, no_progress
 from engramlab.memory import ags_critical_load, ags_retrieval_overlap
 from engramlab.memory.hopfield import HebbianMemory, local_fields, recall
 
@@ -142,6 +142,23 @@ class Capacity(Experiment[CapacityParams]):
                  patch="engramlab.memory.hopfield:SELF_COUPLING"),
     )
     main_metric = "success"
+
+    def resources(self, params: CapacityParams) -> Resources:
+        """Every (N, load, trial) network: P x N patterns, cues recalled by sweeps."""
+        sweeps = min(params.max_sweeps, 10)  # retrieval converges in a few
+        work = memory = steps = 0.0
+        for n in params.n_neurons:
+            for a in params.load:
+                p = max(params.cues_per_trial, round(a * n))
+                work += params.n_trials * (2.0 * p * n + params.cues_per_trial * sweeps
+                                           * 4.0 * n * min(p, n))
+                memory = max(memory, 8.0 * (4 * p * n + n * n))
+                steps += params.n_trials * sweeps
+        return Resources(
+            memory_bytes=memory, steps=steps, work=work,
+            drivers=("n_neurons", "n_trials", "load", "cues_per_trial", "max_sweeps"),
+            detail=f"{len(params.n_neurons) * len(params.load) * params.n_trials} networks "
+                   f"of up to {max(params.n_neurons)} neurons")
 
     def run(self, params: CapacityParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:

@@ -43,7 +43,7 @@ from engramlab.core import (
     to_numpy,
 )
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, Resources, no_progress
 from engramlab.interventions import Lesion, apply_lesion
 from engramlab.memory import energy, hebbian_weights, update_sync
 from engramlab.memory.hopfield import sgn
@@ -211,6 +211,20 @@ class Energy(Experiment[EnergyParams]):
         Mutation(name="diagonal removed twice: T_ii = -P instead of 0", value=-1.0,
                  patch="engramlab.memory.hopfield:SELF_COUPLING"),
     )
+
+    def resources(self, params: EnergyParams) -> Resources:
+        """N^2 weights; the energy after every single-neuron update (cues x max_sweeps N)
+        of each condition, and the synchronous trajectories."""
+        n, b = params.n_neurons, params.n_cues
+        updates = params.max_sweeps * n + 1
+        runs = len(CONDITIONS) * len(params.load)
+        return Resources(
+            memory_bytes=8.0 * (4 * n * n + 3 * b * updates + 4 * updates * runs
+                                + 2 * (params.sync_steps + 1) * b * n),
+            steps=runs * updates + len(params.load) * params.sync_steps,
+            work=runs * updates * 4.0 * b * n + len(params.load) * params.sync_steps * b * n * n,
+            drivers=("n_neurons", "max_sweeps", "n_cues", "sync_steps", "load"),
+            detail=f"{runs} x {updates} single-neuron updates of {b} cues")
 
     def run(self, params: EnergyParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:

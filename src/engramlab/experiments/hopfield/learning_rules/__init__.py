@@ -52,7 +52,7 @@ from engramlab.core import (
     to_numpy,
 )
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, Resources, no_progress
 from engramlab.memory import hopfield as _hopfield
 from engramlab.memory.rules import (
     correlated_patterns,
@@ -174,6 +174,25 @@ class LearningRules(Experiment[LearningRulesParams]):
         Mutation(name="Hebbian diagonal kept (T_ii = P instead of 0)", value=1.0,
                  patch="engramlab.memory.hopfield:SELF_COUPLING"),
     )
+
+    def resources(self, params: LearningRulesParams) -> Resources:
+        """Per size N: trials x N^2 Storkey weights learnt pattern by pattern and the
+        Hebb matrices of the grid; the pseudo-inverse at up to N - 1 patterns."""
+        t, g = params.n_trials, params.grid_points
+        work = memory = steps = 0.0
+        for n in params.n_neurons:
+            p_max = max(int(_grid(hebb_formula(n), 0.5, 2.5, g, n).max()),
+                        int(_grid(storkey_formula(n), 0.6, 2.4, g, n).max()))
+            memory = max(memory, 8.0 * (4 * t * n * n + 2 * t * p_max * n))
+            work += t * n * n * (g * p_max + 6.0 * p_max)
+            steps += p_max + g
+        m = params.pinv_n_neurons
+        work += 2 * 10 * 4.0 * m ** 3
+        memory = max(memory, 8.0 * 10 * m * m)
+        return Resources(
+            memory_bytes=memory, steps=steps, work=work,
+            drivers=("n_neurons", "n_trials", "grid_points", "pinv_n_neurons"),
+            detail=f"{t} x N^2 Storkey weights for N up to {max(params.n_neurons)}")
 
     def run(self, params: LearningRulesParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:

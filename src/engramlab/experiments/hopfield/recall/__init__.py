@@ -28,7 +28,7 @@ from engramlab.core import (
     to_numpy,
 )
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, Resources, no_progress
 from engramlab.memory import (
     BASIN_OVERLAP,
     ags_critical_load,
@@ -55,8 +55,8 @@ class RecallParams(Params):
                "sides of it",
     )
     noise_max: float = param(
-        0.5, unit="1", gt=0.0, le=0.5,
-        doc="Largest fraction of cue bits flipped (0.5 = a random cue).",
+        0.5, unit="1", ge=0.01, le=0.5,
+        doc="Largest fraction of cue bits flipped (>= 0.01) (0.5 = a random cue).",
         source="Hopfield 1982: recall from a noisy cue; 0.5 is an uncorrelated cue",
     )
     noise_steps: int = param(
@@ -107,6 +107,20 @@ class Recall(Experiment[RecallParams]):
         Mutation(name="diagonal removed twice: T_ii = -P instead of 0", value=-1.0,
                  patch="engramlab.memory.hopfield:SELF_COUPLING"),
     )
+
+    def resources(self, params: RecallParams) -> Resources:
+        """N^2 weights per load; noise levels x trials cues recalled by sweeps."""
+        n = params.n_neurons
+        cues = params.noise_steps * params.n_trials
+        # asynchronous retrieval converges in a few sweeps; synchronous may 2-cycle
+        sweeps = min(params.max_sweeps, 10) if params.dynamics == "async" else \
+            params.max_sweeps
+        loads = len(params.load)
+        return Resources(
+            memory_bytes=8.0 * (3 * n * n + 4 * cues * n), steps=loads * sweeps,
+            work=loads * sweeps * 2.0 * cues * n * n,
+            drivers=("n_neurons", "n_trials", "noise_steps", "max_sweeps", "load"),
+            detail=f"{loads} networks of {n} x {n} weights, {cues} cues each")
 
     def run(self, params: RecallParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:

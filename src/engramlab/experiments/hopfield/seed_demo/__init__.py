@@ -37,7 +37,7 @@ from engramlab.core import (
     to_numpy,
 )
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, Resources, no_progress
 from engramlab.memory import (
     StateKind,
     classify_states,
@@ -143,6 +143,16 @@ class SeedDemo(Experiment[SeedDemoParams]):
         Mutation(name="diagonal removed twice: T_ii = -P instead of 0", value=-1.0,
                  patch="engramlab.memory.hopfield:SELF_COUPLING"),
     )
+
+    def resources(self, params: SeedDemoParams) -> Resources:
+        """The batch of cues x n_orders recalls of the 9-neuron network."""
+        batch = len(SEED_CUES) * params.n_orders
+        n = len(next(iter(SEED_LETTERS.values())))
+        sweeps = min(params.max_sweeps, 10)
+        return Resources(
+            memory_bytes=8.0 * 8 * batch * n, steps=sweeps * n,
+            work=sweeps * 4.0 * batch * n * n,
+            drivers=("n_orders", "max_sweeps"), detail=f"{batch} recalls")
 
     def run(self, params: SeedDemoParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:

@@ -60,7 +60,7 @@ from engramlab.core import (
     to_numpy,
 )
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, Resources, no_progress
 from engramlab.memory import ags_critical_load
 from engramlab.memory.rules import crossing
 from engramlab.memory.sparse import (
@@ -154,8 +154,9 @@ class SparseParams(Params):
         source="chosen: at a = 0.02 a pattern still has 40 active units",
     )
     coding_level: tuple[float, ...] = param(
-        (0.2, 0.1, 0.05, 0.02), unit="1", gt=0.0, lt=0.5, min_length=2,
-        doc="Coding levels a (fraction of active units per pattern), from dense to sparse.",
+        (0.2, 0.1, 0.05, 0.02), unit="1", ge=1e-3, lt=0.5, min_length=2,
+        doc="Coding levels a (fraction of active units per pattern), from dense to sparse "
+            "(>= 0.001).",
         source="Tsodyks & Feigel'man 1988: capacity rises as a falls; a < 1/2",
     )
     threshold: tuple[float, ...] = param(
@@ -215,6 +216,20 @@ class Sparse(Experiment[SparseParams]):
         Mutation(name="threshold grid 0.2-0.6 -> 0.05-0.15 (far below the optimum)",
                  value=(0.05, 0.1, 0.15), param="threshold"),
     )
+
+    def resources(self, params: SparseParams) -> Resources:
+        """Per coding level a: N^2 covariance weights and up to P = 0.5 N / (2 a ln(1/a))
+        patterns; cues x thresholds recalled at every load."""
+        n, b = params.n_neurons, params.n_cues
+        levels = np.asarray(params.coding_level)
+        p_max = float(np.max(0.5 * sparse_asymptotic_capacity(levels) * n))
+        recalls = levels.size * params.load_points * len(params.threshold)
+        steps = recalls * params.max_steps  # synchronous: a cue may cycle to the end
+        return Resources(
+            memory_bytes=8.0 * (3 * n * n + 2 * p_max * n + 6 * b * n),
+            steps=steps, work=steps * 2.0 * b * n * n + levels.size * p_max * n * n,
+            drivers=("n_neurons", "n_cues", "load_points", "max_steps", "coding_level"),
+            detail=f"{n} x {n} weights, up to {p_max:.3g} patterns, {recalls} recalls")
 
     def run(self, params: SparseParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:

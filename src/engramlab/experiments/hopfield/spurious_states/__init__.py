@@ -39,7 +39,7 @@ from engramlab.core import (
     to_numpy,
 )
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, Resources, no_progress
 from engramlab.memory import hebbian_weights, overlaps, recall
 from engramlab.memory.mixtures import (
     classify_mixtures,
@@ -128,6 +128,18 @@ class SpuriousStates(Experiment[SpuriousParams]):
         Mutation(name="energy counts each pair twice: E = -s^T T s, not -1/2 s^T T s",
                  value=1.0, patch="engramlab.memory.hopfield:ENERGY_FACTOR"),
     )
+
+    def resources(self, params: SpuriousParams) -> Resources:
+        """N^2 weights per network; the mixtures, reversed and stored patterns recalled."""
+        n = params.n_neurons
+        nets = len(params.load) * params.n_networks
+        cues = params.n_mixtures + 2 * params.n_reversed
+        sweeps = min(params.max_sweeps, 10)
+        return Resources(
+            memory_bytes=8.0 * (3 * n * n + 10 * cues * n), steps=nets * sweeps,
+            work=nets * (sweeps * 2.0 * cues * n * n + 2.0 * n * n * max(params.load) * n),
+            drivers=("n_neurons", "n_networks", "n_mixtures", "n_reversed", "max_sweeps"),
+            detail=f"{nets} networks of {n} x {n} weights")
 
     def run(self, params: SpuriousParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:

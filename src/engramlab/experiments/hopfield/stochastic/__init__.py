@@ -40,7 +40,7 @@ from engramlab.core import (
     to_numpy,
 )
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, Resources, no_progress
 from engramlab.memory.hopfield import HebbianMemory, glauber
 
 #: Overlap level whose crossing temperature marks the edge of the retrieval region.
@@ -138,6 +138,19 @@ class Stochastic(Experiment[StochasticParams]):
         Mutation(name="heat bath P(+1) = 1/(1+exp(-h/T)) instead of exp(-2h/T)",
                  value=1.0, patch="engramlab.memory.hopfield:HEAT_BATH_GAIN"),
     )
+
+    def resources(self, params: StochasticParams) -> Resources:
+        """Glauber sweeps (burn-in + measure) of trials x N neurons through P x N
+        patterns, at every load and temperature."""
+        n, b = params.n_neurons, params.n_trials
+        p = max(1, round(max(params.load) * n))
+        sweeps = len(params.load) * len(params.temperature) * (params.burn_in
+                                                               + params.measure)
+        return Resources(
+            memory_bytes=8.0 * (4 * p * n + 6 * b * n), steps=sweeps,
+            work=sweeps * 4.0 * b * n * p,
+            drivers=("n_neurons", "n_trials", "burn_in", "measure", "temperature", "load"),
+            detail=f"{sweeps} Glauber sweeps of {b} x {n} neurons")
 
     def run(self, params: StochasticParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:

@@ -29,6 +29,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from types import MappingProxyType
 
 import numpy as np
@@ -45,7 +46,7 @@ from engramlab.core import (
     to_numpy,
 )
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, Resources, no_progress
 from engramlab.memory import hebbian_weights, recall
 from engramlab.memory.rbm import complete, init_rbm, train_cd
 
@@ -222,6 +223,25 @@ class Boltzmann(Experiment[BoltzmannParams]):
         Mutation(name="weight cost 1e-4 -> 0.1 (weights decay to nothing)", value=0.1,
                  param="weight_cost"),
     )
+
+    def resources(self, params: BoltzmannParams) -> Resources:
+        """CD training (epochs x mini-batches of the noisy copies) and the test chains
+        (Gibbs and mean-field steps of every cue), for 25 pixels x n_hidden units."""
+        n_letters, v, h = 6, 25, params.n_hidden
+        data = n_letters * params.n_copies
+        batches = params.epochs * math.ceil(data / params.batch_size)
+        n_test = n_letters * params.n_cues
+        chains = n_test * (1 + len(params.corruption))
+        steps = batches * params.cd_steps + params.gibbs_steps + params.mean_field_steps
+        return Resources(
+            memory_bytes=8.0 * (6 * data * v + 8 * chains * (v + h)),
+            steps=steps,
+            work=4.0 * v * h * (params.epochs * data * (params.cd_steps + 1)
+                                + n_test * params.gibbs_steps
+                                + chains * params.mean_field_steps) + 100.0 * n_test * v * v,
+            drivers=("epochs", "n_copies", "n_hidden", "gibbs_steps", "n_cues",
+                     "mean_field_steps", "cd_steps"),
+            detail=f"{batches} mini-batches, {n_test} test cues")
 
     def run(self, params: BoltzmannParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:

@@ -38,7 +38,7 @@ from engramlab.core import (
     to_numpy,
 )
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, Resources, no_progress
 from engramlab.memory.dense import Interaction, dense_fields
 
 #: The three degrees of the catalogue target.
@@ -81,7 +81,7 @@ def crossing(k: np.ndarray, err: np.ndarray, error_rate: float) -> float:
     NaN when the grid does not reach the crossing.
     """
     use = (err >= error_rate / 5) & (err <= 5 * error_rate) & (err < 0.5)
-    if use.sum() < 2 or not (err.min() <= error_rate <= err.max()):
+    if np.unique(k[use]).size < 2 or not (err.min() <= error_rate <= err.max()):
         return float("nan")
     slope, icpt = np.polyfit(np.log(k[use]), np.log(-ndtri(err[use])), 1)
     if not slope < 0:
@@ -166,6 +166,28 @@ class Dense(Experiment[DenseParams]):
         Mutation(name="energy exponent n -> n + 1 (F(x) = x^(n+1))", value=1,
                  patch="engramlab.experiments.memory.dense:MODEL_DEGREE_OFFSET"),
     )
+
+    def resources(self, params: DenseParams) -> Resources:
+        """At every (degree, N, K): sets x K x N patterns and the fields of the stored
+        cues (overlaps sets x cues x K)."""
+        sizes = {2: params.sizes_n2, 3: params.sizes_n3, 4: params.sizes_n4}
+        factors = np.geomspace(1.0 / params.k_span, params.k_span, params.k_points)
+        memory = work = 0.0
+        steps = 0
+        for n in DEGREES:
+            for size in sizes[n]:
+                k_th = float(theory_capacity(n, size, params.error_rate))
+                for k in np.maximum(2, np.rint(k_th * factors)):
+                    cues = min(float(k), params.max_cues)
+                    sets = math.ceil(params.n_test_bits / (cues * size))
+                    memory = max(memory, 16.0 * sets * k * size + 40.0 * sets * cues * k)
+                    work += 4.0 * sets * cues * k * size
+                    steps += 1
+        return Resources(
+            memory_bytes=memory, steps=steps, work=work,
+            drivers=("sizes_n4", "sizes_n3", "sizes_n2", "k_span", "n_test_bits",
+                     "max_cues", "error_rate"),
+            detail=f"{steps} (degree, N, K) points")
 
     def run(self, params: DenseParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:

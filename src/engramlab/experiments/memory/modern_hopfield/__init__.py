@@ -21,6 +21,7 @@ from types import MappingProxyType
 
 import numpy as np
 import xarray as xr
+from pydantic import model_validator
 from scipy.special import ndtr
 
 from engramlab.core import (
@@ -34,7 +35,14 @@ from engramlab.core import (
     to_numpy,
 )
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import (
+    Experiment,
+    Mutation,
+    ProgressFn,
+    Resources,
+    broken_rule,
+    no_progress,
+)
 from engramlab.memory.modern import effective_patterns, modern_recall, modern_update, softmax
 
 #: A query counts as retrieved when ||xi_new - x_mu|| / ||x_mu|| is at most this.
@@ -92,8 +100,8 @@ class ModernHopfieldParams(Params):
         source="chosen: one failure in 500 moves the accuracy by 0.002",
     )
     beta_large: float = param(
-        1.0, unit="1", gt=0.0, le=1e6,
-        doc="The 'large' inverse temperature beta of the one-update retrieval "
+        1.0, unit="1", ge=1e-3, le=1e6,
+        doc="The 'large' inverse temperature beta (>= 1e-3) of the one-update retrieval "
             "(unit: 1 / (pattern component)^2).",
         source="chosen: beta times the separation of a 30 % corrupted query (~50 at "
                "d = 256) is ~50, far above log N ~ 7 (Ramsauer et al. 2021, theorem 4)",
@@ -156,6 +164,16 @@ class ModernHopfieldParams(Params):
         source="chosen: the slowest convergence measured (near a transition) took < 50",
     )
 
+    @model_validator(mode="after")
+    def _cluster_fits(self) -> ModernHopfieldParams:
+        if self.cluster_size >= self.n_patterns:
+            raise broken_rule(self, ("cluster_size", "n_patterns"), {
+                "cluster_size": f"must be < n_patterns = {self.n_patterns} (the queries "
+                                "are patterns outside the cluster)",
+                "n_patterns": f"must be > cluster_size = {self.cluster_size} (the queries "
+                              "are patterns outside the cluster)"})
+        return self
+
 
 @register
 class ModernHopfield(Experiment[ModernHopfieldParams]):
@@ -180,6 +198,23 @@ class ModernHopfield(Experiment[ModernHopfieldParams]):
         Mutation(name="metastable beta 0.05 -> 1 (the cluster is resolved)", value=1.0,
                  param="beta_mid"),
     )
+
+    def resources(self, params: ModernHopfieldParams) -> Resources:
+        """Queries x patterns x dim for every update (the beta sweep, the limits, the
+        distances) and the cluster recalls (up to max_steps each)."""
+        d, n = params.dim, params.n_patterns
+        q = len(params.corruption) * params.n_queries
+        updates = params.beta_steps + 4
+        cluster = (params.beta_steps + 1) * min(params.max_steps, 20) * \
+            params.cluster_queries
+        return Resources(
+            memory_bytes=8.0 * (2 * n * d + 5 * q * n + 6 * q * d
+                                + 4 * params.cluster_queries * n),
+            steps=updates + cluster / max(params.cluster_queries, 1),
+            work=2.0 * n * d * (updates * q + cluster) + 4.0 * q * n * d,
+            drivers=("n_patterns", "n_queries", "dim", "beta_steps", "cluster_queries",
+                     "max_steps"),
+            detail=f"{q} queries x {n} patterns x {d} dimensions")
 
     def run(self, params: ModernHopfieldParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:
@@ -243,7 +278,9 @@ class ModernHopfield(Experiment[ModernHopfieldParams]):
             n_eff[b] = to_numpy(effective_patterns(x, out.states, beta))
             p = to_numpy(softmax(beta * xp.matmul(out.states, xp.matrix_transpose(x))))
             mass[b] = p[:, :k].sum(axis=1)
-            dist_c[b] = np.linalg.norm(to_numpy(out.states) - centre, axis=1) / spread
+            # NaN for a cluster of identical members (cluster_flip = 0: no spread)
+            dist_c[b] = (np.linalg.norm(to_numpy(out.states) - centre, axis=1) / spread
+                         if spread > 0 else np.nan)
             steps[b] = to_numpy(out.steps)
         progress(3, 3)
 

@@ -54,14 +54,21 @@ from types import MappingProxyType
 
 import numpy as np
 import xarray as xr
-from pydantic import ValidationInfo, field_validator
+from pydantic import ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from scipy import integrate, special
 
 from engramlab.analysis import isi_cv, spectral_peak, synchrony_chi
 from engramlab.core import ParameterError, Params, Target, cite, make_rng, param
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import (
+    Experiment,
+    Mutation,
+    ProgressFn,
+    Resources,
+    broken_rule,
+    no_progress,
+)
 
 __all__ = ["PANELS", "Brunel2000", "BrunelParams", "analysed_rate", "asynchronous_cv",
            "panel_metrics", "theory_c"]
@@ -79,6 +86,15 @@ _Y_POISSON = 30.0
 MIN_ANALYSIS_MS = 50.0
 #: Frequency band searched for the spectral peak of the population rate (Hz).
 F_MIN_HZ, F_MAX_HZ = 5.0, 1000.0
+#: Shortest time step (ms): 1/1500 of the delay D and 1/20000 of tau_m; finer steps
+#: change nothing the panels measure and only multiply the work.
+MIN_DT_MS = 1e-3
+#: Mean rates of the panels used to estimate the recorded spikes and synaptic events
+#: (Hz): the quick preset's (A 335, B ~60, C 38, D ~5 Hz), rounded up.
+_ESTIMATE_RATE_HZ = {"A": 350.0, "B": 70.0, "C": 40.0, "D": 10.0}
+#: Peak bytes per synapse while the network is built and run (sampled indices, the CSR
+#: arrays and their sorting; measured with tracemalloc: 60-94 B at 1e6-1e7 synapses).
+_BYTES_PER_SYNAPSE = 64.0
 
 
 def asynchronous_cv(mu_mv: float, sigma_mv: float, *, tau_m_ms: float = 20.0,
@@ -168,17 +184,18 @@ class BrunelParams(Params):
         source="Brunel 2000, Fig. 8 caption: connection probability 0.1",
     )
     j_mv: float = param(
-        0.1, unit="mV", gt=0.0, le=5.0,
-        doc="Excitatory PSP amplitude J (inhibitory: -g J).",
+        0.1, unit="mV", ge=0.01, le=5.0,
+        doc="Excitatory PSP amplitude J (inhibitory: -g J); >= 0.01 mV, 1/1000 of "
+            "theta - V_r (below, nu_thr = theta / (J C_E tau) exceeds 100 Hz per input).",
         source="Brunel 2000, Fig. 8 caption: J = 0.1 mV",
     )
     delay_ms: float = param(
-        1.5, unit="ms", gt=0.0, le=20.0,
-        doc="Transmission delay D.",
+        1.5, unit="ms", ge=0.1, le=20.0,
+        doc="Transmission delay D (a whole number of time steps, >= 0.1 ms).",
         source="Brunel 2000, Fig. 8: D = 1.5 ms",
     )
     duration_ms: tuple[float, ...] = param(
-        (700.0, 1200.0, 1200.0, 2200.0), unit="ms", gt=0.0, le=100_000.0,
+        (700.0, 1200.0, 1200.0, 2200.0), unit="ms", ge=MIN_ANALYSIS_MS, le=100_000.0,
         min_length=4,
         doc="Simulated time of panels A, B, C, D (the analysis window starts at "
             "transient_ms).",
@@ -196,18 +213,18 @@ class BrunelParams(Params):
         source="chosen: the mean CV over 1000 neurons has a s.e. < 0.01",
     )
     bin_ms: float = param(
-        0.1, unit="ms", gt=0.0, le=5.0,
-        doc="Bin of the recorded population rate.",
+        0.1, unit="ms", ge=MIN_DT_MS, le=5.0,
+        doc="Bin of the recorded population rate (a whole number of time steps).",
         source="Brunel 2000, Fig. 8: global activity in bins of 0.1 ms",
     )
     dt_ms: float = param(
-        0.1, unit="ms", gt=0.0, le=0.5,
-        doc="Time step.",
+        0.1, unit="ms", ge=MIN_DT_MS, le=0.5,
+        doc="Time step (>= 1e-3 ms: 1/1500 of the delay D).",
         source="chosen: 0.1 ms, the resolution of Brunel's Fig. 8; dt = 0.05 ms changes "
                "panel C's rate and CV by < 1 %, its chi by < 3 %",
     )
     segment_ms: float = param(
-        409.6, unit="ms", gt=1.0, le=10_000.0,
+        409.6, unit="ms", ge=1.0, le=10_000.0,
         doc="Welch segment length for the spectrum of the population rate.",
         source="chosen: 2.4 Hz resolution, enough to place D's slow peak",
     )
@@ -230,6 +247,32 @@ class BrunelParams(Params):
                 "(shortest: {shortest} ms)", {"least": MIN_ANALYSIS_MS,
                                               "shortest": min(durations)})
         return value
+
+    @model_validator(mode="after")
+    def _sizes_fit(self) -> BrunelParams:
+        n_i = round(0.25 * self.n_exc)
+        c_e, c_i = round(self.epsilon * self.n_exc), round(self.epsilon * n_i)
+        if c_i < 1:
+            raise broken_rule(self, ("epsilon", "n_exc"), (
+                f"is too small for n_exc = {self.n_exc}: every neuron needs at least one "
+                f"inhibitory input, C_I = round(epsilon N_I) >= 1 with N_I = {n_i} "
+                f"(epsilon >= {0.5 / n_i:.3g})"))
+        if c_e > self.n_exc - 1 or c_i > n_i - 1:
+            raise broken_rule(self, ("epsilon", "n_exc"), (
+                f"is too large for n_exc = {self.n_exc}: without self-connections a "
+                f"neuron has at most N_E - 1 excitatory and N_I - 1 inhibitory sources "
+                f"(C_E = round(epsilon N_E) = {c_e}, C_I = {c_i}, N_I = {n_i}); epsilon "
+                f"<= {min((self.n_exc - 1.5) / self.n_exc, (n_i - 1.5) / n_i):.4g}"))
+        for name in ("delay_ms", "bin_ms"):
+            steps = getattr(self, name) / self.dt_ms
+            if abs(steps - round(steps)) > 1e-6 * max(1.0, steps):
+                raise broken_rule(self, ("dt_ms", name), (
+                    f"must make {name} / dt_ms a whole number of time steps ({name} = "
+                    f"{getattr(self, name):g} ms, dt_ms = {self.dt_ms:g} ms)"))
+            if round(steps) < 1:
+                raise broken_rule(self, (name, "dt_ms"), (
+                    f"must be at least one time step (dt_ms = {self.dt_ms:g} ms)"))
+        return self
 
 
 @register
@@ -256,6 +299,25 @@ class Brunel2000(Experiment[BrunelParams]):
         Mutation(name="PSP J 0.1 -> 0.2 mV", value=0.2, param="j_mv"),
         Mutation(name="delay D 1.5 -> 3 ms", value=3.0, param="delay_ms"),
     )
+
+    def resources(self, params: BrunelParams) -> Resources:
+        """Synapses N (C_E + C_I), steps sum(duration) / dt, recorded spikes and bins."""
+        n_e = params.n_exc
+        n_i = round(0.25 * n_e)
+        n = n_e + n_i
+        synapses = n * (round(params.epsilon * n_e) + round(params.epsilon * n_i))
+        steps = sum(d / params.dt_ms for d in params.duration_ms)
+        rate_s = sum(_ESTIMATE_RATE_HZ[p] * d * 1e-3
+                     for p, d in zip(PANELS, params.duration_ms, strict=True))
+        spikes = min(params.n_recorded, n_e) * rate_s  # kept for every panel
+        bins = max(params.duration_ms) / params.bin_ms
+        memory = (_BYTES_PER_SYNAPSE * synapses + 200.0 * n + 32.0 * spikes
+                  + 8.0 * bins * (len(PANELS) + 4))
+        return Resources(
+            memory_bytes=memory, steps=steps, work=steps * n + synapses * rate_s,
+            drivers=("n_exc", "epsilon", "dt_ms", "duration_ms", "n_recorded", "bin_ms"),
+            detail=f"{n} neurons, {synapses:.3g} synapses, {steps:.3g} time steps, "
+                   f"~{spikes:.3g} recorded spikes")
 
     def run(self, params: BrunelParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:
@@ -330,10 +392,10 @@ class Brunel2000(Experiment[BrunelParams]):
             m = panel_metrics(ds, k)
             for key, value in m.items():
                 out[f"{key}_{name}"] = value
-        out["f_peak_over_rate_B"] = out["f_peak_B"] / out["rate_B"]
-        out["chi_C_over_AB"] = out["chi_C"] / min(out["chi_A"], out["chi_B"])
-        out["chi_C_over_D"] = out["chi_C"] / out["chi_D"]
-        out["slow_C_over_D"] = out["slow_C"] / out["slow_D"]
+        out["f_peak_over_rate_B"] = _ratio(out["f_peak_B"], out["rate_B"])
+        out["chi_C_over_AB"] = _ratio(out["chi_C"], min(out["chi_A"], out["chi_B"]))
+        out["chi_C_over_D"] = _ratio(out["chi_C"], out["chi_D"])
+        out["slow_C_over_D"] = _ratio(out["slow_C"], out["slow_D"])
         return out
 
     def targets(self, params: BrunelParams) -> tuple[Target, ...]:
@@ -537,6 +599,11 @@ def analysed_rate(ds: xr.Dataset, k: int) -> np.ndarray:
     bin_ms = float(ds.attrs["bin_ms"])
     start = round(float(ds.attrs["transient_ms"]) / bin_ms)
     return ds.rate.values[k][start:round(float(ds.duration.values[k]) / bin_ms)]
+
+
+def _ratio(a: float, b: float) -> float:
+    """``a / b``; NaN where ``b`` is 0 (a silent panel) or either is not finite."""
+    return a / b if b != 0 and math.isfinite(a) and math.isfinite(b) else math.nan
 
 
 def _panel_seed(seed: int, k: int) -> int:

@@ -43,11 +43,19 @@ from types import MappingProxyType
 
 import numpy as np
 import xarray as xr
+from pydantic import model_validator
 
 from engramlab.analysis import bin_spikes, isi_cv, population_fano, synchrony_chi
 from engramlab.core import Params, Target, cite, param
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import (
+    Experiment,
+    Mutation,
+    ProgressFn,
+    Resources,
+    broken_rule,
+    no_progress,
+)
 
 __all__ = ["CUBA_SYNAPSES", "Cuba", "CubaParams", "intrinsic_rate_hz", "meanfield_rate_hz"]
 
@@ -74,6 +82,13 @@ CUBA_TAU_M_MS, CUBA_E_L_MV, CUBA_V_TH_MV, CUBA_V_RESET_MV, CUBA_T_REF_MS = (
 #: Synapses of the benchmark: in-degree (p = 0.02 of 3200 E and 800 I neurons), weight
 #: (mV) and time constant (ms) of the excitatory and the inhibitory inputs.
 CUBA_SYNAPSES = ((0.02 * 3200, 1.62, 5.0), (0.02 * 800, -9.0, 10.0))
+#: Bin of the recorded population rate (ms); a whole number of time steps.
+RATE_BIN_MS = 1.0
+#: Rate used to estimate the recorded spikes (Hz): the isolated neuron's 18.9 Hz
+#: (the network fires at ~5.6 Hz), rounded up.
+_ESTIMATE_RATE_HZ = 20.0
+#: Peak bytes per synapse while the network is built and run (as network.brunel2000).
+_BYTES_PER_SYNAPSE = 64.0
 
 
 def meanfield_rate_hz() -> float:
@@ -125,21 +140,35 @@ class CubaParams(Params):
         source="Brette et al. 2007, benchmark 2: 1 s",
     )
     dt_ms: float = param(
-        0.1, unit="ms", gt=0.0, le=0.5,
-        doc="Time step (also the synaptic delay, one step).",
+        0.1, unit="ms", ge=1e-3, le=0.5,
+        doc="Time step (also the synaptic delay, one step); >= 1e-3 ms (1/5000 of the "
+            "fastest synaptic time constant) and a whole fraction of the 1-ms rate bin.",
         source="Brette et al. 2007, benchmark 2: dt = 0.1 ms",
     )
     end_window_ms: float = param(
-        100.0, unit="ms", gt=0.0, le=10_000.0,
+        100.0, unit="ms", ge=RATE_BIN_MS, le=10_000.0,
         doc="Final stretch of the run whose rate shows that the activity sustains itself.",
         source="chosen: 100 ms hold ~2400 spikes at N = 4000 (2 % Poisson error)",
     )
     sync_bin_ms: float = param(
-        5.0, unit="ms", gt=0.0, le=100.0,
+        5.0, unit="ms", ge=0.1, le=100.0,
         doc="Bin of the population spike counts for the synchrony measure chi.",
         source="chosen: the synaptic time constants (5 and 10 ms) set the time scale "
-               "on which neurons could fire together",
+               "on which neurons could fire together; >= 0.1 ms (one default step)",
     )
+
+    @model_validator(mode="after")
+    def _fits(self) -> CubaParams:
+        if self.connections_per_neuron > self.n_neurons - 1:
+            raise broken_rule(self, ("connections_per_neuron", "n_neurons"), (
+                f"must be <= n_neurons - 1 = {self.n_neurons - 1}: the in-degree p N "
+                "needs a connection probability p <= 1 without self-connections"))
+        steps = RATE_BIN_MS / self.dt_ms
+        if abs(steps - round(steps)) > 1e-6 * steps:
+            raise broken_rule(self, ("dt_ms",), (
+                f"must divide the {RATE_BIN_MS:g}-ms bin of the recorded rate into whole "
+                "time steps (0.1, 0.125, 0.2, 0.25, 0.5 ms, ...)"))
+        return self
 
 
 @register
@@ -164,6 +193,21 @@ class Cuba(Experiment[CubaParams]):
         Mutation(name="excitatory weight w_e 1.62 -> 3.24 mV", value=3.24, param="w_e_mv"),
     )
 
+    def resources(self, params: CubaParams) -> Resources:
+        """Synapses p N^2, steps duration / dt, every spike of the network recorded."""
+        n = params.n_neurons
+        synapses = params.connections_per_neuron * n
+        steps = params.duration_ms / params.dt_ms
+        spikes = n * _ESTIMATE_RATE_HZ * params.duration_ms * 1e-3
+        memory = (_BYTES_PER_SYNAPSE * synapses + 200.0 * n + 48.0 * spikes
+                  + 32.0 * params.duration_ms / RATE_BIN_MS)
+        return Resources(
+            memory_bytes=memory, steps=steps,
+            work=steps * n + synapses * _ESTIMATE_RATE_HZ * params.duration_ms * 1e-3,
+            drivers=("n_neurons", "connections_per_neuron", "duration_ms", "dt_ms"),
+            detail=f"{synapses:.3g} synapses, {steps:.3g} time steps, ~{spikes:.3g} "
+                   "recorded spikes")
+
     def run(self, params: CubaParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:
         from engramlab.network import Rates, Spikes, simulate
@@ -173,7 +217,8 @@ class Cuba(Experiment[CubaParams]):
                            connections_per_neuron=params.connections_per_neuron,
                            w_e_mv=params.w_e_mv, w_i_mv=params.w_i_mv,
                            delay_ms=params.dt_ms)
-        rec = [Spikes("E"), Spikes("I"), Rates("E", bin_ms=1.0), Rates("I", bin_ms=1.0)]
+        rec = [Spikes("E"), Spikes("I"), Rates("E", bin_ms=RATE_BIN_MS),
+               Rates("I", bin_ms=RATE_BIN_MS)]
         sim = simulate(net, params.duration_ms, dt_ms=params.dt_ms, record=rec, seed=seed,
                        backend=backend, progress=progress)
         n_e, n_i = int(sim.attrs["n_E"]), int(sim.attrs["n_I"])

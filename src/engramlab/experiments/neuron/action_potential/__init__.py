@@ -65,7 +65,7 @@ import xarray as xr
 
 from engramlab.core import Params, Target, asarray, cite, get_namespace, param, to_numpy
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, Resources, no_progress
 from engramlab.experiments.neuron.action_potential import reference
 from engramlab.neurons import (
     LIF,
@@ -112,14 +112,16 @@ class ActionPotentialParams(Params):
     """Parameters of ``neuron.action-potential`` (defaults: the full preset)."""
 
     hh_dt_ms: float = param(
-        0.01, unit="ms", gt=0.0, le=_HALF_TAU_MIN,
-        doc="Integration step of the Hodgkin-Huxley runs.",
+        0.01, unit="ms", ge=1e-4, le=_HALF_TAU_MIN,
+        doc="Integration step of the Hodgkin-Huxley runs (>= 1e-4 ms, 1/300 of the "
+            "fastest gating time constant).",
         source=f"at most half the fastest gating time constant ({_TAU_MIN:.4f} ms, "
                "m at -100 mV); 0.01 ms moves spike peaks by < 0.02 mV vs 0.005 ms",
     )
     hh_pulse_ms: float = param(
-        1.0, unit="ms", gt=0.0, le=2.0,
-        doc="Duration of every current pulse (conditioning and test pulses included).",
+        1.0, unit="ms", ge=0.01, le=2.0,
+        doc="Duration of every current pulse (conditioning and test pulses included); "
+            ">= 0.01 ms, one default step (a pulse lasts at least one step).",
         source="chosen: a short shock, brief against the 1.5 ms spike latency",
     )
     hh_amplitudes_pa: tuple[float, ...] = param(
@@ -169,9 +171,10 @@ class ActionPotentialParams(Params):
         source="chosen: >= 50 spikes at 25 pA above the rheobase (ISI 37 ms)",
     )
     lif_dt_ms: float = param(
-        0.1, unit="ms", gt=0.0, le=1.0,
+        0.1, unit="ms", ge=1e-3, le=1.0,
         doc="Integration step of the LIF runs (exact integration: any step shorter than "
-            "the shortest ISI gives the same spike times).",
+            "the shortest ISI gives the same spike times); >= 1e-3 ms, 1/5000 of the "
+            "refractory period.",
         source="Brette et al. 2007 benchmark step",
     )
 
@@ -751,6 +754,30 @@ class ActionPotential(Experiment[ActionPotentialParams]):
                  value=LIF(c_m_pf=250.0),
                  patch="engramlab.experiments.neuron.action_potential:LIF_NEURON"),
     )
+
+    def resources(self, params: ActionPotentialParams) -> Resources:
+        """HH steps of every threshold search and of the traces, LIF steps, and the
+        reference solutions' samples (every 2.5 us) and spikes."""
+        rows = len(params.hh_pair_intervals_ms) + 3
+        searches = params.hh_bisection_steps + 1
+        t_trace = PULSE_ONSET_MS + params.hh_pulse_ms + TAIL_MS
+        hh_steps = (searches * _t_end_ms(params) + t_trace) / params.hh_dt_ms
+        lif_steps = params.lif_duration_ms / params.lif_dt_ms
+        n_trace = len(params.hh_amplitudes_pa) + len(HH_FIG12_SHOCKS_MV)
+        ref_samples = (ODE_BISECTION_STEPS + 3) * _t_end_ms(params) / 0.0025
+        # the LIF reference: solve_ivp from reset to threshold, once per current
+        lif_ode = 2 * params.lif_n_currents * 1000.0
+        memory = (8.0 * n_trace * t_trace / params.hh_dt_ms  # the recorded traces
+                  + 32.0 * rows * _t_end_ms(params) / 0.0025  # one reference solution
+                  + 64.0 * params.lif_n_currents)
+        return Resources(
+            memory_bytes=memory, steps=hh_steps + lif_steps,
+            work=4.0 * rows * hh_steps + params.lif_n_currents * lif_steps
+            + 4.0 * rows * ref_samples + lif_ode,
+            drivers=("hh_dt_ms", "lif_dt_ms", "lif_duration_ms", "hh_bisection_steps",
+                     "lif_n_currents", "hh_pair_intervals_ms"),
+            detail=f"{hh_steps:.3g} HH steps of {rows} membranes, {lif_steps:.3g} LIF "
+                   f"steps of {params.lif_n_currents} neurons")
 
     def run(self, params: ActionPotentialParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:

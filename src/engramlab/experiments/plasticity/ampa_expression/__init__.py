@@ -29,10 +29,18 @@ from types import MappingProxyType
 
 import numpy as np
 import xarray as xr
+from pydantic import model_validator
 
-from engramlab.core import ParameterError, Params, Target, cite, make_rng, param
+from engramlab.core import Params, Target, cite, make_rng, param
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import (
+    Experiment,
+    Mutation,
+    ProgressFn,
+    Resources,
+    broken_rule,
+    no_progress,
+)
 from engramlab.interventions.drugs import ap5, availability
 from engramlab.plasticity.ampa import (
     AMPAExpression,
@@ -42,7 +50,12 @@ from engramlab.plasticity.ampa import (
     rest_state,
     surface_rates,
 )
-from engramlab.plasticity.calcium_control import CalciumControl, evolve_affine, pulse_protocol
+from engramlab.plasticity.calcium_control import (
+    CalciumControl,
+    evolve_affine,
+    pulse_protocol,
+    pulse_protocol_steps,
+)
 
 PROTOCOLS = ("HFS", "LFS")
 _AMPA = AMPAExpression.model_fields
@@ -58,8 +71,8 @@ class AMPAParams(Params):
     hfs_pulses: int = param(100, unit="1", ge=1, le=10_000,
                             doc="Pulses of the HFS train (1 s at 100 Hz).",
                             source="chosen: the usual 1 s, 100 Hz tetanus")
-    lfs_freq_hz: float = param(1.0, unit="Hz", gt=0.0, le=5.0,
-                               doc="Frequency of the LFS train.",
+    lfs_freq_hz: float = param(1.0, unit="Hz", ge=0.1, le=5.0,
+                               doc="Frequency of the LFS train (>= 0.1 Hz).",
                                source="Dudek & Bear 1992 (LTD at 1 Hz)")
     lfs_pulses: int = param(900, unit="1", ge=1, le=10_000,
                             doc="Pulses of the LFS train.",
@@ -69,7 +82,7 @@ class AMPAParams(Params):
                                       "stimulation.",
                                   source="chosen: LTP / LTD are usually read 30 min after "
                                          "induction; after the 15-min LFS")
-    record_until_min: float = param(60.0, unit="min", gt=0.0, le=600.0,
+    record_until_min: float = param(60.0, unit="min", ge=1.0, le=600.0,
                                     doc="End of the recorded time course.",
                                     source="chosen: for the figure")
     n_synapses: int = param(20, unit="1", ge=2, le=2000,
@@ -78,19 +91,31 @@ class AMPAParams(Params):
                            doc="Coefficient of variation of the NMDA conductance (gamma, "
                                "mean 1).",
                            source="chosen: as plasticity.ltp-ltd-frequency")
-    step_ms: float = param(0.1, unit="ms", gt=0.0, le=1.0,
-                           doc="Largest integration step.", source="chosen: as "
+    step_ms: float = param(0.1, unit="ms", ge=1e-3, le=1.0,
+                           doc="Largest integration step (>= 1e-3 ms).", source="chosen: as "
                            "plasticity.ltp-ltd-frequency")
     explicit_s: float = param(8.0, unit="s", ge=1.0, le=100.0,
                               doc="Stretch simulated before the periodic state is used.",
                               source="chosen: as plasticity.ltp-ltd-frequency")
-    kinase_half_um: float = param(_AMPA["kinase_half_um"].default, unit="uM", gt=0.0,
-                                  le=100.0, doc="Half-activation K_K of the kinase.",
+    kinase_half_um: float = param(_AMPA["kinase_half_um"].default, unit="uM", ge=1e-3,
+                                  le=100.0, doc="Half-activation K_K of the kinase (>= 1 nM).",
                                   source="AMPAExpression default (chosen)")
     phosphatase_half_um: float = param(_AMPA["phosphatase_half_um"].default, unit="uM",
-                                       gt=0.0, le=100.0,
-                                       doc="Half-activation K_P of the phosphatase.",
+                                       ge=1e-3, le=100.0,
+                                       doc="Half-activation K_P of the phosphatase (>= 1 nM).",
                                        source="AMPAExpression default (chosen)")
+
+    @model_validator(mode="after")
+    def _read_after_the_trains(self) -> AMPAParams:
+        for name, n_p, freq in (("HFS", self.hfs_pulses, self.hfs_freq_hz),
+                                ("LFS", self.lfs_pulses, self.lfs_freq_hz)):
+            dur_s = n_p / freq
+            if self.read_after_min * 60.0 < dur_s + 1.0:
+                key = "hfs" if name == "HFS" else "lfs"
+                raise broken_rule(self, ("read_after_min", f"{key}_pulses", f"{key}_freq_hz"),
+                                  f"must leave the read ({self.read_after_min:g} min) after "
+                                  f"the end of the {name} train ({dur_s / 60:.2f} min) + 1 s")
+        return self
 
 
 @register
@@ -114,6 +139,19 @@ class AMPAExpressionExperiment(Experiment[AMPAParams]):
         Mutation(name="phosphatase half-activation K_P 0.3 -> 3 uM (above LFS calcium)",
                  value=3.0, param="phosphatase_half_um"),
     )
+
+    def resources(self, params: AMPAParams) -> Resources:
+        """Grid steps of the explicitly simulated stretch of each train, per drug."""
+        per_train = [pulse_protocol_steps(freq, n_p, step_ms=params.step_ms, tail_ms=1000.0,
+                                          explicit_ms=params.explicit_s * 1000.0)
+                     for n_p, freq in ((params.hfs_pulses, params.hfs_freq_hz),
+                                       (params.lfs_pulses, params.lfs_freq_hz))]
+        steps = len(DRUGS) * float(sum(per_train))
+        return Resources(
+            memory_bytes=8.0 * (20 + 6 * params.n_synapses) * max(per_train),
+            steps=steps, work=(20.0 + 10.0 * params.n_synapses) * steps,
+            drivers=("step_ms", "explicit_s", "n_synapses"),
+            detail=f"{steps:.3g} grid steps of {params.n_synapses} synapses")
 
     def run(self, params: AMPAParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:
@@ -139,10 +177,6 @@ class AMPAExpressionExperiment(Experiment[AMPAParams]):
             n_p = params.hfs_pulses if name == "HFS" else params.lfs_pulses
             dur_s = n_p / freq
             durations.append(dur_s)
-            if params.read_after_min * 60.0 < dur_s + 1.0:
-                raise ParameterError("read_after_min", f"must be after the end of the "
-                                     f"{name} train ({dur_s / 60:.2f} min) + 1 s",
-                                     params.read_after_min)
             for j, drug in enumerate(DRUGS):
                 factor = (availability([ap5(-1.0, dur_s + 1.0)], "nmda")
                           if drug == "AP5" else None)

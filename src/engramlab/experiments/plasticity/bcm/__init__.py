@@ -37,7 +37,7 @@ from engramlab.core import (
     to_numpy,
 )
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, Resources, no_progress
 from engramlab.plasticity.rate import BCMParams, bcm_init, bcm_step
 
 #: A trial is selective when 1 - mean(other responses) / max response reaches this.
@@ -73,8 +73,8 @@ class BCMExperimentParams(Params):
         source="chosen: many weight time constants 1 / (eta K)",
     )
     eta: float = param(
-        1e-3, unit="1", gt=0.0, le=0.1,
-        doc="Learning rate eta of dw = eta x y (y - theta_M).",
+        1e-3, unit="1", ge=1e-6, le=0.1,
+        doc="Learning rate eta of dw = eta x y (y - theta_M) (>= 1e-6).",
         source="chosen: weights slower than the threshold (Intrator & Cooper 1992)",
     )
     tau_theta: float = param(
@@ -84,8 +84,8 @@ class BCMExperimentParams(Params):
                "weight time scale 1 / (eta K |x|^2)",
     )
     w0_scale: float = param(
-        0.5, unit="1", gt=0.0, le=10.0,
-        doc="Initial weights uniform in (0, w0_scale).",
+        0.5, unit="1", ge=1e-3, le=10.0,
+        doc="Initial weights uniform in (0, w0_scale) (>= 1e-3).",
         source="chosen: positive weights giving initial responses of order 1 (below K); "
                "much smaller ones make the start slow, since dy/dt ~ eta y^2",
     )
@@ -132,6 +132,16 @@ class BCM(Experiment[BCMExperimentParams]):
                       "than the weights)", value=1000.0, param="tau_theta"),
     )
 
+    def resources(self, params: BCMExperimentParams) -> Resources:
+        """Presentations (one step each) of trials x inputs weights, and the records."""
+        b, k, n = params.n_trials, params.n_patterns, params.n_inputs
+        memory = 8.0 * (b * (k + 1) * params.n_records + 5000 * b + 4 * b * n + k * n)
+        return Resources(
+            memory_bytes=memory, steps=params.n_steps,
+            work=6.0 * params.n_steps * b * n,
+            drivers=("n_steps", "n_trials", "n_inputs", "n_records"),
+            detail=f"{params.n_steps} presentations of {b} x {n} weights")
+
     def run(self, params: BCMExperimentParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:
         xp = get_namespace(backend)
@@ -149,23 +159,25 @@ class BCM(Experiment[BCMExperimentParams]):
         tail_start = t_total - t_total // 10
         chunk = 5000
         r = 0
-        for start in range(0, t_total + 1, chunk):
-            stop = min(start + chunk, t_total + 1)
-            idx = asarray(rng.integers(0, k, (stop - start, b)), xp)
-            for t in range(start, stop):
-                if r < rec.size and t == rec[r]:
-                    resp[:, :, r] = to_numpy(state.w @ xp.permute_dims(pats_x, (1, 0)))
-                    theta[:, r] = to_numpy(state.theta)
-                    r += 1
-                if t >= tail_start and t < t_total:
-                    theta_tail += to_numpy(state.theta)
-                if t == t_total:
-                    break
-                x = xp.take(pats_x, idx[t - start], axis=0)
-                state = bcm_step(rule, state, x)
-            if not np.all(np.isfinite(to_numpy(state.w))):
-                raise SimulationError("bcm weights", min(stop, t_total), "non-finite value")
-            progress(min(stop, t_total), t_total)
+        # A diverging rule (too large eta, too slow theta_M) ends in SimulationError below.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for start in range(0, t_total + 1, chunk):
+                stop = min(start + chunk, t_total + 1)
+                idx = asarray(rng.integers(0, k, (stop - start, b)), xp)
+                for t in range(start, stop):
+                    if r < rec.size and t == rec[r]:
+                        resp[:, :, r] = to_numpy(state.w @ xp.permute_dims(pats_x, (1, 0)))
+                        theta[:, r] = to_numpy(state.theta)
+                        r += 1
+                    if t >= tail_start and t < t_total:
+                        theta_tail += to_numpy(state.theta)
+                    if t == t_total:
+                        break
+                    x = xp.take(pats_x, idx[t - start], axis=0)
+                    state = bcm_step(rule, state, x)
+                if not np.all(np.isfinite(to_numpy(state.w))):
+                    raise SimulationError("bcm weights", min(stop, t_total), "non-finite value")
+                progress(min(stop, t_total), t_total)
         theta_tail /= t_total - tail_start
         final = resp[:, :, -1]
         one = {"units": "1"}
@@ -186,36 +198,38 @@ class BCM(Experiment[BCMExperimentParams]):
         )
 
     def metrics(self, ds: xr.Dataset) -> dict[str, float]:
-        y = ds.final_response.values
-        k = y.shape[1]
-        top = y.max(axis=1)
-        winner = y.argmax(axis=1)
-        others = (y.sum(axis=1) - top) / (k - 1)
-        sel = 1.0 - others / top
-        y2 = (y ** 2).mean(axis=1)  # <y^2> over equiprobable patterns
-        theta_err = np.abs(ds.theta_tail.values - y2) / y2
-        counts = np.bincount(winner, minlength=k)
-        # Time averages over the recorded points of the last tenth of the run.
-        tail = ds.step.values >= ds.attrs.get("tail_start", ds.step.values[-1])
-        resp_tail = ds.response.values[:, :, tail].mean(axis=2)
-        win_tail = resp_tail[np.arange(y.shape[0]), winner]
-        out = {
-            "min_selectivity": float(sel.min()),
-            "median_selectivity": float(np.median(sel)),
-            "selective_fraction": float((sel >= SELECTIVE_INDEX).mean()),
-            "winner_response_rel_error": float(np.median(np.abs(top - k) / k)),
-            "winner_response_over_k": float(np.median(win_tail) / k),
-            "max_other_response": float(np.abs(
-                np.where(np.arange(k) == winner[:, None], 0.0, y)).max()),
-            "theta_rel_error": float(np.median(theta_err)),
-            "theta_max_rel_error": float(theta_err.max()),
-            "theta_over_k": float(np.median(ds.theta_tail.values) / k),
-            "distinct_winners": float((counts > 0).sum()),
-            "largest_winner_share": float(counts.max() / counts.sum()),
-        }
-        for j, c in enumerate(counts):
-            out[f"winner_share_pattern_{j}"] = float(c / counts.sum())
-        return out
+        # A degenerate run (silent or diverged) gives NaN / inf metrics, not warnings.
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            y = ds.final_response.values
+            k = y.shape[1]
+            top = y.max(axis=1)
+            winner = y.argmax(axis=1)
+            others = (y.sum(axis=1) - top) / (k - 1)
+            sel = 1.0 - others / top
+            y2 = (y ** 2).mean(axis=1)  # <y^2> over equiprobable patterns
+            theta_err = np.abs(ds.theta_tail.values - y2) / y2
+            counts = np.bincount(winner, minlength=k)
+            # Time averages over the recorded points of the last tenth of the run.
+            tail = ds.step.values >= ds.attrs.get("tail_start", ds.step.values[-1])
+            resp_tail = ds.response.values[:, :, tail].mean(axis=2)
+            win_tail = resp_tail[np.arange(y.shape[0]), winner]
+            out = {
+                "min_selectivity": float(sel.min()),
+                "median_selectivity": float(np.median(sel)),
+                "selective_fraction": float((sel >= SELECTIVE_INDEX).mean()),
+                "winner_response_rel_error": float(np.median(np.abs(top - k) / k)),
+                "winner_response_over_k": float(np.median(win_tail) / k),
+                "max_other_response": float(np.abs(
+                    np.where(np.arange(k) == winner[:, None], 0.0, y)).max()),
+                "theta_rel_error": float(np.median(theta_err)),
+                "theta_max_rel_error": float(theta_err.max()),
+                "theta_over_k": float(np.median(ds.theta_tail.values) / k),
+                "distinct_winners": float((counts > 0).sum()),
+                "largest_winner_share": float(counts.max() / counts.sum()),
+            }
+            for j, c in enumerate(counts):
+                out[f"winner_share_pattern_{j}"] = float(c / counts.sum())
+            return out
 
     def targets(self, params: BCMExperimentParams) -> tuple[Target, ...]:
         k = params.n_patterns

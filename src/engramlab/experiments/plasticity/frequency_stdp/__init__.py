@@ -59,7 +59,7 @@ from scipy.stats import chi2 as chi2_dist
 from engramlab.analysis.curves import level_crossing
 from engramlab.core import Params, Target, cite, make_rng, param
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, Resources, no_progress
 from engramlab.plasticity.calcium import (
     GB_SET_SOURCES,
     GraupnerBrunel,
@@ -100,12 +100,12 @@ class FrequencySTDPParams(Params):
     """Parameters of ``plasticity.frequency-stdp`` (rule parameters: the published fits)."""
 
     dt_ms: float = param(
-        10.0, unit="ms", gt=0.0, le=40.0,
-        doc="|dt| of the pairs: dt = +dt_ms (pre before post) and -dt_ms.",
+        10.0, unit="ms", ge=0.5, le=40.0,
+        doc="|dt| of the pairs: dt = +dt_ms (pre before post) and -dt_ms (>= 0.5 ms).",
         source="Sjöström et al. 2001 (+-10 ms)",
     )
     f_min_hz: float = param(
-        0.1, unit="Hz", gt=0.0, le=1.0, doc="Lowest frequency of the curves.",
+        0.1, unit="Hz", ge=0.01, le=1.0, doc="Lowest frequency of the curves (>= 0.01 Hz).",
         source="Sjöström et al. 2001 (0.1 Hz)",
     )
     f_max_hz: float = param(
@@ -144,8 +144,9 @@ class FrequencySTDPParams(Params):
         source=_PG,
     )
     gb_tau_ca_ms: float = param(
-        22.6936, unit="ms", gt=0.0, le=1000.0,
-        doc="Calcium decay time tau_Ca of the calcium rule (the rest: the set's values).",
+        22.6936, unit="ms", ge=1.0, le=1000.0,
+        doc="Calcium decay time tau_Ca of the calcium rule (the rest: the set's values); "
+            ">= 1 ms.",
         source=GB_SET_SOURCES[_GB_SET],
     )
     n_synapses: int = param(
@@ -154,8 +155,8 @@ class FrequencySTDPParams(Params):
         source="chosen: binomial error of U and D about 0.015",
     )
     sim_step_ms: float = param(
-        0.1, unit="ms", gt=0.0, le=1.0,
-        doc="Euler-Maruyama step of the stochastic calcium-rule simulation.",
+        0.1, unit="ms", ge=1e-3, le=1.0,
+        doc="Euler-Maruyama step of the stochastic calcium-rule simulation (>= 1e-3 ms).",
         source="chosen: small against the ~20 ms that calcium stays above threshold",
     )
 
@@ -236,6 +237,23 @@ class FrequencySTDP(Experiment[FrequencySTDPParams]):
                  value=8.0, param="gb_tau_ca_ms"),
     )
 
+    def resources(self, params: FrequencySTDPParams) -> Resources:
+        """The stochastic simulation: steps while calcium is high (about |dt| + 5 tau_Ca
+        after each pair) for 2 x 2 n synapses, at each data frequency."""
+        n_syn = 2 * 2 * params.n_synapses
+        steps = grid = 0.0
+        for f in DATA_FREQ_HZ:
+            period = 1000.0 / f
+            active = min(period, params.dt_ms + 5.0 * params.gb_tau_ca_ms)
+            steps += params.gb_n_pairs * active / params.sim_step_ms
+            grid = max(grid, params.gb_n_pairs * period / params.sim_step_ms)
+        return Resources(
+            memory_bytes=8.0 * (6 * grid + 8 * n_syn), steps=steps,
+            work=6.0 * steps * n_syn + 100.0 * params.n_freqs * (
+                params.n_trains * params.pairs_per_train + params.gb_n_pairs),
+            drivers=("sim_step_ms", "n_synapses", "gb_n_pairs", "gb_tau_ca_ms"),
+            detail=f"{steps:.3g} Euler steps of {n_syn} synapses")
+
     def run(self, params: FrequencySTDPParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:
         # Closed forms and a small event / Euler simulation: NumPy (backend unused).
@@ -249,10 +267,12 @@ class FrequencySTDP(Experiment[FrequencySTDPParams]):
         fine = _curves(trip, gb, params, dts, freqs)
         at = _curves(trip, gb, params, dts, fd)
         # Event-driven check of the literal protocol: trains 10 s apart (onset of one to
-        # onset of the next; at 0.1 Hz a train of 5 lasts 40 s, so 10 s after its end).
+        # onset of the next; at 0.1 Hz a train of 5 lasts 40 s, so 10 s after its end; a
+        # train that lasts 9 s or more is followed by 1 s without pairs).
         events = np.stack([pairing_protocol_simulated(
             trip, dts, f, n_pairs=n_lit, pairs_per_burst=per,
-            burst_interval_ms=max(10_000.0, per * 1000.0 / f + 10_000.0 * (f < 1.0)))
+            burst_interval_ms=max(10_000.0, per * 1000.0 / f + 10_000.0 * (f < 1.0),
+                                  per * 1000.0 / f + 1000.0))
             for f in fd], axis=1)
         events_c = np.stack([pairing_protocol_simulated(trip, dts, f,
                                                         n_pairs=params.triplet_n_pairs)

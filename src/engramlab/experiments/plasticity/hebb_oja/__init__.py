@@ -41,7 +41,7 @@ from engramlab.core import (
     to_numpy,
 )
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, Resources, no_progress
 from engramlab.plasticity.rate import hebb_update, linear_response, oja_update, pc_angle_deg
 
 CONDITIONS = ("2-D", "n-D")
@@ -78,21 +78,21 @@ class HebbOjaParams(Params):
         source="chosen: many times the convergence time 1 / (eta (lambda_1 - lambda_2))",
     )
     eta0: float = param(
-        0.02, unit="1", gt=0.0, le=0.5,
-        doc="Initial learning rate eta_0.",
+        0.02, unit="1", ge=1e-6, le=0.5,
+        doc="Initial learning rate eta_0 (>= 1e-6).",
         source="chosen: eta_0 lambda_1 << 1 (Oja 1982 needs a small gain)",
     )
     anneal_steps: float = param(
-        1000.0, unit="presentations", gt=0.0, le=1e9,
-        doc="t_anneal in eta_t = eta_0 / (1 + t / t_anneal).",
+        1000.0, unit="presentations", ge=1.0, le=1e9,
+        doc="t_anneal in eta_t = eta_0 / (1 + t / t_anneal) (>= 1 presentation).",
         source="Oja 1982: sum eta_t = inf, eta_t -> 0 (Robbins-Monro) for convergence; "
                "chosen: a = eta_0 t_anneal = 20, so the initial direction is forgotten as "
                "(t_anneal / t)^(a (lambda_1 - lambda_2)) (with 200, t^-2: one trial in "
                "256 that started nearly orthogonal to PC1 kept 2-5 deg)",
     )
     w0_scale: float = param(
-        0.1, unit="1", gt=0.0, le=10.0,
-        doc="Standard deviation of the random initial weights.",
+        0.1, unit="1", ge=1e-3, le=10.0,
+        doc="Standard deviation of the random initial weights (>= 1e-3).",
         source="chosen: small, random direction",
     )
     oja_alpha: float = param(
@@ -217,6 +217,16 @@ class HebbOja(Experiment[HebbOjaParams]):
                  param="hebb_decay"),
     )
 
+    def resources(self, params: HebbOjaParams) -> Resources:
+        """Presentations of both conditions (one step each) to trials x dims weights."""
+        b, n = params.n_trials, max(2, params.n_dims)
+        steps = len(CONDITIONS) * params.n_steps
+        memory = 8.0 * (8 * b * params.n_records + 2 * 1000 * b * n + 8 * b * n)
+        return Resources(
+            memory_bytes=memory, steps=steps, work=12.0 * steps * b * n,
+            drivers=("n_steps", "n_trials", "n_dims", "n_records"),
+            detail=f"{steps} presentations of {b} x {n} weights, two rules")
+
     def run(self, params: HebbOjaParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:
         xp = get_namespace(backend)
@@ -234,37 +244,40 @@ class HebbOja(Experiment[HebbOjaParams]):
         for c, (_, _, lam) in enumerate(covs):
             lams[c, :lam.size] = lam
         chunk = 1000
-        for c, (lfac, pc, _) in enumerate(covs):
-            n = pc.size
-            pcs[c, :n] = pc
-            rng = make_rng(seed, 1, c)
-            w0 = params.w0_scale * rng.standard_normal((b, n))
-            w_h = asarray(w0, xp)
-            w_o = asarray(w0, xp)
-            pc_x = asarray(pc, xp)
-            r = 0
-            for start in range(0, t_total + 1, chunk):
-                stop = min(start + chunk, t_total + 1)
-                xs = asarray(rng.standard_normal((stop - start, b, n)) @ lfac.T, xp)
-                for t in range(start, stop):
-                    if r < rec_steps.size and t == rec_steps[r]:
-                        for k, w in enumerate((w_h, w_o)):
-                            angle[c, k, :, r] = to_numpy(pc_angle_deg(w, pc_x))
-                            norm[c, k, :, r] = to_numpy(xp.sqrt(xp.sum(w * w, axis=1)))
-                        r += 1
-                    if t == t_total:
-                        break
-                    eta = params.eta0 / (1.0 + t / params.anneal_steps)
-                    x = xs[t - start]
-                    w_h = hebb_update(w_h, x, linear_response(w_h, x), eta,
-                                      params.hebb_decay)
-                    w_o = oja_update(w_o, x, linear_response(w_o, x), eta, params.oja_alpha)
-                for name, w in (("hebb weights", w_h), ("oja weights", w_o)):
-                    if not np.all(np.isfinite(to_numpy(w))):
-                        raise SimulationError(name, min(stop, t_total), "non-finite value")
-            final_w[c, 0, :, :n] = to_numpy(w_h)
-            final_w[c, 1, :, :n] = to_numpy(w_o)
-            progress(c + 1, len(CONDITIONS))
+        # A diverging rule (too large eta) ends in SimulationError below; weights that
+        # decay to 0 (a large hebb_decay) have no angle (NaN).
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for c, (lfac, pc, _) in enumerate(covs):
+                n = pc.size
+                pcs[c, :n] = pc
+                rng = make_rng(seed, 1, c)
+                w0 = params.w0_scale * rng.standard_normal((b, n))
+                w_h = asarray(w0, xp)
+                w_o = asarray(w0, xp)
+                pc_x = asarray(pc, xp)
+                r = 0
+                for start in range(0, t_total + 1, chunk):
+                    stop = min(start + chunk, t_total + 1)
+                    xs = asarray(rng.standard_normal((stop - start, b, n)) @ lfac.T, xp)
+                    for t in range(start, stop):
+                        if r < rec_steps.size and t == rec_steps[r]:
+                            for k, w in enumerate((w_h, w_o)):
+                                angle[c, k, :, r] = to_numpy(pc_angle_deg(w, pc_x))
+                                norm[c, k, :, r] = to_numpy(xp.sqrt(xp.sum(w * w, axis=1)))
+                            r += 1
+                        if t == t_total:
+                            break
+                        eta = params.eta0 / (1.0 + t / params.anneal_steps)
+                        x = xs[t - start]
+                        w_h = hebb_update(w_h, x, linear_response(w_h, x), eta,
+                                          params.hebb_decay)
+                        w_o = oja_update(w_o, x, linear_response(w_o, x), eta, params.oja_alpha)
+                    for name, w in (("hebb weights", w_h), ("oja weights", w_o)):
+                        if not np.all(np.isfinite(to_numpy(w))):
+                            raise SimulationError(name, min(stop, t_total), "non-finite value")
+                final_w[c, 0, :, :n] = to_numpy(w_h)
+                final_w[c, 1, :, :n] = to_numpy(w_o)
+                progress(c + 1, len(CONDITIONS))
         rng_s = make_rng(seed, 2)
         samples = rng_s.standard_normal((400, 2)) @ covs[0][0].T
         one = {"units": "1"}
@@ -296,28 +309,31 @@ class HebbOja(Experiment[HebbOjaParams]):
         )
 
     def metrics(self, ds: xr.Dataset) -> dict[str, float]:
-        fin = ds.isel(step=-1)
-        steps = ds.step.values
-        t_total = int(ds.attrs["n_steps"])
-        i1 = int(np.searchsorted(steps, t_total // GROWTH_FROM))
-        ts = np.arange(steps[i1], t_total)
-        eta_sum = float(np.sum(ds.attrs["eta0"] / (1.0 + ts / ds.attrs["anneal_steps"])))
-        out: dict[str, float] = {}
-        for cond, tag in zip(CONDITIONS, ("2d", "nd"), strict=True):
-            sel = fin.sel(condition=cond)
-            for rule in ("hebb", "oja"):
-                ang = np.deg2rad(sel.angle.sel(rule=rule).values)
-                out[f"{rule}_rms_angle_deg_{tag}"] = float(np.rad2deg(np.sqrt(np.mean(ang ** 2))))
-                out[f"{rule}_max_angle_deg_{tag}"] = float(np.rad2deg(ang.max()))
-            oja_norm = sel.norm.sel(rule="oja").values
-            out[f"oja_norm_excess_{tag}"] = float(oja_norm.mean() - 1.0)
-            out[f"oja_max_norm_error_{tag}"] = float(np.abs(oja_norm - 1.0).max())
-            hebb = ds.norm.sel(condition=cond, rule="hebb").values
-            out[f"hebb_growth_rate_{tag}"] = float(np.mean(np.log(hebb[:, -1] / hebb[:, i1]))
-                                                   / eta_sum)
-            out[f"hebb_log10_min_growth_{tag}"] = float(np.log10((hebb[:, -1] / hebb[:, 0])
-                                                                 .min()))
-        return out
+        # A degenerate run (silent or diverged) gives NaN / inf metrics, not warnings.
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            fin = ds.isel(step=-1)
+            steps = ds.step.values
+            t_total = int(ds.attrs["n_steps"])
+            i1 = int(np.searchsorted(steps, t_total // GROWTH_FROM))
+            ts = np.arange(steps[i1], t_total)
+            eta_sum = float(np.sum(ds.attrs["eta0"] / (1.0 + ts / ds.attrs["anneal_steps"])))
+            out: dict[str, float] = {}
+            for cond, tag in zip(CONDITIONS, ("2d", "nd"), strict=True):
+                sel = fin.sel(condition=cond)
+                for rule in ("hebb", "oja"):
+                    ang = np.deg2rad(sel.angle.sel(rule=rule).values)
+                    out[f"{rule}_rms_angle_deg_{tag}"] = float(
+                        np.rad2deg(np.sqrt(np.mean(ang ** 2))))
+                    out[f"{rule}_max_angle_deg_{tag}"] = float(np.rad2deg(ang.max()))
+                oja_norm = sel.norm.sel(rule="oja").values
+                out[f"oja_norm_excess_{tag}"] = float(oja_norm.mean() - 1.0)
+                out[f"oja_max_norm_error_{tag}"] = float(np.abs(oja_norm - 1.0).max())
+                hebb = ds.norm.sel(condition=cond, rule="hebb").values
+                out[f"hebb_growth_rate_{tag}"] = float(np.mean(np.log(hebb[:, -1] / hebb[:, i1]))
+                                                       / eta_sum)
+                out[f"hebb_log10_min_growth_{tag}"] = float(np.log10((hebb[:, -1] / hebb[:, 0])
+                                                                     .min()))
+            return out
 
     def targets(self, params: HebbOjaParams) -> tuple[Target, ...]:
         t_end = params.n_steps + params.anneal_steps

@@ -39,12 +39,13 @@ import xarray as xr
 from engramlab.analysis.curves import level_crossing
 from engramlab.core import Params, Target, cite, make_rng, param
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, Resources, no_progress
 from engramlab.interventions.drugs import ap5, availability
 from engramlab.plasticity.calcium_control import (
     CalciumControl,
     evolve_affine,
     pulse_protocol,
+    pulse_protocol_steps,
     weight_rates,
 )
 
@@ -70,8 +71,8 @@ class FrequencyParams(Params):
     n_freqs: int = param(25, unit="1", ge=3, le=200,
                          doc="Points of the log frequency grid (besides Dudek & Bear's).",
                          source=_CHOSEN)
-    f_min_hz: float = param(0.5, unit="Hz", gt=0.0, le=10.0,
-                            doc="Lowest frequency of the grid.",
+    f_min_hz: float = param(0.5, unit="Hz", ge=0.1, le=10.0,
+                            doc="Lowest frequency of the grid (>= 0.1 Hz).",
                             source="Dudek & Bear 1992 (0.5 Hz)")
     f_max_hz: float = param(100.0, unit="Hz", ge=20.0, le=500.0,
                             doc="Highest frequency of the grid.",
@@ -86,8 +87,8 @@ class FrequencyParams(Params):
                                "(gamma distribution, mean 1).",
                            source="chosen: synapses differ in NMDA-receptor number "
                                   "(stochastic variant: Shouval & Kalantzis 2005)")
-    step_ms: float = param(0.1, unit="ms", gt=0.0, le=1.0,
-                           doc="Largest integration step.",
+    step_ms: float = param(0.1, unit="ms", ge=1e-3, le=1.0,
+                           doc="Largest integration step (>= 1e-3 ms).",
                            source="chosen: W/W0 changes by ~2e-5 from 0.1 to 0.025 ms")
     explicit_s: float = param(8.0, unit="s", ge=1.0, le=100.0,
                               doc="Stretch simulated before the periodic state is used.",
@@ -102,14 +103,14 @@ class FrequencyParams(Params):
     v_clamp_max_mv: float = param(0.0, unit="mV", ge=-40.0, le=40.0,
                                   doc="Highest clamp potential of the pairing protocol.",
                                   source="Shouval et al. 2002 Fig. 3A (range)")
-    v_clamp_step_mv: float = param(1.0, unit="mV", gt=0.0, le=10.0,
-                                   doc="Grid step of the clamp potentials.",
+    v_clamp_step_mv: float = param(1.0, unit="mV", ge=0.01, le=10.0,
+                                   doc="Grid step of the clamp potentials (>= 0.01 mV).",
                                    source=_CHOSEN + "; thresholds are read to this step")
     pairing_pulses: int = param(100, unit="1", ge=1, le=10_000,
                                 doc="Presynaptic pulses of the pairing protocol.",
                                 source="chosen: a typical pairing protocol")
-    pairing_freq_hz: float = param(1.0, unit="Hz", gt=0.0, le=10.0,
-                                   doc="Pulse rate of the pairing protocol.",
+    pairing_freq_hz: float = param(1.0, unit="Hz", ge=0.1, le=10.0,
+                                   doc="Pulse rate of the pairing protocol (>= 0.1 Hz).",
                                    source="chosen: a typical pairing protocol")
     alpha1_um: float = param(_CC["alpha1_um"].default, unit="uM", gt=0.0, le=100.0,
                              doc="Depression threshold alpha_1 (theta_d) of Omega.",
@@ -117,8 +118,8 @@ class FrequencyParams(Params):
     alpha2_um: float = param(_CC["alpha2_um"].default, unit="uM", gt=0.0, le=100.0,
                              doc="Potentiation threshold alpha_2 (theta_p) of Omega.",
                              source=_SBC_M)
-    tau_ca_ms: float = param(_CC["tau_ca_ms"].default, unit="ms", gt=0.0, le=10_000.0,
-                             doc="Calcium decay time tau_Ca.", source=_SBC_M)
+    tau_ca_ms: float = param(_CC["tau_ca_ms"].default, unit="ms", ge=1.0, le=10_000.0,
+                             doc="Calcium decay time tau_Ca (>= 1 ms).", source=_SBC_M)
     mg_mm: float = param(_CC["mg_mm"].default, unit="mM", ge=0.0, le=100.0,
                          doc="External Mg2+ of the NMDA block B(V).",
                          source="Jahr & Stevens 1990; " + _SBC_M)
@@ -158,6 +159,30 @@ class LTPLTDFrequency(Experiment[FrequencyParams]):
         Mutation(name="calcium decay tau_Ca 50 -> 100 ms", value=100.0, param="tau_ca_ms"),
         Mutation(name="NMDA Mg2+ block removed ([Mg] 1 -> 0 mM)", value=0.0, param="mg_mm"),
     )
+
+    def resources(self, params: FrequencyParams) -> Resources:
+        """Grid steps of every train (frequencies, AP5, clamp potentials) for the
+        synapses."""
+        explicit = params.explicit_s * 1000.0
+        freqs = _freq_grid(params)
+        n_ap5 = sum(f in DB_FREQS_HZ for f in freqs)
+        n_v = math.floor((params.v_clamp_max_mv - params.v_clamp_min_mv)
+                         / params.v_clamp_step_mv) + 1
+        per_train = [pulse_protocol_steps(float(f), params.n_pulses, step_ms=params.step_ms,
+                                          tail_ms=params.tail_ms, explicit_ms=explicit)
+                     for f in freqs]
+        pairing = pulse_protocol_steps(params.pairing_freq_hz, params.pairing_pulses,
+                                       step_ms=params.step_ms, tail_ms=params.tail_ms,
+                                       explicit_ms=explicit)
+        steps = float(sum(per_train)) + n_ap5 * max(per_train) + n_v * pairing
+        n_syn = params.n_synapses + 1
+        return Resources(
+            memory_bytes=8.0 * (20 + 6 * n_syn) * max(*per_train, pairing),
+            steps=steps, work=(20.0 + 10.0 * n_syn) * steps,
+            drivers=("step_ms", "explicit_s", "n_synapses", "n_freqs", "v_clamp_step_mv",
+                     "tail_ms"),
+            detail=f"{steps:.3g} grid steps of {n_syn} synapses over "
+                   f"{len(per_train) + n_ap5 + n_v} trains")
 
     def run(self, params: FrequencyParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:

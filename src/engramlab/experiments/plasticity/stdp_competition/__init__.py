@@ -46,7 +46,7 @@ import xarray as xr
 
 from engramlab.core import Params, Target, cite, make_rng, param
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, Resources, no_progress
 from engramlab.network import Network, Simulator, Spikes, SpikeSource
 from engramlab.network.library import song_network
 
@@ -56,24 +56,29 @@ EQUILIBRIUM_MIN_S = 500.0  # learning time needed before the weights have separa
 _CONTROL_TRANSIENT_MS = 500.0  # start of the rate window of the frozen-weight controls
 _DT_MS = 0.1
 _G_L_NS = 10.0  # song_network's leak conductance: weights are g_L * g (nS)
+_N_INPUTS = 1200  # song_network: 1000 excitatory and 200 inhibitory inputs
+#: Lowest input rate (Hz) and shortest run (s): below, a run holds almost no spikes.
+MIN_RATE_HZ, MIN_DURATION_S = 0.1, 1.0
+#: Shortest STDP time constant (ms): ten time steps.
+MIN_TAU_MS = 10 * _DT_MS
 
 
 class STDPCompetitionParams(Params):
     """Parameters of ``plasticity.stdp-competition`` (neuron: song_network's defaults)."""
 
     input_rates_hz: tuple[float, ...] = param(
-        (10.0, 20.0, 40.0), unit="Hz", gt=0.0, le=100.0, min_length=2,
+        (10.0, 20.0, 40.0), unit="Hz", ge=MIN_RATE_HZ, le=100.0, min_length=2,
         doc="Rates of the excitatory Poisson inputs, one learning run each.",
         source="Song, Miller & Abbott 2000 Fig. 2A (10-40 Hz)",
     )
     duration_s: float = param(
-        1000.0, unit="s", gt=0.0, le=20_000.0,
-        doc="Learning time per input rate.",
+        1000.0, unit="s", ge=MIN_DURATION_S, le=20_000.0,
+        doc="Learning time per input rate (>= 1 s).",
         source=_CHOSEN + f"; >= {EQUILIBRIUM_MIN_S:g} s for the weights to separate",
     )
     control_duration_s: float = param(
-        20.0, unit="s", gt=0.0, le=1000.0,
-        doc="Duration of each frozen-weight control run (no STDP).",
+        20.0, unit="s", ge=MIN_DURATION_S, le=1000.0,
+        doc="Duration of each frozen-weight control run (no STDP; >= 1 s).",
         source=_CHOSEN + " (the rate of a fixed network settles within 100 ms; 20 s "
                      "hold ~40 spikes at 10 Hz input)",
     )
@@ -91,11 +96,13 @@ class STDPCompetitionParams(Params):
         source=_SMA,
     )
     tau_plus_ms: float = param(
-        20.0, unit="ms", gt=0.0, le=200.0, doc="Decay time tau+ of the LTP side.",
+        20.0, unit="ms", ge=MIN_TAU_MS, le=200.0,
+        doc="Decay time tau+ of the LTP side (>= 1 ms, ten time steps).",
         source=_SMA,
     )
     tau_minus_ms: float = param(
-        20.0, unit="ms", gt=0.0, le=200.0, doc="Decay time tau- of the LTD side.",
+        20.0, unit="ms", ge=MIN_TAU_MS, le=200.0,
+        doc="Decay time tau- of the LTD side (>= 1 ms, ten time steps).",
         source=_SMA,
     )
     n_corr: int = param(
@@ -109,12 +116,13 @@ class STDPCompetitionParams(Params):
         source="chosen: weak correlation, Song, Miller & Abbott 2000 Fig. 3 uses c <= 0.2",
     )
     corr_rate_hz: float = param(
-        20.0, unit="Hz", gt=0.0, le=100.0,
+        20.0, unit="Hz", ge=MIN_RATE_HZ, le=100.0,
         doc="Rate of every input (correlated or not) in the competition run.",
         source="chosen: within the paper's 10-40 Hz",
     )
     corr_duration_s: float = param(
-        300.0, unit="s", gt=0.0, le=5000.0, doc="Learning time of the competition run.",
+        300.0, unit="s", ge=MIN_DURATION_S, le=5000.0,
+        doc="Learning time of the competition run (>= 1 s).",
         source=_CHOSEN,
     )
 
@@ -182,6 +190,25 @@ class STDPCompetition(Experiment[STDPCompetitionParams]):
         Mutation(name="tau- 20 -> 10 ms (LTD window half as long: potentiation dominates)",
                  value=10.0, param="tau_minus_ms"),
     )
+
+    def resources(self, params: STDPCompetitionParams) -> Resources:
+        """Steps of every run (dt = 0.1 ms), the input spikes, and the correlated
+        group's trains (held in memory)."""
+        n_rates = len(params.input_rates_hz)
+        seconds = n_rates * (params.duration_s + params.control_duration_s) + \
+            params.corr_duration_s
+        steps = seconds * 1000.0 / _DT_MS
+        events = _N_INPUTS * (sum(params.input_rates_hz) * (params.duration_s
+                                                            + params.control_duration_s)
+                              + params.corr_rate_hz * params.corr_duration_s)
+        corr_spikes = params.n_corr * params.corr_rate_hz * params.corr_duration_s
+        return Resources(
+            memory_bytes=48.0 * corr_spikes + 1e6, steps=steps,
+            work=steps * _N_INPUTS + 10.0 * events,
+            drivers=("duration_s", "corr_duration_s", "control_duration_s", "n_corr",
+                     "corr_rate_hz", "input_rates_hz"),
+            detail=f"{steps:.3g} time steps of {_N_INPUTS} inputs, {events:.3g} input "
+                   "spikes")
 
     def run(self, params: STDPCompetitionParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:

@@ -37,7 +37,7 @@ import xarray as xr
 from engramlab.analysis.curves import level_crossing
 from engramlab.core import Params, Target, cite, make_rng, param
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, Resources, no_progress
 from engramlab.plasticity.calcium import (
     GraupnerBrunel,
     pair_protocol_theory,
@@ -56,17 +56,18 @@ class STDPWindowParams(Params):
     """Parameters of ``plasticity.stdp-window`` (rule parameters: defaults of the rules)."""
 
     dt_max_ms: float = param(
-        100.0, unit="ms", gt=0.0, le=400.0,
-        doc="Largest |dt| = |t_post - t_pre| of the protocol.",
+        100.0, unit="ms", ge=1.0, le=400.0,
+        doc="Largest |dt| = |t_post - t_pre| of the protocol (>= 1 ms).",
         source="Graupner & Brunel 2012 Fig. 2 (-100 .. +100 ms)",
     )
     stdp_dt_step_ms: float = param(
-        1.0, unit="ms", gt=0.0, le=50.0,
-        doc="Grid step of the sampled pair-STDP window.", source=_CHOSEN,
+        1.0, unit="ms", ge=0.01, le=50.0,
+        doc="Grid step of the sampled pair-STDP window (>= 0.01 ms).", source=_CHOSEN,
     )
     theory_dt_step_ms: float = param(
-        0.1, unit="ms", gt=0.0, le=5.0,
-        doc="Grid step of the analytic Graupner-Brunel curve (landmarks are read on it).",
+        0.1, unit="ms", ge=1e-3, le=5.0,
+        doc="Grid step of the analytic Graupner-Brunel curve (landmarks are read on it; "
+            ">= 1e-3 ms).",
         source=_CHOSEN + "; landmarks are resolved to this step",
     )
     n_sim_points: int = param(
@@ -80,8 +81,8 @@ class STDPWindowParams(Params):
         source="chosen: binomial error of U and D about 0.015",
     )
     sim_step_ms: float = param(
-        0.1, unit="ms", gt=0.0, le=2.0,
-        doc="Euler-Maruyama step of the stochastic simulation.",
+        0.1, unit="ms", ge=1e-3, le=2.0,
+        doc="Euler-Maruyama step of the stochastic simulation (>= 1e-3 ms).",
         source="chosen: small against the 8-22 ms that calcium stays above threshold",
     )
     n_pairs: int = param(
@@ -89,7 +90,7 @@ class STDPWindowParams(Params):
         source="Graupner & Brunel 2012 Fig. 2 (60 pairs)",
     )
     freq_hz: float = param(
-        1.0, unit="Hz", gt=0.0, le=5.0, doc="Pairing frequency.",
+        1.0, unit="Hz", ge=0.1, le=5.0, doc="Pairing frequency (>= 0.1 Hz).",
         source="Graupner & Brunel 2012 Fig. 2 (1 Hz); <= 5 Hz keeps pairs isolated",
     )
     gb_delay_ms: float = param(
@@ -130,6 +131,22 @@ class STDPWindow(Experiment[STDPWindowParams]):
         Mutation(name="potentiation rate gamma_p 321.8 -> 150 (no net LTP)",
                  value=150.0, param="gb_gamma_p"),
     )
+
+    def resources(self, params: STDPWindowParams) -> Resources:
+        """The stochastic simulation: steps while calcium may be high (about |dt| + D +
+        150 ms of each period) for timings x 2 n synapses; the calcium grids."""
+        period = 1000.0 / params.freq_hz
+        active = min(period, params.dt_max_ms + params.gb_delay_ms + 150.0)
+        steps = params.n_pairs * active / params.sim_step_ms
+        n_syn = params.n_sim_points * 2 * params.n_synapses
+        n_theory = 2 * params.dt_max_ms / params.theory_dt_step_ms + 1
+        grid = params.n_sim_points * period / params.sim_step_ms
+        return Resources(
+            memory_bytes=8.0 * (3 * grid + 6 * n_syn + 20 * n_theory),
+            steps=steps, work=6.0 * steps * n_syn + 100.0 * n_theory,
+            drivers=("sim_step_ms", "n_synapses", "n_sim_points", "n_pairs",
+                     "theory_dt_step_ms"),
+            detail=f"{steps:.3g} Euler steps of {n_syn} synapses")
 
     def run(self, params: STDPWindowParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:
@@ -207,8 +224,11 @@ class STDPWindow(Experiment[STDPWindowParams]):
         neg = dt_s < 0
         return {
             "stdp_window_max_abs_error": float(np.max(np.abs(sampled - ds.stdp_dw_closed))),
-            "stdp_ltp_fraction_small_positive": float((sampled[small_pos] > 0).mean()),
-            "stdp_ltd_fraction_negative": float((sampled[neg] < 0).mean()),
+            # NaN where the grid has no such timing (dt_max_ms or the step too coarse)
+            "stdp_ltp_fraction_small_positive": float((sampled[small_pos] > 0).mean())
+            if small_pos.any() else float("nan"),
+            "stdp_ltd_fraction_negative": float((sampled[neg] < 0).mean())
+            if neg.any() else float("nan"),
             "gb_ltd_peak_ms": float(dt_t[i_min]),
             "gb_ltp_peak_ms": float(dt_t[i_max]),
             # where w_after / w_before crosses 1 going up, between LTD minimum and LTP max

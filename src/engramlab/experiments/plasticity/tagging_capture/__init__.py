@@ -57,10 +57,18 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
+from pydantic import model_validator
 
 from engramlab.core import ParameterError, Params, Target, cite, make_rng, param
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import (
+    Experiment,
+    Mutation,
+    ProgressFn,
+    Resources,
+    broken_rule,
+    no_progress,
+)
 from engramlab.interventions.drugs import PROTEIN_SYNTHESIS, anisomycin, availability
 from engramlab.plasticity.consolidation import (
     Protocol,
@@ -98,12 +106,13 @@ class TaggingCaptureParams(Params):
         source="chosen: SE of the 5-h late LTP about 1 % of baseline",
     )
     step_s: float = param(
-        10.0, unit="s", gt=0.0, le=120.0,
-        doc="Integration step of the protein p and the late phase z.",
+        10.0, unit="s", ge=0.1, le=120.0,
+        doc="Integration step of the protein p and the late phase z (>= 0.1 s, 1/3600 "
+            "of tau_z).",
         source="chosen: << tau_z = 360 s; 2.5 s gives the same weights (tests)",
     )
     record_interval_s: float = param(
-        60.0, unit="s", gt=0.0, le=1800.0,
+        60.0, unit="s", ge=0.1, le=1800.0,
         doc="Recording interval of the weights (a multiple of step_s).", source=_CHOSEN,
     )
     baseline_s: float = param(
@@ -127,8 +136,8 @@ class TaggingCaptureParams(Params):
         source="Frey & Morris 1998 (capture at 5 min and 1 h; weaker or none at 2 and 4 h)",
     )
     tau_h_s: float = param(
-        _TTC["tau_h_s"].default, unit="s", gt=0.0, le=1e7,
-        doc="Lifetime tau_H of the high tag (early LTP).",
+        _TTC["tau_h_s"].default, unit="s", ge=1.0, le=1e7,
+        doc="Lifetime tau_H of the high tag (early LTP; >= 1 s).",
         source="Clopath et al. 2008 (TagTriggerConsolidation default)",
     )
     theta_p: float = param(
@@ -142,26 +151,36 @@ class TaggingCaptureParams(Params):
         source="chosen: drug in the bath before the tetanus, as Frey et al. 1988",
     )
     anisomycin_stop_s: float = param(
-        2 * _H, unit="s", gt=0.0, le=5 * _H,
-        doc="End of the anisomycin window (relative to the strong tetanus).",
+        2 * _H, unit="s", ge=60.0, le=5 * _H,
+        doc="End of the anisomycin window (relative to the strong tetanus; >= 1 min).",
         source="chosen: covers the whole time the model's trigger is on after a strong "
                "tetanus (at most ~1.1 h; measured over 48 trials)",
     )
     early_time_s: float = param(
-        1800.0, unit="s", gt=0.0, le=2 * _H,
-        doc="When early LTP / LTD is measured (after the stimulus).",
+        1800.0, unit="s", ge=60.0, le=2 * _H,
+        doc="When early LTP / LTD is measured (after the stimulus; >= 1 min).",
         source="chosen: 30 min, well inside the early phase",
     )
     decay_time_s: float = param(
-        3 * _H, unit="s", gt=0.0, le=5 * _H,
-        doc="When early LTP / LTD must be back to baseline (after the stimulus).",
+        3 * _H, unit="s", ge=60.0, le=5 * _H,
+        doc="When early LTP / LTD must be back to baseline (after the stimulus; >= 1 min).",
         source="Frey & Morris 1997 (early LTP lasts less than three hours)",
     )
     late_time_s: float = param(
-        5 * _H, unit="s", gt=0.0, le=10 * _H,
-        doc="When late LTP / LTD is measured (after the strong stimulus).",
+        5 * _H, unit="s", ge=60.0, le=10 * _H,
+        doc="When late LTP / LTD is measured (after the strong stimulus; >= 1 min).",
         source="chosen: 5 h, as in docs/catalogue.md and Clopath et al. 2008 (5-h runs)",
     )
+
+    @model_validator(mode="after")
+    def _records_on_steps(self) -> TaggingCaptureParams:
+        every = self.record_interval_s / self.step_s
+        if abs(every - round(every)) > 1e-9 or round(every) < 1:
+            raise broken_rule(self, ("record_interval_s", "step_s"), {
+                "record_interval_s": f"must be a whole multiple of step_s = {self.step_s:g} s",
+                "step_s": f"must divide record_interval_s = {self.record_interval_s:g} s "
+                          "into whole steps"})
+        return self
 
 
 def _protocols(p: TaggingCaptureParams) -> list[Protocol]:
@@ -236,6 +255,21 @@ class TaggingCapture(Experiment[TaggingCaptureParams]):
         Mutation(name="protein trigger threshold theta_p 60 -> 250 tagged synapses (of "
                       "200: never reached)", value=250.0, param="theta_p"),
     )
+
+    def resources(self, params: TaggingCaptureParams) -> Resources:
+        """Steps of the simulated span (conditions x trials x 200 synapses) and the
+        records."""
+        span = (max(params.weak_before_delay_s, params.weak_before_short_s)
+                + params.baseline_s
+                + max(params.late_time_s, params.capture_delay_s + params.decay_time_s))
+        steps = span / params.step_s
+        cells = len(CONDITIONS) * params.n_trials
+        n_rec = span / params.record_interval_s + 1
+        return Resources(
+            memory_bytes=8.0 * cells * (12 * 200 + 10 * n_rec), steps=steps,
+            work=10.0 * steps * cells * 2,
+            drivers=("step_s", "n_trials", "record_interval_s"),
+            detail=f"{steps:.3g} steps of {cells} neurons, {n_rec:.3g} records")
 
     def run(self, params: TaggingCaptureParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:
@@ -326,8 +360,11 @@ class TaggingCapture(Experiment[TaggingCaptureParams]):
             out[f"{name}_z"] = mean / max(se, 1e-3)
         # Captured late LTP in units of the early LTP of a weak tetanus alone.
         weak = out["weak_tetanus_early_pct"]
-        out["capture_fraction"] = out["capture_s2_late_pct"] / weak
-        out["weak_1h_before_fraction"] = out["weak_1h_before_s2_late_pct"] / weak
+        # NaN where a weak tetanus leaves no early LTP at all (nothing to capture)
+        out["capture_fraction"] = (out["capture_s2_late_pct"] / weak if weak != 0
+                                   else float("nan"))
+        out["weak_1h_before_fraction"] = (out["weak_1h_before_s2_late_pct"] / weak
+                                          if weak != 0 else float("nan"))
         # Diagnostic: the drug must cover the whole trigger (protein stays ~0).
         out["anisomycin_max_protein"] = float(ds.protein.sel(condition="anisomycin").max())
         return out

@@ -43,7 +43,7 @@ from scipy import optimize
 
 from engramlab.core import Params, Target, cite, make_rng, param
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, Resources, no_progress
 from engramlab.synapses import (
     NMDA,
     Receptor,
@@ -111,12 +111,13 @@ class NMDAParams(Params):
     v_max_mv: float = param(60.0, unit="mV", gt=0.0, le=100.0,
                             doc="Most positive potential of the I-V sweep.",
                             source="chosen: past E_NMDA = 0 mV, where the block is relieved")
-    v_step_mv: float = param(1.0, unit="mV", gt=0.0, le=5.0,
-                             doc="Step of the I-V sweep.",
+    v_step_mv: float = param(1.0, unit="mV", ge=0.01, le=5.0,
+                             doc="Step of the I-V sweep (>= 0.01 mV: 16000 potentials "
+                                 "over the widest sweep).",
                              source="chosen: a parabola through 3 points then locates the "
                                     "I-V minimum to ~0.01 mV")
-    weight_ns: float = param(1.0, unit="nS", gt=0.0, le=1e3,
-                             doc="Peak NMDA conductance of one glutamate release.",
+    weight_ns: float = param(1.0, unit="nS", ge=1e-3, le=1e3,
+                             doc="Peak NMDA conductance of one glutamate release (>= 1 pS).",
                              source="chosen: sets the scale only; every check is a ratio "
                                     "or in its units")
     v_rest_mv: float = param(-70.0, unit="mV", ge=-120.0, le=-40.0,
@@ -125,17 +126,21 @@ class NMDAParams(Params):
     v_depol_mv: float = param(-30.0, unit="mV", ge=-60.0, le=20.0,
                               doc="Clamp potential 'depolarised'.",
                               source="chosen: near the I-V minimum (-27 mV at 1 mM Mg)")
-    glutamate_rate_hz: float = param(20.0, unit="Hz", gt=0.0, le=500.0,
-                                     doc="Rate of the Poisson glutamate release train.",
+    glutamate_rate_hz: float = param(20.0, unit="Hz", ge=0.01, le=500.0,
+                                     doc="Rate of the Poisson glutamate release train "
+                                         "(>= 0.01 Hz).",
                                      source="chosen: a moderate presynaptic rate")
-    glutamate_ms: float = param(500.0, unit="ms", gt=0.0, le=10_000.0,
-                                doc="Duration of the glutamate train.",
+    glutamate_ms: float = param(500.0, unit="ms", ge=1.0, le=10_000.0,
+                                doc="Duration of the glutamate train (>= 1 ms, the longest "
+                                    "time step).",
                                 source="chosen: ~10 releases per train")
-    record_ms: float = param(1000.0, unit="ms", gt=0.0, le=20_000.0,
-                             doc="Recorded duration (the charge integral).",
+    record_ms: float = param(1000.0, unit="ms", ge=1.0, le=20_000.0,
+                             doc="Recorded duration (the charge integral; >= 1 ms, the "
+                                 "longest time step).",
                              source="chosen: 5 tau_decay after the train")
-    dt_ms: float = param(0.1, unit="ms", gt=0.0, le=1.0,
-                         doc="Time step (the receptor kinetics are exact).",
+    dt_ms: float = param(0.1, unit="ms", ge=1e-3, le=1.0,
+                         doc="Time step (the receptor kinetics are exact); >= 1e-3 ms, "
+                             "1/2000 of the 2-ms rise.",
                          source="chosen: resolves the 2 ms rise in the traces")
     n_trials: int = param(20, unit="1", ge=2, le=10_000,
                           doc="Independent glutamate trains.",
@@ -221,6 +226,21 @@ class NMDAMgBlock(Experiment[NMDAParams]):
         Mutation(name="Mg block voltage slope 0.062 -> 0.1 /mV", value=0.1,
                  patch="engramlab.synapses.receptors:MG_BLOCK_SLOPE_PER_MV"),
     )
+
+    def resources(self, params: NMDAParams) -> Resources:
+        """The I-V (potentials x 100 ms of steps) and the clamp table (trials x steps)."""
+        n_v = math.floor((params.v_max_mv - params.v_min_mv) / params.v_step_mv) + 1
+        n_iv = 100.0 / params.dt_ms
+        n_steps = params.record_ms / params.dt_ms
+        batch = len(CONDITIONS) * params.n_trials
+        memory = 8.0 * (params.n_trials * n_steps + len(CONDITIONS) * n_steps
+                        + 20 * n_v + 20 * batch)
+        return Resources(
+            memory_bytes=memory, steps=2 * (n_iv + n_steps),
+            work=2 * 10.0 * (n_v * n_iv + batch * n_steps),
+            drivers=("dt_ms", "record_ms", "n_trials", "v_step_mv"),
+            detail=f"{n_v} potentials x {n_iv:.3g} steps, {params.n_trials} trials x "
+                   f"{n_steps:.3g} steps")
 
     def run(self, params: NMDAParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:

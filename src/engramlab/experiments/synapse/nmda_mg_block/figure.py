@@ -78,7 +78,8 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
                  label=f"predicted: {gain.target:.2f} x glutamate alone")
     ax4.set_xticks(range(len(cond)), [c.replace(" + ", "\n+ ") for c in cond], fontsize=8)
     ax4.set_ylabel("NMDA charge into the cell (pC)")
-    ax4.set_title(f"D  coincidence: both x {both / glu:.2f} glutamate alone", fontsize=10)
+    gain_text = f"{both / glu:.2f}" if glu != 0 else "n/a (no glutamate released)"
+    ax4.set_title(f"D  coincidence: both x {gain_text} glutamate alone", fontsize=10)
     ax4.legend(fontsize=7.5, loc="upper left")
 
     t = ds.time.values

@@ -52,7 +52,7 @@ from scipy import optimize
 
 from engramlab.core import Params, Target, cite, make_rng, param
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import Experiment, Mutation, ProgressFn, Resources, no_progress
 from engramlab.synapses import (
     TsodyksMarkram,
     tm_init,
@@ -86,41 +86,47 @@ LIMITING_FREQUENCY_HZ = 1000.0 / (TPM98_DEP_U * TPM98_DEP_TAU_REC_MS)
 #: Small-U peak frequency theta = 1 / sqrt(U tau_F tau_rec) of the MWT 1998 synapse.
 PEAK_FREQUENCY_HZ = 1000.0 / math.sqrt(MWT98_FAC_U * MWT98_FAC_TAU_FACIL_MS
                                        * MWT98_FAC_TAU_REC_MS)
+#: Lowest train rate (Hz): one spike per 100 s, when a synapse with the longest
+#: declared tau_rec (100 s) has recovered; below, a train outlasts any experiment.
+MIN_RATE_HZ = 0.01
+#: Shortest time constant of the synapses (ms): 0.1 ms, far below any measured EPSC
+#: decay (1.5-3 ms) or recovery (130-800 ms).
+MIN_TAU_MS = 0.1
 
 
 class STPParams(Params):
     """Parameters of ``synapse.short-term-plasticity`` (defaults: the full preset)."""
 
-    dep_u_se: float = param(0.5, unit="1", gt=0.0, le=1.0,
-                            doc="U of the depressing synapse.",
+    dep_u_se: float = param(0.5, unit="1", ge=1e-3, le=1.0,
+                            doc="U of the depressing synapse (>= 0.001).",
                             source="Tsodyks, Pawelzik & Markram 1998, Fig. 1A (the TM 1997 "
                                    "depressing synapse): U = 0.5")
-    dep_tau_rec_ms: float = param(800.0, unit="ms", gt=0.0, le=1e5,
+    dep_tau_rec_ms: float = param(800.0, unit="ms", ge=MIN_TAU_MS, le=1e5,
                                   doc="tau_rec of the depressing synapse.",
                                   source="Tsodyks, Pawelzik & Markram 1998, Fig. 1A: "
                                          "tau_rec = 800 ms")
-    dep_tau_inact_ms: float = param(3.0, unit="ms", gt=0.0, le=1e3,
+    dep_tau_inact_ms: float = param(3.0, unit="ms", ge=MIN_TAU_MS, le=1e3,
                                     doc="tau_I (EPSC decay) of the depressing synapse.",
                                     source="Tsodyks, Pawelzik & Markram 1998, Fig. 1A: "
                                            "tau_I = 3 ms")
-    fac_u_se: float = param(0.03, unit="1", gt=0.0, le=1.0,
-                            doc="U of the facilitating synapse.",
+    fac_u_se: float = param(0.03, unit="1", ge=1e-3, le=1.0,
+                            doc="U of the facilitating synapse (>= 0.001).",
                             source="Markram, Wang & Tsodyks 1998, Fig. 4: U = 0.03")
-    fac_tau_rec_ms: float = param(130.0, unit="ms", gt=0.0, le=1e5,
+    fac_tau_rec_ms: float = param(130.0, unit="ms", ge=MIN_TAU_MS, le=1e5,
                                   doc="tau_rec of the facilitating synapse.",
                                   source="Markram, Wang & Tsodyks 1998, Fig. 4: "
                                          "130 ms")
-    fac_tau_fac_ms: float = param(530.0, unit="ms", gt=0.0, le=1e5,
+    fac_tau_fac_ms: float = param(530.0, unit="ms", ge=MIN_TAU_MS, le=1e5,
                                   doc="tau_F of the facilitating synapse.",
                                   source="Markram, Wang & Tsodyks 1998, Fig. 4: "
                                          "tau_facil = 530 ms")
-    fac_tau_inact_ms: float = param(1.5, unit="ms", gt=0.0, le=1e3,
+    fac_tau_inact_ms: float = param(1.5, unit="ms", ge=MIN_TAU_MS, le=1e3,
                                     doc="tau_I (EPSC decay) of the facilitating synapse.",
                                     source="Tsodyks, Pawelzik & Markram 1998, Fig. 1B: "
                                            "1.5 ms")
     rates_hz: tuple[float, ...] = param(
-        tuple(np.round(np.arange(1.0, 40.01, 0.5), 3).tolist()), unit="Hz", gt=0.0,
-        le=500.0, min_length=3,
+        tuple(np.round(np.arange(1.0, 40.01, 0.5), 3).tolist()), unit="Hz",
+        ge=MIN_RATE_HZ, le=500.0, min_length=3,
         doc="Rates of the regular trains for the steady-state curves.",
         source="docs/catalogue.md: trains at 1-40 Hz; 0.5 Hz steps resolve the facilitating "
                "peak",
@@ -132,7 +138,7 @@ class STPParams(Params):
                "(facilitating), so 400 spikes leave < 1e-12",
     )
     trace_rates_hz: tuple[float, ...] = param(
-        (5.0, 10.0, 20.0, 40.0), unit="Hz", gt=0.0, le=500.0, min_length=1,
+        (5.0, 10.0, 20.0, 40.0), unit="Hz", ge=MIN_RATE_HZ, le=500.0, min_length=1,
         doc="Rates whose EPSC current traces are simulated clock-driven and shown.",
         source="chosen: below and far above the limiting frequency 2.5 Hz",
     )
@@ -146,7 +152,7 @@ class STPParams(Params):
                "exact, so dt only sets the drawing resolution",
     )
     poisson_rates_hz: tuple[float, ...] = param(
-        (2.0, 5.0, 10.0, 20.0, 40.0), unit="Hz", gt=0.0, le=500.0, min_length=1,
+        (2.0, 5.0, 10.0, 20.0, 40.0), unit="Hz", ge=MIN_RATE_HZ, le=500.0, min_length=1,
         doc="Rates of the Poisson trains.",
         source="chosen: across the limiting frequency",
     )
@@ -262,6 +268,26 @@ class ShortTermPlasticity(Experiment[STPParams]):
         Mutation(name="facilitating tau_F 530 -> 300 ms", value=300.0,
                  param="fac_tau_fac_ms"),
     )
+
+    def resources(self, params: STPParams) -> Resources:
+        """Regular trains (synapses x rates x spikes), the clock-driven traces (steps)
+        and the Poisson trains (synapses x rates x trials x spikes)."""
+        n_syn = len(SYNAPSES)
+        regular = n_syn * len(params.rates_hz) * params.n_spikes
+        steps = n_syn * len(params.trace_rates_hz) * params.n_trace_spikes * \
+            params.steps_per_interval
+        poisson = len(params.poisson_rates_hz) * params.n_poisson_trials * \
+            params.n_poisson_spikes
+        # regular: r, u, x and the result; Poisson: gaps, times, r, u, x of one synapse
+        memory = 8.0 * (4 * regular + steps + 6 * poisson)
+        return Resources(
+            memory_bytes=memory, steps=steps + n_syn * params.n_poisson_spikes,
+            work=4 * regular + 4 * steps + 10 * n_syn * poisson,
+            drivers=("n_poisson_trials", "n_poisson_spikes", "poisson_rates_hz",
+                     "steps_per_interval", "n_trace_spikes", "trace_rates_hz",
+                     "n_spikes", "rates_hz"),
+            detail=f"{regular:.3g} regular and {n_syn * poisson:.3g} Poisson spikes, "
+                   f"{steps:.3g} clock-driven steps")
 
     def run(self, params: STPParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:

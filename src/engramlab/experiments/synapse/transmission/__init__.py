@@ -39,11 +39,19 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
+from pydantic import model_validator
 from scipy import stats
 
 from engramlab.core import Params, SimulationError, Target, cite, make_rng, param
 from engramlab.experiments._registry import register
-from engramlab.experiments.base import Experiment, Mutation, ProgressFn, no_progress
+from engramlab.experiments.base import (
+    Experiment,
+    Mutation,
+    ProgressFn,
+    Resources,
+    broken_rule,
+    no_progress,
+)
 from engramlab.synapses import (
     AMPA,
     GABA_A,
@@ -85,8 +93,8 @@ class TransmissionParams(Params):
 
     ca_mm: tuple[float, ...] = param(
         (0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0),
-        unit="mM", gt=0.0, le=100.0, min_length=4,
-        doc="External Ca2+ concentrations of the release sweep.",
+        unit="mM", ge=1e-3, le=100.0, min_length=4,
+        doc="External Ca2+ concentrations of the release sweep (>= 1 uM).",
         source="Dodge & Rahamimoff 1967: from low [Ca] up past the normal 1.8 mM",
     )
     mg_mm: float = param(1.0, unit="mM", ge=0.0, le=50.0,
@@ -104,11 +112,11 @@ class TransmissionParams(Params):
         doc="Concentrations up to this value enter the low-[Ca] log-log fit.",
         source="Dodge & Rahamimoff 1967: 'the initial part' of the relation",
     )
-    k_ca_mm: float = param(1.0, unit="mM", gt=0.0, le=100.0,
-                           doc="K_Ca of the Dodge-Rahamimoff relation.",
+    k_ca_mm: float = param(1.0, unit="mM", ge=1e-3, le=100.0,
+                           doc="K_Ca of the Dodge-Rahamimoff relation (>= 1 uM).",
                            source="chosen: of the order of D&R 1967's fitted constants")
-    k_mg_mm: float = param(3.0, unit="mM", gt=0.0, le=100.0,
-                           doc="K_Mg of the Dodge-Rahamimoff relation.",
+    k_mg_mm: float = param(3.0, unit="mM", ge=1e-3, le=100.0,
+                           doc="K_Mg of the Dodge-Rahamimoff relation (>= 1 uM).",
                            source="chosen: of the order of D&R 1967's fitted constants")
     cooperativity: float = param(4.0, unit="1", gt=0.0, le=10.0,
                                  doc="n: CaX needed per quantum.",
@@ -128,14 +136,15 @@ class TransmissionParams(Params):
     ca_reference_mm: float = param(1.0, unit="mM", gt=0.0, le=100.0,
                                    doc="[Ca] whose amplitude histogram is kept.",
                                    source="chosen: a few tens of quanta per spike")
-    c_m_pf: float = param(200.0, unit="pF", gt=0.0, le=1e5,
-                          doc="Membrane capacitance C of the passive compartment.",
+    c_m_pf: float = param(200.0, unit="pF", ge=1.0, le=1e5,
+                          doc="Membrane capacitance C of the passive compartment (>= 1 pF).",
                           source=_BRETTE + ": C = 200 pF")
-    g_leak_ns: float = param(10.0, unit="nS", gt=0.0, le=1e4,
-                             doc="Leak conductance g_L.",
+    g_leak_ns: float = param(10.0, unit="nS", ge=0.1, le=1e4,
+                             doc="Leak conductance g_L (>= 0.1 nS).",
                              source=_BRETTE + ": g_L = 10 nS (tau_m = 20 ms)")
-    e_leak_mv: float = param(-60.0, unit="mV", ge=-120.0, le=0.0,
-                             doc="Leak reversal (resting potential) E_L.",
+    e_leak_mv: float = param(-60.0, unit="mV", ge=-120.0, lt=0.0,
+                             doc="Leak reversal (resting potential) E_L; below E_AMPA = "
+                                 "0 mV, so that an EPSP at rest has a driving force.",
                              source=_BRETTE + ": E_L = -60 mV")
     ampa_weight_ns: float = param(0.27, unit="nS", gt=0.0, le=1e3,
                                   doc="Peak AMPA conductance of one spike.",
@@ -144,7 +153,8 @@ class TransmissionParams(Params):
                                   doc="Peak GABA_A conductance of one spike.",
                                   source=_BRETTE + ": Delta g_inh = 4.5 nS")
     e_gaba_mv: float = param(-80.0, unit="mV", ge=-120.0, le=0.0,
-                             doc="GABA_A reversal potential.",
+                             doc="GABA_A reversal potential (not E_L: an IPSP at rest "
+                                 "needs a driving force).",
                              source=_BRETTE + ": E_inh = -80 mV")
     holding_mv: tuple[float, ...] = param(
         tuple(float(v) for v in np.arange(-97.5, 20.0, 5.0)), unit="mV", ge=-150.0,
@@ -154,12 +164,27 @@ class TransmissionParams(Params):
         source="chosen: spans E_GABA = -80 mV and E_AMPA = 0 mV without landing on "
                "them, so the reversal is found by interpolation",
     )
-    dt_ms: float = param(0.05, unit="ms", gt=0.0, le=1.0,
-                         doc="Time step of the compartment.",
+    dt_ms: float = param(0.05, unit="ms", ge=1e-3, le=1.0,
+                         doc="Time step of the compartment (>= 1e-3 ms, 1/5000 of the "
+                             "fastest receptor decay).",
                          source="chosen: the synaptic conductance is exact; the "
                                 "membrane step is second order, error ~(dt / 5 ms)^2")
-    duration_ms: float = param(100.0, unit="ms", gt=0.0, le=10_000.0,
-                               doc="Recorded time after the spike.",
+
+    @model_validator(mode="after")
+    def _driving_forces(self) -> TransmissionParams:
+        if sum(ca <= self.low_ca_max_mm for ca in self.ca_mm) < 2:
+            raise broken_rule(self, ("low_ca_max_mm", "ca_mm"), (
+                "must leave at least two levels of ca_mm at or below low_ca_max_mm = "
+                f"{self.low_ca_max_mm:g} mM for the low-[Ca] log-log fit"))
+        if self.e_gaba_mv == self.e_leak_mv:
+            why = "an IPSP at rest needs a driving force E_GABA - E_L"
+            raise broken_rule(self, ("e_gaba_mv", "e_leak_mv"), {
+                "e_gaba_mv": f"must differ from e_leak_mv = {self.e_leak_mv:g} mV: {why}",
+                "e_leak_mv": f"must differ from e_gaba_mv = {self.e_gaba_mv:g} mV: {why}"})
+        return self
+    duration_ms: float = param(100.0, unit="ms", ge=1.0, le=10_000.0,
+                               doc="Recorded time after the spike (>= 1 ms, the longest "
+                                   "time step).",
                                source="chosen: PSPs peak within 20 ms (tau_m = 20 ms)")
 
 
@@ -322,6 +347,19 @@ class Transmission(Experiment[TransmissionParams]):
                  param="n_sites"),
     )
 
+    def resources(self, params: TransmissionParams) -> Resources:
+        """Binomial draws (levels x trials) and the compartment's steps."""
+        ca = np.asarray(params.ca_mm)
+        levels = ca.size + 1 + int(np.sum(ca <= params.low_ca_max_mm))
+        steps = round(params.duration_ms / params.dt_ms)
+        batch = 2 * (1 + len(params.holding_mv)) + 6
+        memory = 32.0 * params.n_trials + 8.0 * batch * (steps + 1) + 16.0 * params.n_sites
+        return Resources(
+            memory_bytes=memory, steps=5 * steps,
+            work=20.0 * levels * params.n_trials + 10.0 * batch * steps,
+            drivers=("n_trials", "dt_ms", "duration_ms", "n_sites"),
+            detail=f"{levels * params.n_trials:.3g} binomial draws, {steps:.3g} steps")
+
     def run(self, params: TransmissionParams, *, seed: int, backend: str = "numpy",
             progress: ProgressFn = no_progress) -> xr.Dataset:
         del backend  # binomial draws and a small batch of compartments: NumPy
@@ -434,16 +472,19 @@ class Transmission(Experiment[TransmissionParams]):
             np.abs(np.log(m_fail[sel] / m[sel])).max()) if sel.any() else float("nan")
         out["poisson_levels_tested"] = float(sel.sum())
         ca = ds.ca.values
-        high = ca >= 1.5
         m = ds.mean_quanta.values
+        high = (ca >= 1.5) & (m > 0)  # levels that released something (as low_ca_slope)
         if high.sum() >= 2:
             out["high_ca_log_slope"] = float(np.polyfit(np.log(ca[high]),
                                                         np.log(m[high]), 1)[0])
         tested = ds.expected_quanta.values * ds.attrs["n_trials"] >= MIN_EXPECTED_QUANTA
         z_mean = (ds.mean_quanta - ds.expected_quanta) / ds.se_mean_quanta
         z_var = (ds.var_quanta - ds.expected_var_quanta) / ds.se_var_quanta
-        out["quantal_mean_max_abs_z"] = float(np.abs(z_mean.values[tested]).max())
-        out["quantal_variance_max_abs_z"] = float(np.abs(z_var.values[tested]).max())
+        # NaN where no level has enough expected quanta for the normal approximation
+        out["quantal_mean_max_abs_z"] = (float(np.abs(z_mean.values[tested]).max())
+                                         if tested.any() else float("nan"))
+        out["quantal_variance_max_abs_z"] = (float(np.abs(z_var.values[tested]).max())
+                                             if tested.any() else float("nan"))
         out["quantal_levels_tested"] = float(tested.sum())
         for r in ds.receptor.values:
             out[f"{r}_reversal_mv"] = _reversal(ds.holding.values,

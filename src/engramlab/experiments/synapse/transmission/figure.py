@@ -49,7 +49,7 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
                  label=f"Dodge & Rahamimoff 1967: slope {target_text(slope)}")
     ax1.set_xscale("log")
     ax1.set_yscale("log")
-    ax1.set_ylim(m[ok].min() / 3, ds.attrs["n_sites"] * 2)
+    ax1.set_ylim((m[ok].min() if ok.any() else 1e-3) / 3, ds.attrs["n_sites"] * 2)
     ax1.set_xlabel("[Ca2+]o (mM)")
     ax1.set_ylabel("mean quanta per spike (1)")
     ax1.set_title(f"A  release vs calcium, [Mg2+] = {ds.attrs['mg_mm']:g} mM; "
