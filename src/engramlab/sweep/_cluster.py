@@ -37,6 +37,7 @@ import dask
 from distributed import Client, Nanny, Scheduler, SpecCluster, Worker
 from distributed.http.routing import RoutingApplication
 from distributed.metrics import time as dask_time
+from distributed.node import ServerNode
 from tornado.httpserver import HTTPServer
 
 from engramlab.core import ParameterError
@@ -50,8 +51,9 @@ ALLOWED_FAILURES = 1
 DASHBOARD_ADDRESS = "127.0.0.1:8787"
 
 
-class QuietScheduler(Scheduler):
-    """A Dask scheduler whose HTTP server listens only when a dashboard address is given."""
+class _HttpOnlyWhenAsked(ServerNode):
+    """Dask's ``ServerNode.start_http_server``, listening only for a dashboard address
+    (distributed opens one even with ``dashboard_address=None``)."""
 
     def start_http_server(self, routes: Any, dashboard_address: Any, default_port: int = 0,
                           ssl_options: Any = None) -> None:
@@ -62,7 +64,12 @@ class QuietScheduler(Scheduler):
         self.http_server = HTTPServer(self.http_application)  # never listens
 
 
-class QuietWorker(Worker):
+class QuietScheduler(_HttpOnlyWhenAsked, Scheduler):
+    """A Dask scheduler whose HTTP server listens only when a dashboard address is given."""
+
+
+
+class QuietWorker(_HttpOnlyWhenAsked, Worker):
     """A Dask worker whose HTTP server listens only when a dashboard address is given.
 
     In its own process (started by a nanny) it ignores SIGINT: a terminal's Ctrl-C
@@ -77,13 +84,6 @@ class QuietWorker(Worker):
             signal.signal(signal.SIGINT, signal.SIG_IGN)
         super().__init__(*args, **kwargs)
 
-    def start_http_server(self, routes: Any, dashboard_address: Any, default_port: int = 0,
-                          ssl_options: Any = None) -> None:
-        if dashboard_address is not None:
-            super().start_http_server(routes, dashboard_address, default_port, ssl_options)
-            return
-        self.http_application = RoutingApplication(routes)
-        self.http_server = HTTPServer(self.http_application)  # never listens
 
 
 def _security() -> Any:
