@@ -38,6 +38,8 @@ from engramlab.neurons import LIF, AdEx, HodgkinHuxley
 from engramlab.plasticity.stdp import PairSTDP
 from engramlab.synapses import AMPA, NMDA, TsodyksMarkram, current_exp
 
+pytestmark = pytest.mark.faults
+
 ENGINES = ["numba", "python"]
 
 

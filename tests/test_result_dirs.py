@@ -26,6 +26,8 @@ from engramlab.core import ParameterError
 from engramlab.core import io as fileio
 from engramlab.core.manifest import MANIFEST, incomplete_reason, read_manifest
 
+pytestmark = pytest.mark.faults
+
 FAST = "hopfield.seed-demo"
 #: Only bounds a broken test (a process that never reaches its pause point).
 DEADLINE_S = 300

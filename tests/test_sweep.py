@@ -161,6 +161,7 @@ def _wait_for(predicate, timeout: float, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+@pytest.mark.faults
 def test_real_scheduler_survives_a_killed_worker(serial, tmp_path):
     """A real `dask scheduler` and two `dask worker` processes on loopback; one is killed
     mid-sweep; the sweep still completes, every point present, numbers identical."""

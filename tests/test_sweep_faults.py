@@ -28,6 +28,8 @@ from engramlab.sweep import Grid, run_sweep
 pytest.importorskip("distributed")
 psutil = pytest.importorskip("psutil")
 
+pytestmark = pytest.mark.faults
+
 EXP = "hopfield.capacity"
 GRID = ["n_neurons=200,400", "load=0.05,0.1"]  # x 2 seeds: 8 runs of a second or less
 SEEDS = 2
@@ -187,7 +189,9 @@ def load(body: dict) -> xr.Dataset:
 # -- the sweep's own process: Ctrl-C, SIGINT to the group, SIGKILL -------------------------
 
 
-@pytest.mark.parametrize("how", ["SIGINT client", "SIGINT group", "SIGKILL client"])
+@pytest.mark.parametrize("how", [pytest.param("SIGINT client", marks=pytest.mark.slow),
+                                 "SIGINT group",
+                                 pytest.param("SIGKILL client", marks=pytest.mark.slow)])
 def test_stopped_sweep_resumes_identically_and_recomputes_nothing_finished(
         how, tmp_path, reference, cli):
     """A sweep on a local cluster stopped with two points on disk and the third held at
@@ -239,7 +243,9 @@ def test_stopped_sweep_resumes_identically_and_recomputes_nothing_finished(
 # -- a worker: SIGKILL (lost worker) and SIGINT ---------------------------------------------
 
 
-@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
+@pytest.mark.parametrize("signum", [signal.SIGKILL,
+                                    pytest.param(signal.SIGINT, marks=pytest.mark.slow)],
+                         ids=["SIGKILL", "SIGINT"])
 def test_signalled_worker_loses_nothing(signum, tmp_path, reference):
     """The only worker of a local cluster gets a signal while it holds the third point:
     the sweep still finishes with the reference dataset and no failure, and no point is
@@ -301,6 +307,7 @@ def test_point_that_kills_its_worker_is_failed_and_the_sweep_finishes(tmp_path):
     assert body["failures"][0]["error"] == error
 
 
+@pytest.mark.slow  # in CI's slow suite and fault passes; the default keeps one of each kind
 def test_point_over_its_worker_memory_is_failed_and_the_sweep_finishes(tmp_path):
     """`engramlab sweep` with a point that fills more memory than its worker has: the
     nanny restarts the worker, the point is failed with its reason, the sweep finishes."""
@@ -309,6 +316,7 @@ def test_point_over_its_worker_memory_is_failed_and_the_sweep_finishes(tmp_path)
     assert "killed its worker (e.g. out of memory)" in error, error
 
 
+@pytest.mark.slow  # in CI's slow suite and fault passes; the default keeps one of each kind
 def test_point_that_runs_past_its_timeout_is_failed_and_the_sweep_finishes(tmp_path):
     """A point that never returns, with --point-timeout: failed "timed out", its worker
     restarted, the other point computed."""
@@ -411,7 +419,8 @@ def _http_ok(port: int) -> bool:
         return False
 
 
-@pytest.mark.parametrize("dashboard", [False, True], ids=["default", "--dashboard"])
+@pytest.mark.parametrize("dashboard", [False, pytest.param(True, marks=pytest.mark.slow)],
+                         ids=["default", "--dashboard"])
 def test_local_cluster_listens_on_loopback_only_and_serves_no_http(dashboard, tmp_path):
     """While a local sweep runs, every listening socket of its process tree is on
     127.0.0.1; by default none is on the dashboard port 8787 and none speaks HTTP (each
