@@ -474,7 +474,7 @@ print(json.dumps({"engine": ds.attrs["engine"], "seconds": seconds,
 """
 
 
-def _processes(cache, n):
+def _processes(cache, n, tmp=None):
     import json
     import os
     import subprocess
@@ -482,6 +482,8 @@ def _processes(cache, n):
 
     env = {k: v for k, v in os.environ.items() if k != "ENGRAMLAB_NO_NUMBA"}
     env["ENGRAMLAB_CACHE_DIR"] = str(cache)
+    if tmp is not None:
+        env["TMPDIR"] = str(tmp)
     procs = [subprocess.Popen([sys.executable, "-c", _PROCESS], env=env, text=True,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
              for _ in range(n)]
@@ -496,20 +498,40 @@ def _processes(cache, n):
 @pytest.mark.faults
 def test_two_processes_compile_at_once_then_a_third_loads(tmp_path):
     """Two processes compiling into one fresh cache both succeed (and say so, once);
-    a third loads the loop silently; nothing else in the cache is touched."""
-    other = tmp_path / "numba-0.0-0.0" / "elsewhere-000000000000"
+    a third loads the loop silently; nothing else in the cache is touched. The compile
+    writes its cache and nothing else: no temporary C or object files in TMPDIR, no
+    leftovers in the cache (only Numba's indexes and data, and the manifest, which lists
+    exactly them with their sizes and SHA-256)."""
+    import hashlib
+    import json
+
+    cache, tmp = tmp_path / "cache", tmp_path / "tmp"
+    tmp.mkdir()
+    other = cache / "numba-0.0-0.0" / "elsewhere-000000000000"
     other.mkdir(parents=True)
     (other / "another-version.nbi").write_text("not ours")
-    first = _processes(tmp_path, 2)
+    first = _processes(cache, 2, tmp)
+    assert list(tmp.iterdir()) == []
+    (d,) = (m.parent for m in cache.glob("numba-*/*-*/compiled.json"))
+    files = sorted(str(p.relative_to(d)) for p in d.rglob("*") if p.is_file())
+    cached = [f for f in files if f != "compiled.json"]
+    assert cached and all(f.endswith((".nbi", ".nbc")) for f in cached), files
+    manifest = json.loads((d / "compiled.json").read_text())
+    assert sorted(manifest["files"]) == cached
+    for f in cached:
+        data = (d / f).read_bytes()
+        assert manifest["files"][f] == [len(data), hashlib.sha256(data).hexdigest()]
+    assert [p.name for p in cache.rglob("*") if p.is_file() and p.parent != d
+            and p.parent != other and not p.name.endswith((".nbi", ".nbc"))] == []
     assert any("compiling the network loop for this CPU" in err for _, err in first)
-    (res, err), = _processes(tmp_path, 1)
+    (res, err), = _processes(cache, 1)
     assert err == ""  # loaded from the cache: no notice
     assert res["engine"] == "numba" and len(res["t"]) > 20
     for r, _ in first:
         assert (r["t"], r["i"]) == (res["t"], res["i"])
     assert res["seconds"] < max(r["seconds"] for r, _ in first)
     assert (other / "another-version.nbi").read_text() == "not ours"
-    assert len(list(tmp_path.glob("numba-*/*/compiled.json"))) == 1
+    assert len(list(cache.glob("numba-*/*/compiled.json"))) == 1
 
 
 _START_UP = """

@@ -56,6 +56,7 @@ Example
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
@@ -262,22 +263,27 @@ def first_pass_accuracy(n_cue: int, n_pairs: int, noise: float | np.ndarray, *,
     +1) count as half right, the continuity-corrected value on the lattice of even
     fields. For ``P = 1`` it is 1 below :math:`\rho = 1/2`.
     """
-    from scipy import integrate, stats
-    from scipy.special import ndtr
-
     rho = np.asarray(noise, dtype=float)
     if n_pairs == 1:
         return np.where(rho < 0.5, 1.0, np.where(rho == 0.5, 0.5, 0.0))
-    dof = n_pairs - 1
+    return np.vectorize(lambda r: _first_pass_one(int(n_cue), int(n_pairs) - 1, float(r),
+                                                  int(power)), otypes=[float])(rho)
 
-    def one(r: float) -> float:
-        if r == 0.5:
-            return 0.5 ** power
-        f = lambda u: ndtr((1.0 - 2.0 * r) * np.sqrt(n_cue / u)) ** power \
-            * stats.chi2.pdf(u, dof)  # noqa: E731
-        return float(integrate.quad(f, 0.0, np.inf, epsabs=1e-13, epsrel=1e-10, limit=200)[0])
 
-    return np.vectorize(one, otypes=[float])(rho)
+@functools.lru_cache(maxsize=4096)
+def _first_pass_one(n_cue: int, dof: int, r: float, power: int) -> float:
+    """One noise level of :func:`first_pass_accuracy`, by quadrature.
+
+    Remembered: the targets of both presets and the metrics ask for the same values.
+    """
+    from scipy import integrate, stats
+    from scipy.special import ndtr
+
+    if r == 0.5:
+        return 0.5 ** power
+    f = lambda u: ndtr((1.0 - 2.0 * r) * np.sqrt(n_cue / u)) ** power \
+        * stats.chi2.pdf(u, dof)  # noqa: E731
+    return float(integrate.quad(f, 0.0, np.inf, epsabs=1e-13, epsrel=1e-10, limit=200)[0])
 
 
 def first_pass_spread(n_cue: int, n_pairs: int, noise: float | np.ndarray) -> np.ndarray:
