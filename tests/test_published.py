@@ -15,8 +15,9 @@ import engramlab
 from conftest import EXPERIMENT_IDS, quick_run
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Seeds of the default suite (stochastic experiments); ``validate --seeds 3`` does the same.
-SEEDS = (0, 1, 2)
+#: Seeds of the default suite (stochastic experiments); ``validate --seeds 2`` does the same.
+#: The slow suite (in CI) runs seeds 0-19 of every quick preset.
+SEEDS = (0, 1)
 
 
 def _failures(outcome) -> list[str]:
@@ -31,7 +32,7 @@ def _seeds(experiment_id: str) -> tuple[int, ...]:
 
 def test_quick_preset_reproduces_targets_on_every_seed(experiment_id):
     """Every check is ok (passed, a declared deviation that still deviates, or not
-    tested in quick) on seeds 0, 1 and 2."""
+    tested in quick) on seeds 0 and 1 (0-19 in the slow suite)."""
     failures = []
     for seed in _seeds(experiment_id):
         outcome = quick_run(experiment_id, seed)
