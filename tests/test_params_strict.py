@@ -230,3 +230,15 @@ def test_table_cells_are_plain_text(capsys):
         "name", "doc", keep=("name",), rows=[["a:b:c", "[bold]x[/bold] :thumbs_up:"]]))
     out = capsys.readouterr().out
     assert "a:b:c" in out and "[bold]x[/bold] :thumbs_up:" in out
+
+
+@pytest.mark.parametrize("command", ["run", "sweep"])
+def test_a_parameter_set_twice_is_refused(cli, tmp_path, command):
+    """``--set n=1 --set n=2`` is one line and exit 2 (it used to keep the last silently)."""
+    extra = ["--grid", "max_sweeps=10,20"] if command == "sweep" else []
+    res = cli(command, "hopfield.seed-demo", *extra, "--set", "n_orders=10",
+              "--set", "n_orders=20", "--out", str(tmp_path / "out"))
+    assert res.returncode == 2
+    assert res.stderr.strip() == ("error: parameter '--set' names n_orders twice: give each "
+                                  "parameter once (got 'n_orders=20')")
+    assert not (tmp_path / "out").exists()

@@ -392,6 +392,28 @@ def test_damaged_point_files_are_named_and_recomputed(tmp_path, reference):
     assert (third.computed, third.reused, third.damaged) == (0, TOTAL, ())
 
 
+def test_temporaries_of_a_killed_sweep_are_removed_and_a_running_ones_kept(tmp_path):
+    """A point write killed between its temporary and its rename leaves
+    ``.<key>.json.<pid>-<random>.tmp`` in points/: the next sweep removes those of dead
+    processes with a note and leaves a running process's alone."""
+    grid = [Grid.parse(g) for g in GRID]
+    first = run_sweep(EXP, grid, seeds=SEEDS, scheduler="serial", out=tmp_path)
+    points = first.directory / "points"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    stale = points / f".a.json.{int(dead.stdout)}-x1y2z3.tmp"
+    alive = points / f".b.json.{os.getpid()}-x1y2z3.tmp"
+    for path in (stale, alive):
+        path.write_text("{")
+    notes: list[str] = []
+    again = run_sweep(EXP, grid, seeds=SEEDS, scheduler="serial", out=tmp_path,
+                      on_note=notes.append)
+    assert not stale.exists() and alive.exists()
+    assert notes == [f"removed 1 temporary file(s) of a killed run in {points}"]
+    assert (again.computed, again.reused) == (0, TOTAL)
+    xr.testing.assert_identical(again.dataset, first.dataset)
+
+
 def test_truncated_point_file_through_the_program(tmp_path):
     """The issue's case: a truncated point file; the program says which, exits 0."""
     args = sweep_args(tmp_path, "--scheduler", "serial", grid=["load=0.05,0.1"], seeds=1)

@@ -212,6 +212,9 @@ def _parse_sets(values: list[str]) -> dict[str, str]:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise ParameterError("--set", "must look like NAME=VALUE", item)
+        if name.strip() in out:
+            raise ParameterError("--set", f"names {name.strip()} twice: give each "
+                                 "parameter once", item)
         out[name.strip()] = value.strip()
     return out
 
@@ -387,15 +390,28 @@ def sweep(
 
     exp = get_experiment(experiment_id)
     grids = [Grid.parse(g) for g in grid]
-    with _progress(quiet=False) as progress:
-        task = progress.add_task(f"sweep {exp.id}", total=None)
+    sets = _parse_sets(set_ or [])
+    with contextlib.ExitStack() as stack:
+        # The bar starts with the first progress, once every check passed: an error
+        # before it is one line.
+        bar: list[tuple[Progress, Any]] = []
+
+        def on_progress(done: int, total: int) -> None:
+            if not bar:
+                progress = stack.enter_context(_progress(quiet=False))
+                bar.append((progress, progress.add_task(f"sweep {exp.id}", total=total)))
+            progress, task = bar[0]
+            progress.update(task, completed=done, total=total)
+
+        def on_note(text: str) -> None:
+            console = bar[0][0].console if bar else stderr
+            console.print(f"note: {text}", markup=False, highlight=False, soft_wrap=True)
+
         result = run_sweep(
             exp.id, grids, seeds=seeds, seed=seed, preset="full" if full else "quick",
-            sets=_parse_sets(set_ or []), scheduler=scheduler, workers=workers, out=out,
+            sets=sets, scheduler=scheduler, workers=workers, out=out,
             point_timeout_s=point_timeout, worker_memory=worker_memory, dashboard=dashboard,
-            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
-            on_note=lambda text: progress.console.print(f"note: {text}", markup=False,
-                                                        highlight=False, soft_wrap=True))
+            on_progress=on_progress, on_note=on_note)
     body = result.as_dict()
     if json_out:
         _emit_json(body)

@@ -45,6 +45,7 @@ __all__ = [
     "claim_root",
     "clean_leftovers",
     "output_errors",
+    "remove_stale_temporaries",
     "result_transaction",
     "stderr_note",
     "write_bytes",
@@ -59,7 +60,9 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; on success rename it onto ``path``."""
     dest = Path(path)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    # .<name>.<pid>-<random>.tmp: remove_stale_temporaries knows a killed writer's by its pid
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.{os.getpid()}-", suffix=".tmp",
+                               dir=dest.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
@@ -70,6 +73,42 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         os.replace(tmp_path, dest)
     finally:
         tmp_path.unlink(missing_ok=True)
+
+
+_STALE_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)-[^.]+\.tmp$")
+
+
+def remove_stale_temporaries(folder: str | os.PathLike[str], note: NoteFn) -> int:
+    """Remove the temporaries of :func:`atomic_path` whose writer has died; return how many.
+
+    A file write killed between its temporary and its rename leaves
+    ``.<name>.<pid>-<random>.tmp``; one whose process no longer runs on this machine is
+    deleted, one line through ``note`` saying how many. (For folders that one process on
+    one machine writes, such as a sweep's point files.)
+    """
+    removed = 0
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            m = _STALE_TEMPORARY.match(entry.name)
+            if m is None or not entry.is_file(follow_symlinks=False) \
+                    or _process_runs(int(m["pid"])):
+                continue
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+                removed += 1
+    if removed:
+        note(f"removed {removed} temporary file(s) of a killed run in {folder}")
+    return removed
+
+
+def _process_runs(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
 
 
 def _umask() -> int:

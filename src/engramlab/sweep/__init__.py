@@ -273,9 +273,9 @@ def _check_memory(value: object, scheduler: str) -> int | None:
 
     try:
         size = parse_bytes(value) if isinstance(value, str) else None
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         size = None
-    if size is None:
+    if size is None or not math.isfinite(size):
         raise ParameterError("--worker-memory", "must be a size such as 500MiB or 4GB", value)
     if size < MIN_WORKER_MEMORY:
         raise ParameterError("--worker-memory", "must be at least 128MiB (a worker with "
@@ -367,6 +367,7 @@ def run_sweep(
             for g in grids}, "seeds": seeds, "seed": seed, "set": base, "backend": backend}
     spec_key = json.dumps(spec, sort_keys=True)
     directory = sweep_directory(out, exp.id, spec)
+    fileio.remove_stale_temporaries(directory / "points", note)  # of a killed sweep
     todo, records, damaged = [], {}, []
     for values in points:
         for k in range(seeds):
@@ -383,8 +384,6 @@ def run_sweep(
                 continue
             todo.append((key, values, k, s))
     reused = len(records)
-    if on_progress:
-        on_progress(reused, total)
 
     def finish(key: str, values: dict[str, str], k: int, s: int, result: dict) -> None:
         record = {"key": key, "values": values, "seed_index": k, "seed": s, "result": result}
@@ -406,6 +405,8 @@ def run_sweep(
             (directory / "points").mkdir(parents=True, exist_ok=True)
             fileio.write_json(directory / "spec.json",
                               {**spec, "engramlab_version": __version__})
+        if on_progress:  # every check passed and the scheduler answered
+            on_progress(reused, total)
         if client is None:
             for key, values, k, s in todo:
                 finish(key, values, k, s, run_point(*task(values, s)))
