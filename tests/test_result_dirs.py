@@ -152,6 +152,22 @@ def test_concurrent_validates_into_one_out_get_two_roots(tmp_path, barrier):
         assert incomplete_reason(report.parent / FAST) is None
 
 
+def test_a_killed_validates_root_is_kept_and_named(tmp_path, barrier, cli):
+    """A validate killed after its claim leaves its root (the complete results inside are
+    worth having): never reused, and the next validate says why it writes elsewhere."""
+    out = tmp_path / "V"
+    proc = start("validate", "--only", FAST, "--out", str(out), pause="save",
+                 barrier=barrier)
+    wait_paused(barrier, "save", [proc])  # the root claimed, its experiment half saved
+    kill(proc)
+    res = cli("validate", "--only", FAST, "--json", "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    assert (f"note: {out} is the unfinished result of a killed run (process {proc.pid}); "
+            "left as is, writing to the next free name") in res.stderr
+    assert json.loads(res.stdout)["report"] == str(tmp_path / "V-2" / "report.html")
+    assert incomplete_reason(out) is not None and out.is_dir()
+
+
 def test_a_running_runs_temporary_is_left_alone(tmp_path, barrier, cli):
     out = tmp_path / "D"
     first = start("run", FAST, "--json", "--out", str(out), pause="save", barrier=barrier)

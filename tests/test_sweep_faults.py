@@ -120,11 +120,19 @@ def sweep_args(out: Path, *extra: str, grid: list[str] = GRID, seeds: int = SEED
     return [*args, *extra]
 
 
+def _as_from_a_terminal() -> None:
+    """In the child before exec: Ctrl-C's signal back to its default. A job that a
+    non-interactive shell put in the background (``cmd &``, e.g. a CI script or
+    ``nohup``) inherits SIGINT ignored, and Python then leaves it ignored: the sweep
+    would rightly never see the test's Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
-    """The real program in its own process group (as a shell would start it)."""
+    """The real program in its own process group, as a terminal's shell starts it."""
     return subprocess.Popen([sys.executable, "-m", "engramlab", *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_as_from_a_terminal)
 
 
 def program(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

@@ -520,6 +520,23 @@ def result_transaction(dest: str | os.PathLike[str], *, replace: bool = False,
         txn.close()
 
 
+def _note_killed_root(path: Path, note: NoteFn) -> None:
+    """Say so where ``path`` is the unfinished root of a killed run.
+
+    It is left as is: the complete results inside it are still worth having.
+    """
+    from engramlab.core.manifest import is_complete_result
+
+    try:
+        claim = json.loads((path / CLAIM).read_text(encoding="utf-8"))
+        pid = int(claim["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if not is_complete_result(path) and not _process_runs(pid):
+        note(f"{path} is the unfinished result of a killed run (process {pid}); left as "
+             "is, writing to the next free name")
+
+
 def claim_root(path: str | os.PathLike[str], note: NoteFn = stderr_note) -> Path:
     """Claim a directory to be filled step by step (a validate root), atomically.
 
@@ -541,6 +558,7 @@ def claim_root(path: str | os.PathLike[str], note: NoteFn = stderr_note) -> Path
                 os.mkdir(cand)
             except FileExistsError:
                 if cand.is_symlink() or not cand.is_dir() or any(cand.iterdir()):
+                    _note_killed_root(cand, note)
                     continue
             try:
                 fd = os.open(cand / CLAIM, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
