@@ -24,7 +24,14 @@ def test_bad_fraction_raises_parameter_error(bad):
 
 def test_bad_kind_and_rng_raise():
     with pytest.raises(ParameterError, match="kind"):
-        Lesion("region", 0.1)  # type: ignore[arg-type]
+        Lesion("cortex", 0.1)  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match=r"lesion\.target"):
+        Lesion("region")  # a circuit lesion names what it removes
+    with pytest.raises(ParameterError, match=r"lesion\.at"):
+        Lesion("region", target="hippocampus")  # ... and when
+    with pytest.raises(ParameterError, match=r"lesion\.kind"):
+        apply_lesion(np.ones((3, 3)), Lesion("region", target="x", at="training"),
+                     make_rng(0))
     _, w = _hebbian()
     with pytest.raises(ParameterError, match="rng"):
         apply_lesion(w, Lesion("synapses", 0.1), rng=None)  # type: ignore[arg-type]

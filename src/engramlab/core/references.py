@@ -65,6 +65,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1207/s15516709cog0901_7",
     ),
     (
+        "alvarez1994",
+        "Alvarez & Squire 1994",
+        "P. Alvarez, L. R. Squire (1994). Memory consolidation and the medial temporal lobe: a simple network model. PNAS 91(15):7041-7045.",
+        "10.1073/pnas.91.15.7041",
+    ),
+    (
         "amit1985pra",
         "Amit, Gutfreund & Sompolinsky 1985a",
         "D. J. Amit, H. Gutfreund, H. Sompolinsky (1985). Spin-glass models of neural networks. Phys. Rev. A 32(2):1007-1018.",
@@ -81,6 +87,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "Amit, Gutfreund & Sompolinsky 1987",
         "D. J. Amit, H. Gutfreund, H. Sompolinsky (1987). Statistical mechanics of neural networks near saturation. Annals of Physics 173(1):30-67.",
         "10.1016/0003-4916(87)90092-3",
+    ),
+    (
+        "anagnostaras1999",
+        "Anagnostaras, Maren & Fanselow 1999",
+        "S. G. Anagnostaras, S. Maren, M. S. Fanselow (1999). Temporally graded retrograde amnesia of contextual fear after hippocampal damage in rats: within-subjects examination. J. Neurosci. 19(3):1106-1114.",
+        "10.1523/JNEUROSCI.19-03-01106.1999",
     ),
     (
         "beattie2000",
@@ -287,6 +299,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1103/PhysRevA.35.380",
     ),
     (
+        "kim1992",
+        "Kim & Fanselow 1992",
+        "J. J. Kim, M. S. Fanselow (1992). Modality-specific retrograde amnesia of fear. Science 256(5057):675-677.",
+        "10.1126/science.1585183",
+    ),
+    (
         "kohonen1972",
         "Kohonen 1972",
         "T. Kohonen (1972). Correlation matrix memories. IEEE Transactions on Computers C-21(4):353-359.",
@@ -407,6 +425,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1016/S0893-6080(99)00038-6",
     ),
     (
+        "teyler1986",
+        "Teyler & DiScenna 1986",
+        "T. J. Teyler, P. DiScenna (1986). The hippocampal memory indexing theory. Behav. Neurosci. 100(2):147-154.",
+        "10.1037/0735-7044.100.2.147",
+    ),
+    (
         "tsodyks1988",
         "Tsodyks & Feigel'man 1988",
         "M. V. Tsodyks, M. V. Feigel'man (1988). The enhanced storage capacity in neural networks with low activity level. Europhysics Letters 6(2):101-105.",
@@ -441,6 +465,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "Wang 2002",
         "X.-J. Wang (2002). Probabilistic decision making by slow reverberation in cortical circuits. Neuron 36(5):955-968.",
         "10.1016/S0896-6273(02)01092-9",
+    ),
+    (
+        "wilson1994",
+        "Wilson & McNaughton 1994",
+        "M. A. Wilson, B. L. McNaughton (1994). Reactivation of hippocampal ensemble memories during sleep. Science 265(5172):676-679.",
+        "10.1126/science.8036517",
     ),
 )
 

@@ -13,7 +13,7 @@ from engramlab.interventions.drugs import (
     apply_to_network,
     availability,
 )
-from engramlab.interventions.lesion import Lesion, Lesioned, apply_lesion, lesion_mask
+from engramlab.interventions.lesion import Lesion, Lesioned, apply_lesion, lesion, lesion_mask
 from engramlab.interventions.network import (
     add_conductance,
     cut_projection,
@@ -37,6 +37,7 @@ __all__ = [
     "availability",
     "cut_projection",
     "inject_current",
+    "lesion",
     "lesion_mask",
     "lesion_neurons",
     "lesion_synapses",

@@ -16,7 +16,11 @@ Models do not know about drugs. A model that has such a target takes a *factor o
 time*: a function ``f(t_s) -> array`` giving the fraction of the target still working
 (1 = untouched, 0 = fully blocked). :func:`availability` builds that function from a
 list of drugs; :func:`apply_to_network` turns NMDA blockers into receptor scalings of a
-spiking :class:`~engramlab.network.Network`. With several drugs on one target the
+spiking :class:`~engramlab.network.Network`; in a circuit, a drug given a ``region`` and
+a ``window`` of the protocol (``ap5(region="amygdala", window="conditioning")``) is an
+:class:`~engramlab.circuits.Intervention` whose effect is
+:class:`~engramlab.circuits.ScaleLearning` of the plasticity needing its target in that
+region, in every epoch of the window. With several drugs on one target the
 factors multiply (independent binding). Outside its window a drug has no effect (the
 wash-in and wash-out are taken as instantaneous).
 """
@@ -30,9 +34,11 @@ from typing import Literal
 
 import numpy as np
 
+from engramlab.circuits import Circuit, Intervention, ScaleLearning, Scheduled
 from engramlab.core import ParameterError
 from engramlab.interventions.network import scale_receptor
 from engramlab.network import Network
+from engramlab.protocol import Timeline, WindowLike, as_window
 
 __all__ = ["NMDA", "PROTEIN_SYNTHESIS", "Drug", "Target", "anisomycin", "ap5",
            "apply_to_network", "availability"]
@@ -44,14 +50,19 @@ _TARGETS = (NMDA, PROTEIN_SYNTHESIS)
 
 
 @dataclasses.dataclass(frozen=True)
-class Drug:
-    """``block`` of ``target`` (fraction, 0..1) during ``[start_s, stop_s)`` (s)."""
+class Drug(Intervention):
+    """``block`` of ``target`` (fraction, 0..1) during ``[start_s, stop_s)`` (s).
+
+    In a circuit: in ``region`` during ``window`` (a protocol window) instead.
+    """
 
     name: str
     target: Target
     start_s: float = -math.inf
     stop_s: float = math.inf
     block: float = 1.0
+    region: str | None = None
+    window: WindowLike | None = None
 
     def __post_init__(self) -> None:
         if self.target not in _TARGETS:
@@ -64,6 +75,22 @@ class Drug:
             raise ParameterError(f"{self.name}.start_s", "must not be NaN", self.start_s)
         if not self.stop_s > self.start_s:
             raise ParameterError(f"{self.name}.stop_s", "must be > start_s", self.stop_s)
+        if (self.region is None) != (self.window is None):
+            raise ParameterError(f"{self.name}.region", "a drug in a circuit needs both a "
+                                 "region and a window", self.region)
+        if self.window is not None:
+            object.__setattr__(self, "window", as_window(self.window, f"{self.name}.window"))
+            if math.isfinite(self.start_s) or math.isfinite(self.stop_s):
+                raise ParameterError(f"{self.name}.window", "give either a window of the "
+                                     "protocol or start_s / stop_s, not both", self.window)
+
+    def schedule(self, timeline: Timeline, circuit: Circuit) -> tuple[Scheduled, ...]:
+        """:class:`~engramlab.circuits.ScaleLearning` in ``region`` during ``window``."""
+        if self.region is None or self.window is None:
+            raise ParameterError(f"{self.name}.region", "a drug in a circuit needs a region "
+                                 "and a window of the protocol")
+        return (Scheduled(self.region, ScaleLearning(1.0 - self.block, self.target),
+                          as_window(self.window)),)
 
     def factor(self, t_s: float | np.ndarray) -> np.ndarray:
         """Fraction of the target still working at ``t_s`` (s).
@@ -75,23 +102,25 @@ class Drug:
         return np.where(inside, 1.0 - self.block, 1.0)
 
 
-def ap5(start_s: float = -math.inf, stop_s: float = math.inf, *, block: float = 1.0) -> Drug:
+def ap5(start_s: float = -math.inf, stop_s: float = math.inf, *, block: float = 1.0,
+        region: str | None = None, window: WindowLike | None = None) -> Drug:
     """D-AP5, the NMDA-receptor antagonist.
 
     50-100 uM in slices blocks LTP and LTD (Dudek & Bear 1992); ``block`` is the
     fraction of NMDA current removed.
     """
-    return Drug("AP5", NMDA, start_s, stop_s, block)
+    return Drug("AP5", NMDA, start_s, stop_s, block, region, window)
 
 
 def anisomycin(start_s: float = -math.inf, stop_s: float = math.inf, *,
-               block: float = 1.0) -> Drug:
+               block: float = 1.0, region: str | None = None,
+               window: WindowLike | None = None) -> Drug:
     """Anisomycin, the protein-synthesis inhibitor.
 
     25 uM blocks late LTP (Frey & Morris 1997); ``block`` is the fraction of
     plasticity-related protein synthesis removed.
     """
-    return Drug("anisomycin", PROTEIN_SYNTHESIS, start_s, stop_s, block)
+    return Drug("anisomycin", PROTEIN_SYNTHESIS, start_s, stop_s, block, region, window)
 
 
 def availability(drugs: Sequence[Drug], target: Target) -> Callable[[float | np.ndarray],

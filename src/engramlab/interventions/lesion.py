@@ -43,28 +43,42 @@ from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
+from engramlab.circuits import Circuit, Intervention, Remove, Scheduled
 from engramlab.core.arrays import asarray, namespace
 from engramlab.core.errors import ParameterError
+from engramlab.protocol import Timeline, WindowLike, as_window
 
-__all__ = ["Lesion", "Lesioned", "apply_lesion", "lesion_mask"]
+__all__ = ["Lesion", "Lesioned", "apply_lesion", "lesion", "lesion_mask"]
 
 Array = Any
-LesionKind = Literal["synapses", "neurons"]
+LesionKind = Literal["synapses", "neurons", "region"]
 
 
 @dataclasses.dataclass(frozen=True)
-class Lesion:
-    """What to remove: a fraction of the synapses or of the neurons.
+class Lesion(Intervention):
+    """What to remove: a fraction of the synapses or of the neurons, or a whole region.
+
+    The one way to lesion. On a weight matrix (:func:`apply_lesion`) a lesion removes
+    a fraction of the synapses or units. In a circuit (:func:`~engramlab.circuits.
+    run_protocol`) ``Lesion("region", target=..., at=...)`` removes a whole region or
+    pathway at a time of the protocol (:func:`lesion` writes it shorter): the region
+    stops for good, as an electrolytic or excitotoxic lesion.
 
     Parameters
     ----------
     kind
-        ``"synapses"`` (delete connections) or ``"neurons"`` (silence units).
+        ``"synapses"`` (delete connections), ``"neurons"`` (silence units) or
+        ``"region"`` (the whole ``target`` of a circuit).
     fraction
         Fraction :math:`f \\in [0, 1]` of the candidates removed (dimensionless).
     symmetric
         For synapse lesions of a square matrix: delete ``(i, j)`` and ``(j, i)``
         together (keeps a symmetric matrix symmetric). Ignored for neuron lesions.
+    target
+        The region or pathway of a circuit (circuit lesions only).
+    at
+        When, in the protocol's words (a :class:`~engramlab.protocol.Window`; its
+        start), e.g. ``After("training", days(1))`` (circuit lesions only).
 
     Raises
     ------
@@ -73,12 +87,27 @@ class Lesion:
     """
 
     kind: LesionKind
-    fraction: float
+    fraction: float = 1.0
     symmetric: bool = True
+    target: str | None = None
+    at: WindowLike | None = None
 
     def __post_init__(self) -> None:
-        if self.kind not in ("synapses", "neurons"):
-            raise ParameterError("kind", "must be one of 'synapses', 'neurons'", self.kind)
+        if self.kind not in ("synapses", "neurons", "region"):
+            raise ParameterError("kind", "must be one of 'synapses', 'neurons', 'region'",
+                                 self.kind)
+        if self.kind == "region":
+            if not isinstance(self.target, str) or not self.target:
+                raise ParameterError("lesion.target", "must name the region or pathway to "
+                                     "remove", self.target)
+            if self.at is None:
+                raise ParameterError("lesion.at", "must say when (a Window or a session "
+                                     "name)")
+            object.__setattr__(self, "at", as_window(self.at, "lesion.at"))
+            if self.fraction != 1.0:
+                raise ParameterError("lesion.fraction", "must be 1 for a region lesion (a "
+                                     "fractional lesion of a circuit region is not "
+                                     "available yet)", self.fraction)
         f = self.fraction
         if isinstance(f, bool) or not isinstance(f, (int, float, np.integer, np.floating)):
             raise ParameterError("fraction", "must be a number", f)
@@ -86,6 +115,24 @@ class Lesion:
             raise ParameterError("fraction", "must be between 0 and 1", f)
         if not isinstance(self.symmetric, (bool, np.bool_)):
             raise ParameterError("symmetric", "must be true or false", self.symmetric)
+
+
+    def schedule(self, timeline: Timeline, circuit: Circuit) -> tuple[Scheduled, ...]:
+        """A region lesion as the instant effect :class:`~engramlab.circuits.Remove`."""
+        if self.kind != "region":
+            raise ParameterError("lesion.kind", "a circuit takes region lesions only "
+                                 "(Lesion('region', target=..., at=...)); fractions of "
+                                 "synapses or neurons apply to weight matrices", self.kind)
+        assert self.target is not None and self.at is not None
+        return (Scheduled(self.target, Remove(), as_window(self.at), instant=True),)
+
+
+def lesion(target: str, at: WindowLike) -> Lesion:
+    """Remove region or pathway ``target`` of a circuit at ``at``.
+
+    ``lesion("hippocampus", After("training", days(1)))``.
+    """
+    return Lesion("region", 1.0, target=target, at=at)
 
 
 class Lesioned(NamedTuple):
@@ -120,6 +167,9 @@ def lesion_mask(shape: tuple[int, int], lesion: Lesion,
         raise ParameterError("rng", "must be a numpy.random.Generator (no global random state)")
     if len(shape) != 2:
         raise ParameterError("weights", "must be a 2-d matrix", tuple(shape))
+    if lesion.kind == "region":
+        raise ParameterError("lesion.kind", "a weight matrix takes 'synapses' or 'neurons' "
+                             "lesions; 'region' lesions apply to circuits", lesion.kind)
     rows, cols = int(shape[0]), int(shape[1])
     square = rows == cols
     kept = np.ones((rows, cols), dtype=bool)
@@ -171,6 +221,9 @@ def apply_lesion(weights: Array, lesion: Lesion, rng: np.random.Generator) -> Le
     """
     if not isinstance(lesion, Lesion):
         raise ParameterError("lesion", "must be a Lesion", type(lesion).__name__)
+    if lesion.kind == "region":
+        raise ParameterError("lesion.kind", "a weight matrix takes 'synapses' or 'neurons' "
+                             "lesions; 'region' lesions apply to circuits", lesion.kind)
     xp = namespace(weights)
     if weights.ndim != 2:
         raise ParameterError("weights", "must be a 2-d matrix", tuple(weights.shape))

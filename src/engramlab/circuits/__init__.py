@@ -1,0 +1,43 @@
+"""Circuits: regions composed by pathways, driven through behavioural protocols.
+
+A :class:`Region` is a named model with named cell groups and pure ``init`` / ``step``
+(rate regions in :mod:`~engramlab.circuits.regions`); :class:`Pathway` s join regions,
+optionally with a :class:`LearningRule`; a :class:`Circuit` is data and composes with
+``+``. :func:`run_protocol` walks a :class:`~engramlab.protocol.Protocol` for several
+groups of subjects, branching from shared training, and applies interventions, which
+resolve into the effect primitives (:class:`Remove`, :class:`Gain`, :class:`Drive`,
+:class:`ScaleLearning`, :class:`Tag`) that each kind of region takes by dispatch
+(:func:`register_effect`). See ``docs/circuits.md``.
+"""
+
+from engramlab.circuits._circuit import Circuit, CircuitState
+from engramlab.circuits._pathway import (
+    Constant,
+    Hebbian,
+    LearningRule,
+    OneToOne,
+    Pathway,
+    RandomSparse,
+    WeightInit,
+)
+from engramlab.circuits._region import (
+    Drive,
+    Effect,
+    EffectHandler,
+    Gain,
+    Region,
+    Remove,
+    ScaleLearning,
+    StepContext,
+    Tag,
+    effect_handler,
+    register_effect,
+)
+from engramlab.circuits._run import Group, Intervention, Record, Scheduled, run_protocol
+from engramlab.circuits.regions import IndexRegion, RateRegion, Sensory
+
+__all__ = ["Circuit", "CircuitState", "Constant", "Drive", "Effect", "EffectHandler",
+           "Gain", "Group", "Hebbian", "IndexRegion", "Intervention", "LearningRule",
+           "OneToOne", "Pathway", "RandomSparse", "RateRegion", "Record", "Region",
+           "Remove", "ScaleLearning", "Scheduled", "Sensory", "StepContext", "Tag",
+           "WeightInit", "effect_handler", "register_effect", "run_protocol"]

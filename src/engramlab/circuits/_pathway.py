@@ -1,0 +1,193 @@
+r"""Pathways: weighted connections from the cells of one region to those of another.
+
+A :class:`Pathway` carries the activity :math:`r^\mathrm{pre}` of its source cells
+(a region, or one cell group of it, ``"region.group"``) to its target cells through a
+weight matrix per subject, :math:`I^\mathrm{post} = g\, W r^\mathrm{pre}`, with ``gain``
+:math:`g` (0 after a pathway lesion). The initial weights come from a
+:class:`WeightInit` (:class:`Constant`, :class:`OneToOne`, :class:`RandomSparse`); a
+pathway with a ``rule`` learns once per epoch, after the circuit has settled.
+
+:class:`Hebbian` is the soft-bounded Hebb rule with passive decay,
+
+.. math::
+
+    \Delta W_{ij} = \eta\, \phi\, (w_\max - W_{ij})\, r^\mathrm{post}_i r^\mathrm{pre}_j
+    \quad\text{per epoch},\qquad
+    W(t + \Delta t) = W(t)\, e^{-\Delta t / \tau}
+
+(:math:`\eta` per epoch, :math:`\phi` the learning factor of the epoch -- 0 under a
+full block of the mechanism the rule needs -- :math:`\tau` in ms; :math:`\tau = \infty`:
+no decay). The decay is exact for any :math:`\Delta t`, so days between sessions cost
+one multiplication.
+"""
+
+from __future__ import annotations
+
+import abc
+import dataclasses
+import math
+
+import numpy as np
+
+from engramlab.circuits._region import MECHANISMS, Mechanism
+from engramlab.core.errors import ParameterError
+
+__all__ = ["Constant", "Hebbian", "LearningRule", "OneToOne", "Pathway", "RandomSparse",
+           "WeightInit"]
+
+
+def _finite(field: str, value: object, *, lo: float | None = None,
+            positive: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+        raise ParameterError(field, "must be a number", value)
+    v = float(value)
+    if positive and not v > 0:
+        raise ParameterError(field, "must be > 0", value)
+    if lo is not None and v < lo:
+        raise ParameterError(field, f"must be >= {lo:g}", value)
+    return v
+
+
+class WeightInit(abc.ABC):
+    """How a pathway's weights ``(subjects, post, pre)`` start."""
+
+    @abc.abstractmethod
+    def draw(self, n_subjects: int, n_post: int, n_pre: int,
+             rng: np.random.Generator) -> np.ndarray:
+        """The initial weights."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Constant(WeightInit):
+    """Every weight ``value`` (0: a pathway that learns from nothing)."""
+
+    value: float = 0.0
+
+    def draw(self, n_subjects, n_post, n_pre, rng):
+        return np.full((n_subjects, n_post, n_pre), float(self.value))
+
+
+@dataclasses.dataclass(frozen=True)
+class OneToOne(WeightInit):
+    """``weight`` from pre cell i to post cell i (equal sizes), 0 elsewhere."""
+
+    weight: float = 1.0
+
+    def draw(self, n_subjects, n_post, n_pre, rng):
+        if n_post != n_pre:
+            raise ParameterError("one_to_one", f"needs as many pre as post cells (got "
+                                 f"{n_pre} -> {n_post})")
+        return np.broadcast_to(np.eye(n_post) * float(self.weight),
+                               (n_subjects, n_post, n_pre)).copy()
+
+
+@dataclasses.dataclass(frozen=True)
+class RandomSparse(WeightInit):
+    """Each synapse present with probability ``density``, per subject.
+
+    A present synapse has weight ``weight`` (``distribution="constant"``) or a weight
+    drawn uniformly from ``(0, weight]`` (``"uniform"``: no two inputs tie, so a
+    k-winners-take-all target picks its winners by its input, not by its cells' order).
+    """
+
+    density: float
+    weight: float = 1.0
+    distribution: str = "constant"
+
+    def __post_init__(self) -> None:
+        d = _finite("random_sparse.density", self.density, positive=True)
+        if d > 1:
+            raise ParameterError("random_sparse.density", "must be <= 1", self.density)
+        if self.distribution not in ("constant", "uniform"):
+            raise ParameterError("random_sparse.distribution", "must be 'constant' or "
+                                 "'uniform'", self.distribution)
+
+    def draw(self, n_subjects, n_post, n_pre, rng):
+        shape = (n_subjects, n_post, n_pre)
+        present = rng.random(shape) < self.density
+        if self.distribution == "constant":
+            return present * float(self.weight)
+        return present * (1.0 - rng.random(shape)) * float(self.weight)
+
+
+class LearningRule(abc.ABC):
+    """A plasticity rule of a pathway: ``update`` per epoch, ``decay`` across time."""
+
+    mechanism: Mechanism
+
+    @abc.abstractmethod
+    def update(self, w: np.ndarray, pre: np.ndarray, post: np.ndarray,
+               factor: float) -> np.ndarray:
+        """New weights after one epoch with activities ``pre`` / ``post``."""
+
+    def decay(self, w: np.ndarray, duration_ms: float) -> np.ndarray:
+        """Weights after ``duration_ms`` without activity (default: unchanged)."""
+        return w
+
+
+@dataclasses.dataclass(frozen=True)
+class Hebbian(LearningRule):
+    """Soft-bounded Hebb with passive decay (module docstring).
+
+    ``rate`` :math:`\\eta` per epoch (0..1), ``w_max`` the bound, ``tau_ms`` the decay
+    time constant, ``mechanism`` what a drug must block to stop it (default NMDA-
+    receptor-dependent induction, as for LTP).
+    """
+
+    rate: float
+    w_max: float = 1.0
+    tau_ms: float = math.inf
+    mechanism: Mechanism = "nmda"
+
+    def __post_init__(self) -> None:
+        r = _finite("hebbian.rate", self.rate, lo=0.0)
+        if r > 1:
+            raise ParameterError("hebbian.rate", "must be <= 1 (a fraction of the distance "
+                                 "to w_max per epoch)", self.rate)
+        _finite("hebbian.w_max", self.w_max, positive=True)
+        _finite("hebbian.tau_ms", self.tau_ms, positive=True)
+        if self.mechanism not in MECHANISMS:
+            raise ParameterError("hebbian.mechanism", f"must be one of {MECHANISMS}",
+                                 self.mechanism)
+
+    def update(self, w, pre, post, factor):
+        eta = self.rate * factor
+        if eta == 0.0:
+            return w
+        return w + eta * (self.w_max - w) * (post[:, :, None] * pre[:, None, :])
+
+    def decay(self, w, duration_ms):
+        if math.isinf(self.tau_ms) or duration_ms <= 0:
+            return w
+        return w * math.exp(-duration_ms / self.tau_ms)
+
+
+@dataclasses.dataclass(frozen=True)
+class Pathway:
+    """``source`` cells -> ``target`` cells (each ``"region"`` or ``"region.group"``)."""
+
+    name: str
+    source: str
+    target: str
+    weights: WeightInit = dataclasses.field(default_factory=Constant)
+    rule: LearningRule | None = None
+    gain: float = 1.0
+
+    def __post_init__(self) -> None:
+        for field in ("name", "source", "target"):
+            v = getattr(self, field)
+            if not isinstance(v, str) or not v:
+                raise ParameterError(f"pathway.{field}", "must be a non-empty string", v)
+        if not isinstance(self.weights, WeightInit):
+            raise ParameterError(f"pathway[{self.name}].weights", "must be a WeightInit",
+                                 self.weights)
+        if self.rule is not None and not isinstance(self.rule, LearningRule):
+            raise ParameterError(f"pathway[{self.name}].rule", "must be a LearningRule or "
+                                 "None", self.rule)
+        _finite(f"pathway[{self.name}].gain", self.gain, lo=0.0)
+
+    @staticmethod
+    def split(end: str) -> tuple[str, str | None]:
+        """``"region.group"`` -> ``("region", "group")``; ``"region"`` -> ``(region, None)``."""
+        region, _, group = end.partition(".")
+        return region, (group or None)

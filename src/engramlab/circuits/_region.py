@@ -1,0 +1,238 @@
+r"""Regions, effects and the context of one step: the shape every circuit model has.
+
+A :class:`Region` is a named model with named cell groups and a pure ``init`` /
+``step`` pair over a batch of subjects (animals): ``init(n_subjects, rng) -> state``,
+``step(state, inputs, ctx) -> (state, activity)``, where ``inputs`` maps an input port
+to an array ``(subjects, cells)`` delivered by the circuit's pathways, and ``activity``
+is ``(subjects, cells)``, the cells of the groups concatenated in order. A step is one
+epoch of the protocol (:class:`~engramlab.protocol.Span`): a rate or associative
+region settles once per epoch; a spiking region simulates the epoch's duration.
+``elapse(state, duration_ms)`` carries the state across time without epochs (exact
+decays).
+
+Effects are what interventions become once resolved (see
+:mod:`engramlab.interventions`): frozen, region-agnostic descriptions (:class:`Remove`,
+:class:`Gain`, :class:`Drive`, :class:`ScaleLearning`, :class:`Tag`). Which region kind
+takes which effect, and how, is a table keyed by the pair of types
+(:func:`register_effect`, looked up along both classes' MROs by :func:`effect_handler`):
+double dispatch, never ``hasattr``. An effect a region cannot take is refused when the
+protocol is resolved, before any work.
+"""
+
+from __future__ import annotations
+
+import abc
+import dataclasses
+import math
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
+
+import numpy as np
+
+from engramlab.core.errors import ParameterError
+from engramlab.protocol import Span
+
+__all__ = ["Drive", "Effect", "EffectHandler", "Gain", "Region", "Remove", "ScaleLearning",
+           "StepContext", "Tag", "effect_handler", "register_effect"]
+
+Array = np.ndarray
+State = Any
+
+
+# -- effects ------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Effect:
+    """Base of the effect primitives; ``cells`` names a cell group or a tagged set."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Remove(Effect):
+    """Lesion: the region (or pathway) stops for good (outputs 0, no learning, no replay)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Gain(Effect):
+    """Multiply the activity of ``cells`` (``None``: every cell) by ``factor`` (>= 0).
+
+    Silencing by an inhibitory opsin is ``Gain(cells, 0)``; a chemogenetic receptor a
+    gain with its own time course (one effect per epoch, factor given per epoch).
+    """
+
+    factor: float
+    cells: str | None = None
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.factor, (int, float)) and math.isfinite(self.factor)
+                and self.factor >= 0):
+            raise ParameterError("gain.factor", "must be a finite number >= 0", self.factor)
+
+
+@dataclasses.dataclass(frozen=True)
+class Drive(Effect):
+    """Add ``amount`` (activity units of the region) to ``cells`` (an opsin's drive)."""
+
+    amount: float
+    cells: str | None = None
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.amount, (int, float)) and math.isfinite(self.amount)):
+            raise ParameterError("drive.amount", "must be a finite number", self.amount)
+
+
+Mechanism = Literal["nmda", "protein_synthesis", "all"]
+MECHANISMS = ("nmda", "protein_synthesis", "all")
+
+
+@dataclasses.dataclass(frozen=True)
+class ScaleLearning(Effect):
+    """Multiply the plasticity that needs ``mechanism`` by ``factor`` (0 = blocked).
+
+    ``"nmda"`` is induction (AP5), ``"protein_synthesis"`` the consolidation of new
+    weights (anisomycin), ``"all"`` both. A model without the distinction treats both as
+    its one learning rate.
+    """
+
+    factor: float
+    mechanism: Mechanism = "all"
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.factor, (int, float)) and 0.0 <= self.factor <= 1.0):
+            raise ParameterError("scale_learning.factor", "must be between 0 and 1",
+                                 self.factor)
+        if self.mechanism not in MECHANISMS:
+            raise ParameterError("scale_learning.mechanism", f"must be one of {MECHANISMS}",
+                                 self.mechanism)
+
+
+@dataclasses.dataclass(frozen=True)
+class Tag(Effect):
+    """Cells of ``cells`` active above ``threshold`` during the window join set ``name``.
+
+    Activity-dependent tagging (c-fos-tTA with doxycycline off): the set is the union
+    over the epochs of the window.
+    """
+
+    name: str
+    cells: str | None = None
+    threshold: float = 0.5
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise ParameterError("tag.name", "must be a non-empty string", self.name)
+
+
+# -- the context of one step ---------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class StepContext:
+    """What a region sees of the protocol in one epoch.
+
+    ``span`` is the epoch; ``effects`` the windowed effects active on this region in it;
+    ``rng`` a generator private to this epoch of this group's history.
+    """
+
+    span: Span
+    effects: tuple[Effect, ...]
+    rng: np.random.Generator
+    n_subjects: int
+
+    @property
+    def sleeping(self) -> bool:
+        return self.span.kind == "sleep"
+
+    def learning(self, mechanism: Mechanism = "all") -> float:
+        """The factor of plasticity needing ``mechanism`` in this epoch (product)."""
+        f = 1.0
+        for e in self.effects:
+            if isinstance(e, ScaleLearning) and (e.mechanism in ("all", mechanism)
+                                                 or mechanism == "all"):
+                f *= e.factor
+        return f
+
+
+# -- regions --------------------------------------------------------------------------------
+
+
+class Region(abc.ABC):
+    """A named model with named cell groups, stepped once per epoch."""
+
+    name: str
+
+    @property
+    @abc.abstractmethod
+    def groups(self) -> Mapping[str, int]:
+        """Cell group -> number of cells."""
+
+    @property
+    def ports(self) -> tuple[str, ...]:
+        """Input ports pathways may target (default: ``("input",)``)."""
+        return ("input",)
+
+    @abc.abstractmethod
+    def init(self, n_subjects: int, rng: np.random.Generator) -> State:
+        """The state of ``n_subjects`` naive subjects."""
+
+    @abc.abstractmethod
+    def step(self, state: State, inputs: Mapping[str, Array],
+             ctx: StepContext) -> tuple[State, Array]:
+        """One epoch: the new state and the activity ``(subjects, cells)`` of every cell.
+
+        The cells are the groups' cells concatenated in the order of :attr:`groups`.
+        """
+
+    def elapse(self, state: State, duration_ms: float) -> State:
+        """Carry ``state`` across ``duration_ms`` without epochs (default: unchanged)."""
+        return state
+
+    def cell_set(self, state: State, name: str) -> Array:
+        """Boolean mask ``(subjects, cells)`` of a group or a tagged set of the region."""
+        raise ParameterError(f"{self.name}.cells", f"{type(self).__name__} has no cell "
+                             "sets", name)
+
+
+# -- which region kind takes which effect ---------------------------------------------------
+
+InstantFn = Callable[[Any, Any, Any], Any]  # (region, effect, state) -> state
+
+
+@dataclasses.dataclass(frozen=True)
+class EffectHandler:
+    """How a kind of region takes a kind of effect.
+
+    ``instant(region, effect, state) -> state`` applies it at a point in time (a lesion,
+    the start of a tag); ``during`` says that the region's :meth:`Region.step` reads it
+    from :attr:`StepContext.effects` while it is active.
+    """
+
+    instant: InstantFn | None = None
+    during: bool = False
+
+
+_HANDLERS: dict[tuple[type, type], EffectHandler] = {}
+
+
+def register_effect(region_type: type, effect_type: type, *,
+                    instant: InstantFn | None = None, during: bool = False) -> None:
+    """Declare that ``region_type`` (and its subclasses) takes ``effect_type``."""
+    if instant is None and not during:
+        raise ParameterError("register_effect", "give instant=, during=True, or both")
+    _HANDLERS[(region_type, effect_type)] = EffectHandler(instant, during)
+
+
+def effect_handler(region: Region, effect: Effect, *, windowed: bool) -> EffectHandler:
+    """The handler of ``effect`` on ``region``, or a :class:`ParameterError` saying why not.
+
+    Looked up along the region's MRO, then the effect's (the most specific pair wins).
+    ``windowed`` asks for an effect active during epochs, else an instant one.
+    """
+    for rt in type(region).__mro__:
+        for et in type(effect).__mro__:
+            h = _HANDLERS.get((rt, et))
+            if h is not None and (h.during if windowed else h.instant is not None):
+                return h
+    when = "during epochs" if windowed else "at an instant"
+    raise ParameterError(region.name, f"a {type(region).__name__} region cannot take "
+                         f"{type(effect).__name__} {when}", effect)

@@ -1,0 +1,355 @@
+r"""``run_protocol``: the one driver of circuits through behavioural protocols.
+
+Each group (a name -> :class:`Group`: interventions, optionally its own protocol) is
+resolved first -- protocol to :class:`~engramlab.protocol.Timeline`, interventions to
+:class:`Scheduled` effects, every target and effect checked against the circuit -- so
+bad input fails before any work. Then the driver walks each group's events in time
+order: it carries the state across the time between epochs (:meth:`Circuit.elapse`),
+applies instant effects at their times (a lesion on day 7), and steps every epoch with
+the windowed effects that cover its midpoint.
+
+Branching. The state is kept at every session boundary, keyed by the group's history
+so far (the events walked, effects included). A group whose history starts like an
+earlier group's resumes from that snapshot: training runs once, and groups lesioned
+1, 7, 14 and 28 days later branch from the same trained subjects. The random stream of
+each epoch is derived from ``seed`` and that history (SHA-256), so a group's numbers do
+not depend on which other groups run, or in which order.
+"""
+
+from __future__ import annotations
+
+import abc
+import dataclasses
+import hashlib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from engramlab.circuits._circuit import Circuit, CircuitState
+from engramlab.circuits._region import Drive, Effect, Gain, Tag
+from engramlab.core.errors import ParameterError
+from engramlab.core.rng import check_seed
+from engramlab.protocol import Protocol, Span, Timeline, Window
+
+__all__ = ["Group", "Intervention", "Record", "Scheduled", "run_protocol"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Scheduled:
+    """``effect`` on ``target`` (region or pathway) over ``window``.
+
+    ``instant=True``: applied once at the start of the window's first interval (a
+    lesion); else active in every epoch whose midpoint the window covers.
+    """
+
+    target: str
+    effect: Effect
+    window: Window
+    instant: bool = False
+
+
+class Intervention(abc.ABC):
+    """A description of a manipulation; :meth:`schedule` turns it into effects."""
+
+    @abc.abstractmethod
+    def schedule(self, timeline: Timeline, circuit: Circuit) -> tuple[Scheduled, ...]:
+        """The effects, with their windows, on ``circuit`` under ``timeline``."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Group:
+    """A group of subjects: its interventions and, optionally, its own protocol."""
+
+    interventions: tuple[Intervention | Scheduled, ...] = ()
+    protocol: Protocol | None = None
+
+    def __post_init__(self) -> None:
+        ivs = tuple(self.interventions)
+        for iv in ivs:
+            if not isinstance(iv, (Intervention, Scheduled)):
+                raise ParameterError("group.interventions", "must be a sequence of "
+                                     "Intervention", iv)
+        object.__setattr__(self, "interventions", ivs)
+        if self.protocol is not None and not isinstance(self.protocol, Protocol):
+            raise ParameterError("group.protocol", "must be a Protocol or None",
+                                 self.protocol)
+
+
+@dataclasses.dataclass(frozen=True)
+class Record:
+    """Record ``region`` (``"region.group"`` or a tagged set ``"region:set"``) per epoch.
+
+    ``reduce="mean"`` keeps the mean over the cells ``(subjects,)``; ``"cells"`` the
+    activity of every cell ``(subjects, cells)``.
+    """
+
+    name: str
+    source: str
+    reduce: str = "mean"
+
+    def __post_init__(self) -> None:
+        if self.reduce not in ("mean", "cells"):
+            raise ParameterError(f"record[{self.name}].reduce", "must be 'mean' or 'cells'",
+                                 self.reduce)
+
+
+def _records(record: Any) -> tuple[Record, ...]:
+    if isinstance(record, Mapping):
+        return tuple(v if isinstance(v, Record) else Record(k, v) for k, v in record.items())
+    out = []
+    for r in record:
+        out.append(r if isinstance(r, Record) else Record(str(r), str(r)))
+    return tuple(out)
+
+
+def _record_cells(circuit: Circuit, rec: Record) -> tuple[str, str | None, bool]:
+    if ":" in rec.source:
+        region, _, tag = rec.source.partition(":")
+        circuit.region(region)
+        return region, tag, True
+    region, _, group = rec.source.partition(".")
+    r = circuit.region(region)
+    if group and group not in r.groups:
+        raise ParameterError(f"record[{rec.name}]", f"names no group of {region!r} "
+                             f"({list(r.groups)})", rec.source)
+    return region, group or None, False
+
+
+@dataclasses.dataclass(frozen=True)
+class _Resolved:
+    timeline: Timeline
+    instants: tuple[tuple[float, str, Effect], ...]
+    windowed: tuple[Scheduled, ...]
+
+
+def _resolve(circuit: Circuit, protocol: Protocol, group: Group, name: str) -> _Resolved:
+    tl = protocol.resolve()
+    instants, windowed = [], []
+    for iv in group.interventions:
+        items = (iv,) if isinstance(iv, Scheduled) else iv.schedule(tl, circuit)
+        for s in items:
+            if s.target not in circuit.names():
+                raise ParameterError(f"group[{name}].target", f"names no region or pathway "
+                                     f"of the circuit ({list(circuit.names())})", s.target)
+            circuit.check_effect(s.target, s.effect, windowed=not s.instant)
+            if s.instant:
+                instants.append((s.window.resolve(tl)[0][0], s.target, s.effect))
+            else:
+                s.window.resolve(tl)  # an unknown session is an error now
+                windowed.append(s)
+    instants.sort(key=lambda x: x[0])
+    tags = {s.effect.name for s in windowed if isinstance(s.effect, Tag)}
+    for s in windowed:
+        cells = s.effect.cells if isinstance(s.effect, (Gain, Drive, Tag)) else None
+        if cells is not None and cells not in circuit.region(s.target).groups and \
+                cells not in tags:
+            raise ParameterError(f"group[{name}].cells", f"names no group of "
+                                 f"{s.target!r} ({list(circuit.region(s.target).groups)}) "
+                                 f"and no set tagged in this group ({sorted(tags)})", cells)
+    return _Resolved(tl, tuple(instants), tuple(windowed))
+
+
+def _digest(h: bytes, item: object) -> bytes:
+    return hashlib.sha256(h + repr(item).encode()).digest()
+
+
+def run_protocol(circuit: Circuit, protocol: Protocol, *,
+                 groups: Mapping[str, Group | Sequence[Intervention | Scheduled]] | None
+                 = None, record: Any = (), seed: int, n_subjects: int = 1,
+                 record_sleep: bool = False) -> xr.Dataset:
+    """Run ``circuit`` through ``protocol`` for every group; return the labelled records.
+
+    Parameters
+    ----------
+    circuit, protocol
+        The model and the behavioural protocol (each group may bring its own).
+    groups
+        Group name -> :class:`Group` or a sequence of interventions (default: one group
+        ``"control"`` without any).
+    record
+        :class:`Record` s, or a mapping name -> ``"region[.group]"`` (or
+        ``"region:tagged set"``), recorded once per awake epoch (and per sleep epoch with
+        ``record_sleep``).
+    seed
+        Seed of everything random (subjects, pathways, every epoch's stream).
+    n_subjects
+        Subjects (animals) per group, run as one batch; every group starts from the same
+        naive subjects.
+
+    Returns
+    -------
+    xarray.Dataset
+        Per record a variable ``(group, subject, event)`` (``cell`` added for
+        ``reduce="cells"``); the ``event`` coordinate is the epoch label
+        ``"session/trial/epoch-index:epoch"``, aligned across groups by label, with
+        per-group coordinates ``session``, ``trial``, ``epoch``, ``context``, ``start_ms``
+        and ``stop_ms`` (empty / NaN where a group lacks the event).
+    """
+    seed = check_seed(seed)
+    if isinstance(n_subjects, bool) or not isinstance(n_subjects, int) or n_subjects < 1:
+        raise ParameterError("n_subjects", "must be an integer >= 1", n_subjects)
+    if not isinstance(circuit, Circuit):
+        raise ParameterError("circuit", "must be a Circuit", circuit)
+    if not isinstance(protocol, Protocol):
+        raise ParameterError("protocol", "must be a Protocol", protocol)
+    groups = {"control": Group()} if groups is None else dict(groups)
+    if not groups:
+        raise ParameterError("groups", "must name at least one group")
+    norm = {k: g if isinstance(g, Group) else Group(tuple(g)) for k, g in groups.items()}
+    records = _records(record)
+    names = [r.name for r in records]
+    for r in records:
+        if names.count(r.name) > 1:
+            raise ParameterError("record", f"names {r.name!r} twice", r.name)
+    where = {r.name: _record_cells(circuit, r) for r in records}
+    resolved = {k: _resolve(circuit, g.protocol or protocol, g, k) for k, g in norm.items()}
+    for k, res in resolved.items():
+        tags = {s.effect.name for s in res.windowed if isinstance(s.effect, Tag)}
+        for r in records:
+            _region, cells, is_tag = where[r.name]
+            if is_tag and cells not in tags:
+                raise ParameterError(f"record[{r.name}]", f"group {k!r} tags no set "
+                                     f"{cells!r}", r.source)
+
+    naive = circuit.init(n_subjects, seed)
+    cache = _Cache()
+    out = {gname: _walk(circuit, res, naive, cache, seed, n_subjects, records, where,
+                        record_sleep) for gname, res in resolved.items()}
+    return _dataset(out, records, seed, n_subjects)
+
+
+@dataclasses.dataclass
+class _Cache:
+    """States at session boundaries and recorded rows, keyed by history (one call)."""
+
+    states: dict[bytes, CircuitState] = dataclasses.field(default_factory=dict)
+    rows: dict[bytes, dict[str, np.ndarray]] = dataclasses.field(default_factory=dict)
+
+
+_Row = tuple[Span, dict[str, np.ndarray]]
+
+
+def _walk(circuit: Circuit, res: _Resolved, naive: CircuitState, cache: _Cache, seed: int,
+          n_subjects: int, records: tuple[Record, ...],
+          where: Mapping[str, tuple[str, str | None, bool]], record_sleep: bool
+          ) -> list[_Row]:
+    tl = res.timeline
+    pending = list(res.instants)
+    plan: list[tuple[Span, tuple[tuple[float, str, Effect], ...],
+                     dict[str, tuple[Effect, ...]]]] = []
+    for sp in tl.spans:
+        now: list[tuple[float, str, Effect]] = []
+        while pending and pending[0][0] <= sp.start_ms:
+            now.append(pending.pop(0))
+        effects: dict[str, list[Effect]] = {}
+        for s in res.windowed:
+            if s.window.covers(tl, sp):
+                effects.setdefault(s.target, []).append(s.effect)
+        plan.append((sp, tuple(now), {k: tuple(v) for k, v in effects.items()}))
+    keys: list[bytes] = []
+    h = b"engramlab.run_protocol"
+    for sp, due, eff in plan:
+        h = _digest(h, (sp.start_ms, sp.stop_ms, sp.session, sp.trial, sp.epoch, sp.context,
+                        sp.kind, sp.stimuli, due, sorted(eff.items())))
+        keys.append(h)
+    # resume from the latest session boundary of this history that is cached
+    start, state, t_now = 0, naive, 0.0
+    for i in range(len(plan) - 1, -1, -1):
+        if _boundary(plan, i) and keys[i] in cache.states:
+            start, state, t_now = i + 1, cache.states[keys[i]], plan[i][0].stop_ms
+            break
+    recorded = [sp.kind == "awake" or record_sleep for sp in tl.spans]
+    rows: list[_Row] = [(tl.spans[i], cache.rows[keys[i]]) for i in range(start)
+                        if recorded[i]]
+    for i in range(start, len(plan)):
+        sp, due, eff = plan[i]
+        for t, target, effect in due:
+            state = circuit.elapse(state, t - t_now)
+            t_now = max(t_now, t)
+            state = circuit.apply(state, target, effect)
+        state = circuit.elapse(state, sp.start_ms - t_now)
+        rng_seed = int.from_bytes(_digest(seed.to_bytes(8, "little"), keys[i])[:8], "little") >> 1
+        state, act = circuit.step(state, sp, eff, rng_seed, n_subjects)
+        state = circuit.elapse(state, sp.duration_ms)
+        t_now = sp.stop_ms
+        if _boundary(plan, i):
+            cache.states[keys[i]] = state
+        if recorded[i]:
+            vals = _sample(circuit, state, act, records, where)
+            cache.rows[keys[i]] = vals
+            rows.append((sp, vals))
+    return rows
+
+
+def _boundary(plan: Sequence[tuple[Span, Any, Any]], i: int) -> bool:
+    return i + 1 == len(plan) or plan[i + 1][0].session_index != plan[i][0].session_index
+
+
+def _sample(circuit: Circuit, state: CircuitState, act: Mapping[str, np.ndarray],
+            records: tuple[Record, ...], where: Mapping[str, tuple[str, str | None, bool]]
+            ) -> dict[str, np.ndarray]:
+    vals = {}
+    for r in records:
+        region, cells, is_tag = where[r.name]
+        a = act[region]
+        if cells is not None:
+            try:
+                mask = circuit.region(region).cell_set(state.regions[region], cells)
+            except ParameterError:
+                if not is_tag:
+                    raise
+                mask = np.zeros(a.shape, bool)  # not tagged yet: an empty set
+            if r.reduce == "mean":
+                vals[r.name] = (a * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1)
+            else:
+                vals[r.name] = np.where(mask, a, np.nan)
+        else:
+            vals[r.name] = a.mean(axis=1) if r.reduce == "mean" else a.copy()
+    return vals
+
+
+def _dataset(out: Mapping[str, list[_Row]], records: tuple[Record, ...], seed: int,
+             n_subjects: int) -> xr.Dataset:
+    labels: dict[str, None] = {}
+    for rows in out.values():
+        for sp, _ in rows:
+            labels.setdefault(sp.label)
+    events = list(labels)
+    col = {lab: j for j, lab in enumerate(events)}
+    g_names = list(out)
+    ng, ne = len(g_names), len(events)
+    meta_str = {k: np.full((ng, ne), "", dtype=object) for k in ("session", "trial", "epoch",
+                                                                 "context")}
+    meta_num = {k: np.full((ng, ne), np.nan) for k in ("start_ms", "stop_ms")}
+    data: dict[str, np.ndarray] = {}
+    for gi, g in enumerate(g_names):
+        for sp, vals in out[g]:
+            j = col[sp.label]
+            meta_str["session"][gi, j] = sp.session
+            meta_str["trial"][gi, j] = sp.trial
+            meta_str["epoch"][gi, j] = sp.epoch
+            meta_str["context"][gi, j] = sp.context or ""
+            meta_num["start_ms"][gi, j] = sp.start_ms
+            meta_num["stop_ms"][gi, j] = sp.stop_ms
+            for r in records:
+                v = vals[r.name]
+                if r.name not in data:
+                    data[r.name] = np.full((ng, n_subjects, ne, *v.shape[1:]), np.nan)
+                data[r.name][gi, :, j] = v
+    variables = {}
+    for r in records:
+        dims = ["group", "subject", "event"] + ([f"{r.name}_cell"] if r.reduce == "cells"
+                                                else [])
+        arr = data.get(r.name, np.full((ng, n_subjects, ne), np.nan))
+        variables[r.name] = (dims, arr, {"source": r.source, "reduce": r.reduce,
+                                         "units": "activity (region's units)"})
+    coords: dict[str, Any] = {"group": g_names, "subject": np.arange(n_subjects),
+                              "event": events}
+    for k, v in meta_str.items():
+        coords[k] = (("group", "event"), v.astype(str))
+    for k, v in meta_num.items():
+        coords[k] = (("group", "event"), v, {"units": "ms"})
+    return xr.Dataset(variables, coords=coords, attrs={"seed": seed,
+                                                       "n_subjects": n_subjects})

@@ -1,0 +1,358 @@
+r"""Rate regions of the circuits: senses, rate populations and the hippocampal index.
+
+Every region here keeps a batch of subjects: activity is ``(subjects, cells)``, and its
+cells are the concatenation of its named groups, in order.
+
+:class:`Sensory`
+    The stimuli of the protocol as activity. Each stimulus channel (``"cs"``,
+    ``"us"``, ...) and each context has a fixed random sparse pattern per subject
+    (a fraction ``coding`` of the group's cells, drawn from the subject's seed and the
+    stimulus' name, so the same name gives the same pattern in every session and in
+    every group; ``codings`` overrides the fraction per channel); in an epoch the
+    channel's cells carry
+    :math:`r = c\,\xi` (:math:`c` the stimulus' intensity) and the context group the
+    pattern of the session's context. Silent during sleep.
+:class:`RateRegion`
+    :math:`r = \min(f(I + D), r_\max)\cdot G` with :math:`I` the summed pathway input,
+    :math:`D` an opsin's drive, :math:`G` a gain (opsin silencing, chemogenetics,
+    lesion 0) and :math:`f` linear, rectified (:math:`[x - \theta]_+`) or k-winners-take-
+    all (the ``k`` cells with the largest input above :math:`\theta` are 1, the rest 0;
+    ties go to the lower index).
+:class:`IndexRegion`
+    A k-WTA region that remembers what it encoded: the sparse hippocampal index of
+    Teyler & DiScenna (1986). Each awake epoch with a non-empty code stores the code in
+    one of ``n_slots`` slots with strength 1 (a code overlapping a stored one by at
+    least ``same_overlap`` refreshes that slot instead); strengths decay as
+    :math:`s\,e^{-\Delta t/\tau}`. In each sleep epoch the region replays one stored
+    code, slot :math:`m` with probability :math:`s_m / \max(1, \sum_n s_n)` (no replay
+    with the remaining probability), the reactivation of hippocampal memories during
+    sleep that drives systems consolidation (Alvarez & Squire 1994; Wilson &
+    McNaughton 1994).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+import zlib
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import numpy as np
+
+from engramlab.circuits._region import (
+    Drive,
+    Effect,
+    Gain,
+    Region,
+    Remove,
+    StepContext,
+    Tag,
+    register_effect,
+)
+from engramlab.core.errors import ParameterError
+from engramlab.core.rng import make_rng
+from engramlab.memory import kwta
+
+__all__ = ["IndexRegion", "RateRegion", "Sensory"]
+
+Array = np.ndarray
+
+
+def _groups(field: str, cells: Any) -> tuple[tuple[str, int], ...]:
+    items = tuple(cells.items()) if isinstance(cells, Mapping) else tuple(cells)
+    if not items:
+        raise ParameterError(field, "must name at least one cell group", cells)
+    seen = set()
+    for pair in items:
+        if not (isinstance(pair, tuple) and len(pair) == 2):
+            raise ParameterError(field, "must map group names to cell counts", pair)
+        name, n = pair
+        if not isinstance(name, str) or not name or "." in name:
+            raise ParameterError(field, "group names must be non-empty, without '.'", name)
+        if name in seen:
+            raise ParameterError(field, f"names group {name!r} twice", name)
+        seen.add(name)
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ParameterError(f"{field}[{name}]", "must be an integer >= 1", n)
+    return tuple((k, int(v)) for k, v in items)
+
+
+def _slices(groups: tuple[tuple[str, int], ...]) -> dict[str, slice]:
+    out, a = {}, 0
+    for name, n in groups:
+        out[name] = slice(a, a + n)
+        a += n
+    return out
+
+
+class _Cells(Region):
+    """Shared cell bookkeeping: groups, masks, lesions, tags."""
+
+    name: str
+    cells: tuple[tuple[str, int], ...]
+
+    @property
+    def groups(self) -> Mapping[str, int]:
+        return dict(self.cells)
+
+    @property
+    def n(self) -> int:
+        return sum(n for _, n in self.cells)
+
+    def mask(self, state: Any, cells: str | None) -> Array:
+        """Boolean ``(subjects, n)`` of a group, a tagged set, or every cell (None)."""
+        b = state["alive"].shape[0]
+        if cells is None:
+            return np.ones((b, self.n), bool)
+        sl = _slices(self.cells).get(cells)
+        if sl is not None:
+            m = np.zeros((b, self.n), bool)
+            m[:, sl] = True
+            return m
+        if cells in state["tags"]:
+            return state["tags"][cells]
+        raise ParameterError(f"{self.name}.cells", f"names no group of {self.name} "
+                             f"({list(self.groups)}) and no tagged set "
+                             f"({sorted(state['tags'])})", cells)
+
+    def cell_set(self, state: Any, name: str) -> Array:
+        return self.mask(state, name)
+
+    def check_cells(self, cells: str | None, tags: frozenset[str]) -> None:
+        """Refuse a cell set that is neither a group nor a tag named in the protocol."""
+        if cells is not None and cells not in self.groups and cells not in tags:
+            raise ParameterError(f"{self.name}.cells", f"names no group of {self.name} "
+                                 f"({list(self.groups)}) and no set tagged in the "
+                                 f"protocol ({sorted(tags)})", cells)
+
+    def _base_state(self, n_subjects: int) -> dict[str, Any]:
+        return {"alive": np.ones((n_subjects, self.n), bool), "tags": {}}
+
+    def _modulate(self, state: Any, x: Array, ctx: StepContext, *, stage: str) -> Array:
+        for e in ctx.effects:
+            if stage == "input" and isinstance(e, Drive):
+                x = x + e.amount * self.mask(state, e.cells)
+            elif stage == "output" and isinstance(e, Gain):
+                m = self.mask(state, e.cells)
+                x = np.where(m, x * e.factor, x)
+        return x
+
+    def _tag(self, state: Any, r: Array, ctx: StepContext) -> Any:
+        tags = None
+        for e in ctx.effects:
+            if isinstance(e, Tag):
+                tags = dict(state["tags"]) if tags is None else tags
+                active = (r > e.threshold) & self.mask(state, e.cells)
+                tags[e.name] = tags.get(e.name, np.zeros_like(active)) | active
+        return state if tags is None else {**state, "tags": tags}
+
+
+def _remove(region: _Cells, effect: Effect, state: Any) -> Any:
+    return {**state, "alive": np.zeros_like(state["alive"])}
+
+
+@dataclasses.dataclass(frozen=True)
+class Sensory(_Cells):
+    """Stimulus channels and contexts as fixed sparse patterns (module docstring)."""
+
+    name: str
+    channels: tuple[tuple[str, int], ...]
+    context_cells: int = 100
+    coding: float = 0.2
+    context_group: str = "context"
+    codings: tuple[tuple[str, float], ...] = ()
+
+    def __post_init__(self) -> None:
+        chans = _groups(f"{self.name}.channels", self.channels)
+        object.__setattr__(self, "channels", chans)
+        if isinstance(self.context_cells, bool) or not isinstance(self.context_cells, int) \
+                or self.context_cells < 1:
+            raise ParameterError(f"{self.name}.context_cells", "must be an integer >= 1",
+                                 self.context_cells)
+        if not (isinstance(self.coding, (int, float)) and 0 < self.coding <= 1):
+            raise ParameterError(f"{self.name}.coding", "must be in (0, 1]", self.coding)
+        if self.context_group in dict(chans):
+            raise ParameterError(f"{self.name}.channels", "a channel is named like the "
+                                 "context group", self.context_group)
+        codings = tuple(self.codings.items()) if isinstance(self.codings, Mapping) else \
+            tuple(self.codings)
+        for name, a in codings:
+            if name not in dict(chans):
+                raise ParameterError(f"{self.name}.codings", f"names no channel "
+                                     f"({list(dict(chans))})", name)
+            if not (isinstance(a, (int, float)) and 0 < a <= 1):
+                raise ParameterError(f"{self.name}.codings[{name}]", "must be in (0, 1]", a)
+        object.__setattr__(self, "codings", codings)
+
+    def coding_of(self, channel: str) -> float:
+        """Fraction of a channel's cells in its pattern (``coding`` unless overridden)."""
+        return dict(self.codings).get(channel, self.coding)
+
+    @property
+    def cells(self) -> tuple[tuple[str, int], ...]:  # type: ignore[override]
+        """Groups: the stimulus channels, then the context."""
+        return (*self.channels, (self.context_group, self.context_cells))
+
+    def init(self, n_subjects, rng):
+        """Groups: the channels, then the context."""
+        """Naive subjects (see :meth:`Region.init`)."""
+        return {**self._base_state(n_subjects),
+                "seeds": rng.integers(0, 2**63 - 1, size=n_subjects)}
+
+    def pattern(self, state: Any, name: str, n: int, coding: float | None = None) -> Array:
+        """The ``(subjects, n)`` 0/1 pattern of stimulus or context ``name``."""
+        a = self.coding if coding is None else coding
+        return np.stack([_pattern(int(s), name, n, a) for s in state["seeds"]])
+
+    def step(self, state, inputs, ctx):
+        """One epoch (see :meth:`Region.step` and the module docstring)."""
+        b = state["alive"].shape[0]
+        r = np.zeros((b, self.n))
+        if not ctx.sleeping:
+            sl = _slices(self.cells)
+            for name, n in self.channels:
+                c = ctx.span.intensity(name)
+                if c:
+                    r[:, sl[name]] = c * self.pattern(state, name, n, self.coding_of(name))
+            if ctx.span.context is not None:
+                r[:, sl[self.context_group]] = self.pattern(state, "context:"
+                                                            + ctx.span.context,
+                                                            self.context_cells)
+        r = self._modulate(state, r, ctx, stage="input")
+        r = self._modulate(state, r, ctx, stage="output") * state["alive"]
+        return self._tag(state, r, ctx), r
+
+
+@functools.lru_cache(maxsize=4096)
+def _pattern(seed: int, name: str, n: int, coding: float) -> Array:
+    rng = make_rng(seed, zlib.crc32(name.encode()))
+    out = np.zeros(n)
+    out[rng.permutation(n)[:max(1, round(coding * n))]] = 1.0
+    out.setflags(write=False)
+    return out
+
+
+Activation = Literal["linear", "rectified", "kwta"]
+
+
+@dataclasses.dataclass(frozen=True)
+class RateRegion(_Cells):
+    """Rate cells with one activation (module docstring)."""
+
+    name: str
+    cells: tuple[tuple[str, int], ...]
+    activation: Activation = "rectified"
+    k: int | None = None
+    threshold: float = 0.0
+    ceiling: float = math.inf
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cells", _groups(f"{self.name}.cells", self.cells))
+        if self.activation not in ("linear", "rectified", "kwta"):
+            raise ParameterError(f"{self.name}.activation", "must be one of ('linear', "
+                                 "'rectified', 'kwta')", self.activation)
+        if self.activation == "kwta":
+            if isinstance(self.k, bool) or not isinstance(self.k, int) or not \
+                    1 <= self.k <= self.n:
+                raise ParameterError(f"{self.name}.k", f"must be an integer in 1..{self.n} "
+                                     "for k-winners-take-all", self.k)
+        if not (isinstance(self.ceiling, (int, float)) and self.ceiling > 0):
+            raise ParameterError(f"{self.name}.ceiling", "must be > 0", self.ceiling)
+
+    def init(self, n_subjects, rng):
+        """Naive subjects (see :meth:`Region.init`)."""
+        return self._base_state(n_subjects)
+
+    def activate(self, x: Array) -> Array:
+        """The activation :math:`f` (module docstring)."""
+        if self.activation == "linear":
+            r = x
+        elif self.activation == "rectified":
+            r = np.maximum(x - self.threshold, 0.0)
+        else:
+            assert self.k is not None
+            r = kwta(x, self.k) * (x > self.threshold)
+        return np.minimum(r, self.ceiling)
+
+    def step(self, state, inputs, ctx):
+        """One epoch (see :meth:`Region.step` and the module docstring)."""
+        x = inputs.get("input")
+        if x is None:
+            x = np.zeros(state["alive"].shape)
+        x = self._modulate(state, x, ctx, stage="input")
+        r = self._modulate(state, self.activate(x), ctx, stage="output") * state["alive"]
+        return self._tag(state, r, ctx), r
+
+
+@dataclasses.dataclass(frozen=True)
+class IndexRegion(RateRegion):
+    """The sparse hippocampal index with stored codes and sleep replay (module docstring)."""
+
+    activation: Activation = "kwta"
+    n_slots: int = 16
+    tau_ms: float = math.inf
+    same_overlap: float = 0.9
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.activation != "kwta":
+            raise ParameterError(f"{self.name}.activation", "must be 'kwta' for an index",
+                                 self.activation)
+        if isinstance(self.n_slots, bool) or not isinstance(self.n_slots, int) or \
+                self.n_slots < 1:
+            raise ParameterError(f"{self.name}.n_slots", "must be an integer >= 1",
+                                 self.n_slots)
+        if not (isinstance(self.tau_ms, (int, float)) and self.tau_ms > 0):
+            raise ParameterError(f"{self.name}.tau_ms", "must be > 0 (ms)", self.tau_ms)
+
+    def init(self, n_subjects, rng):
+        """Naive subjects (see :meth:`Region.init`)."""
+        return {**self._base_state(n_subjects),
+                "codes": np.zeros((n_subjects, self.n_slots, self.n)),
+                "strength": np.zeros((n_subjects, self.n_slots))}
+
+    def step(self, state, inputs, ctx):
+        """One epoch (see :meth:`Region.step` and the module docstring)."""
+        alive = state["alive"].any(axis=1)
+        if ctx.sleeping:
+            s = state["strength"] * alive[:, None]
+            total = s.sum(axis=1)
+            u = ctx.rng.random(len(s))
+            v = ctx.rng.random(len(s))
+            r = np.zeros(state["alive"].shape)
+            for b in np.flatnonzero(u < np.minimum(total, 1.0)):
+                m = int(np.searchsorted(np.cumsum(s[b]) / total[b], v[b], side="right"))
+                r[b] = state["codes"][b, min(m, self.n_slots - 1)]
+            r = self._modulate(state, r, ctx, stage="output") * state["alive"]
+            return self._tag(state, r, ctx), r
+        state, r = super().step(state, inputs, ctx)
+        if not ctx.learning("nmda"):
+            return state, r
+        codes, strength = state["codes"].copy(), state["strength"].copy()
+        k = float(self.k or 1)
+        for b in np.flatnonzero(r.sum(axis=1) > 0):
+            ov = codes[b] @ r[b] / k
+            m = int(np.argmax(ov)) if ov.max() >= self.same_overlap else int(
+                np.argmin(strength[b]))
+            codes[b, m], strength[b, m] = r[b], 1.0
+        return {**state, "codes": codes, "strength": strength}, r
+
+    def elapse(self, state, duration_ms):
+        """Decay the stored codes' strengths over ``duration_ms``."""
+        if math.isinf(self.tau_ms) or duration_ms <= 0:
+            return state
+        return {**state, "strength": state["strength"] * math.exp(-duration_ms / self.tau_ms)}
+
+
+def _wipe_index(region: IndexRegion, effect: Effect, state: Any) -> Any:
+    return {**_remove(region, effect, state), "strength": np.zeros_like(state["strength"])}
+
+
+for _cls in (Sensory, RateRegion):
+    register_effect(_cls, Remove, instant=_remove)
+    register_effect(_cls, Gain, during=True)
+    register_effect(_cls, Drive, during=True)
+    register_effect(_cls, Tag, during=True)
+register_effect(IndexRegion, Remove, instant=_wipe_index)
