@@ -1,13 +1,65 @@
-"""Behavioural read-outs: from a circuit's activity to what an experimenter scores.
+r"""Behavioural read-outs: from a circuit's activity to what an experimenter scores.
 
 The circuits of chapter 3 are read out as behaviour -- recall of an episode, percent
 freezing, choices, response timing. Each read-out is an explicit, documented map from
 model activity to a behavioural measure, so that a figure's "freezing (%)" axis has a
-definition a reader can check. This module is the place for them; the circuits issues
-add the maps (recall overlap, freezing, choice probability) as their experiments need
-them.
+definition a reader can check.
+
+Freezing
+    :func:`freezing_percent` maps the mean activity :math:`x` of the amygdala's fear
+    output cells (central amygdala drive of the periaqueductal grey, which produces
+    freezing; LeDoux 2000) to the percent of observation time an animal freezes,
+
+    .. math::
+
+        F(x) = F_0 + (F_\max - F_0)\,\frac{x^n}{x^n + x_{1/2}^n},\qquad x \ge 0,
+
+    a saturating (Hill) map: no fear output, baseline freezing :math:`F_0`; half-maximal
+    freezing at :math:`x_{1/2}`; :math:`n` sets how steep. The map is monotonic, so it
+    never changes an ordering of groups; ratios of freezing depend on it, and the
+    experiments that use it say so. Defaults: :math:`F_0 = 0`, :math:`F_\max = 100\,\%`,
+    :math:`x_{1/2} = 0.3`, :math:`n = 2` (chosen, not fitted: activity is in the
+    region's units, 0..1).
+Recall
+    :func:`recall_fraction` is the fraction of an episode's active cells that a
+    retrieval reinstates, :math:`|\hat{\xi} \wedge \xi| / |\xi|` (1: the whole
+    episode, 0: nothing), with the reinstated pattern thresholded at ``threshold``.
 """
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import numpy as np
+
+from engramlab.core.errors import ParameterError
+
+__all__ = ["freezing_percent", "recall_fraction"]
+
+
+def freezing_percent(activity: np.ndarray | float, *, half_activity: float = 0.3,
+                     hill: float = 2.0, baseline_pct: float = 0.0,
+                     max_pct: float = 100.0) -> np.ndarray:
+    """Percent freezing from the mean fear-output activity (module docstring).
+
+    >>> float(freezing_percent(0.3))
+    50.0
+    """
+    for name, v in (("half_activity", half_activity), ("hill", hill)):
+        if not (isinstance(v, (int, float)) and np.isfinite(v) and v > 0):
+            raise ParameterError(name, "must be a finite number > 0", v)
+    if not 0.0 <= baseline_pct <= max_pct <= 100.0:
+        raise ParameterError("baseline_pct", "must satisfy 0 <= baseline_pct <= max_pct "
+                             "<= 100", baseline_pct)
+    x = np.maximum(np.asarray(activity, dtype=float), 0.0)
+    xn = x ** hill
+    return baseline_pct + (max_pct - baseline_pct) * xn / (xn + half_activity ** hill)
+
+
+def recall_fraction(reinstated: np.ndarray, episode: np.ndarray, *,
+                    threshold: float = 0.5) -> np.ndarray:
+    """Fraction of the episode's active cells reinstated, per row (module docstring)."""
+    r = np.asarray(reinstated, dtype=float) > threshold
+    e = np.asarray(episode, dtype=float) > 0
+    if r.shape != e.shape:
+        raise ParameterError("reinstated", f"must have the shape of the episode {e.shape}",
+                             r.shape)
+    return (r & e).sum(axis=-1) / np.maximum(e.sum(axis=-1), 1)

@@ -14,6 +14,7 @@ activities, scaled by the learning factor of its target region in that epoch.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -72,7 +73,7 @@ class Circuit:
                                      "need distinct names", n)
         for p in pathways:
             for end in ("source", "target"):
-                self._end(p, end)
+                self._find_end(p, end)
         if isinstance(self.settle, bool) or not isinstance(self.settle, int) or \
                 self.settle < 1:
             raise ParameterError("circuit.settle", "must be an integer >= 1", self.settle)
@@ -98,7 +99,15 @@ class Circuit:
     def names(self) -> tuple[str, ...]:
         return tuple(r.name for r in self.regions) + tuple(p.name for p in self.pathways)
 
+    @functools.cached_property
+    def _ends(self) -> dict[tuple[str, str], tuple[Region, slice]]:
+        return {(p.name, end): self._find_end(p, end) for p in self.pathways
+                for end in ("source", "target")}
+
     def _end(self, p: Pathway, end: str) -> tuple[Region, slice]:
+        return self._ends[(p.name, end)]
+
+    def _find_end(self, p: Pathway, end: str) -> tuple[Region, slice]:
         region_name, group = Pathway.split(getattr(p, end))
         try:
             region = self.region(region_name)
@@ -163,13 +172,14 @@ class Circuit:
         start = state.regions
         act: dict[str, np.ndarray] = {}
         new_regions: dict[str, Any] = dict(start)
-        ctxs = {r.name: StepContext(span, effects.get(r.name, ()),
-                                    make_rng(rng_seed, i), n_subjects)
-                for i, r in enumerate(self.regions)}
+        seeds = {r.name: (rng_seed + 7919 * (i + 1)) % (2**63 - 1)
+                 for i, r in enumerate(self.regions)}
+        ctxs: dict[str, StepContext] = {}
         for _ in range(self.settle):
             for r in self.regions:
-                ctx = dataclasses.replace(ctxs[r.name],
-                                          rng=make_rng(rng_seed, self.regions.index(r)))
+                # a fresh context per pass: the region's stream restarts from its seed
+                ctxs[r.name] = ctx = StepContext(span, effects.get(r.name, ()),
+                                                 seeds[r.name], n_subjects)
                 x = self._input(r, state, act, n_subjects)
                 new_regions[r.name], act[r.name] = r.step(start[r.name], {"input": x}, ctx)
         weights = dict(state.weights)
@@ -180,6 +190,8 @@ class Circuit:
             if src.name in state.removed or dst.name in state.removed:
                 continue
             factor = ctxs[dst.name].learning(p.rule.mechanism)
+            if p.rule.gate is not None:
+                factor *= 0.0 if span.kind == "sleep" else span.intensity(p.rule.gate)
             for e in effects.get(p.name, ()):
                 if isinstance(e, ScaleLearning) and e.mechanism in ("all", p.rule.mechanism):
                     factor *= e.factor
@@ -198,8 +210,10 @@ class Circuit:
             src, pre = self._end(p, "source")
             if src.name not in act or src.name in state.removed:
                 continue
-            w = state.weights[p.name]
-            x[:, post] += p.gain * np.einsum("bij,bj->bi", w, act[src.name][:, pre])
+            a = act[src.name][:, pre]
+            if p.gain == 0 or not a.any():
+                continue
+            x[:, post] += p.gain * np.matmul(state.weights[p.name], a[:, :, None])[:, :, 0]
         return x
 
 

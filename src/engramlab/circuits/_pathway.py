@@ -111,9 +111,14 @@ class RandomSparse(WeightInit):
 
 
 class LearningRule(abc.ABC):
-    """A plasticity rule of a pathway: ``update`` per epoch, ``decay`` across time."""
+    """A plasticity rule of a pathway: ``update`` per epoch, ``decay`` across time.
+
+    ``gate``: a stimulus whose intensity in the epoch multiplies the learning factor
+    (``None``: ungated).
+    """
 
     mechanism: Mechanism
+    gate: str | None = None
 
     @abc.abstractmethod
     def update(self, w: np.ndarray, pre: np.ndarray, post: np.ndarray,
@@ -131,13 +136,17 @@ class Hebbian(LearningRule):
 
     ``rate`` :math:`\\eta` per epoch (0..1), ``w_max`` the bound, ``tau_ms`` the decay
     time constant, ``mechanism`` what a drug must block to stop it (default NMDA-
-    receptor-dependent induction, as for LTP).
+    receptor-dependent induction, as for LTP). ``gate``, when given, names a stimulus
+    whose intensity in the epoch multiplies the rate: a teaching signal, e.g. the
+    US-evoked depolarisation without which CS inputs to the lateral amygdala do not
+    potentiate (Johansen et al. 2010); a gated rule does not learn in sleep.
     """
 
     rate: float
     w_max: float = 1.0
     tau_ms: float = math.inf
     mechanism: Mechanism = "nmda"
+    gate: str | None = None
 
     def __post_init__(self) -> None:
         r = _finite("hebbian.rate", self.rate, lo=0.0)
@@ -149,12 +158,21 @@ class Hebbian(LearningRule):
         if self.mechanism not in MECHANISMS:
             raise ParameterError("hebbian.mechanism", f"must be one of {MECHANISMS}",
                                  self.mechanism)
+        if self.gate is not None and (not isinstance(self.gate, str) or not self.gate):
+            raise ParameterError("hebbian.gate", "must be a stimulus name or None",
+                                 self.gate)
 
     def update(self, w, pre, post, factor):
         eta = self.rate * factor
-        if eta == 0.0:
+        rows, cols = np.flatnonzero(post.any(axis=0)), np.flatnonzero(pre.any(axis=0))
+        if eta == 0.0 or not rows.size or not cols.size:
             return w
-        return w + eta * (self.w_max - w) * (post[:, :, None] * pre[:, None, :])
+        # only the synapses between active cells change (the rest get a zero term)
+        sub = w[:, rows[:, None], cols[None, :]]
+        out = w.copy()
+        out[:, rows[:, None], cols[None, :]] = sub + eta * (self.w_max - sub) * (
+            post[:, rows, None] * pre[:, None, cols])
+        return out
 
     def decay(self, w, duration_ms):
         if math.isinf(self.tau_ms) or duration_ms <= 0:

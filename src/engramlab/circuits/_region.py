@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import abc
 import dataclasses
+import functools
 import math
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
@@ -30,6 +31,7 @@ from typing import Any, Literal
 import numpy as np
 
 from engramlab.core.errors import ParameterError
+from engramlab.core.rng import make_rng
 from engramlab.protocol import Span
 
 __all__ = ["Drive", "Effect", "EffectHandler", "Gain", "Region", "Remove", "ScaleLearning",
@@ -131,13 +133,19 @@ class StepContext:
     """What a region sees of the protocol in one epoch.
 
     ``span`` is the epoch; ``effects`` the windowed effects active on this region in it;
-    ``rng`` a generator private to this epoch of this group's history.
+    :attr:`rng` a generator private to this region in this epoch of this group's
+    history (made from ``seed`` on first use).
     """
 
     span: Span
     effects: tuple[Effect, ...]
-    rng: np.random.Generator
+    seed: int
     n_subjects: int
+
+    @functools.cached_property
+    def rng(self) -> np.random.Generator:
+        """The region's generator in this epoch (the same stream in every pass)."""
+        return make_rng(self.seed)
 
     @property
     def sleeping(self) -> bool:

@@ -214,38 +214,46 @@ def run_protocol(circuit: Circuit, protocol: Protocol, *,
                                      f"{cells!r}", r.source)
 
     naive = circuit.init(n_subjects, seed)
-    cache = _Cache()
-    out = {gname: _walk(circuit, res, naive, cache, seed, n_subjects, records, where,
-                        record_sleep) for gname, res in resolved.items()}
+    plans = {g: _plan(res) for g, res in resolved.items()}
+    cache = _Cache(keep=_shared_boundaries(list(plans.values())))
+    out = {g: _walk(circuit, res, plans[g], naive, cache, seed, n_subjects, records, where,
+                    record_sleep) for g, res in resolved.items()}
     return _dataset(out, records, seed, n_subjects)
 
 
 @dataclasses.dataclass
 class _Cache:
-    """States at session boundaries and recorded rows, keyed by history (one call)."""
+    """States at the session boundaries a later group resumes from, and recorded rows.
 
+    Only the states some later group shares (``keep``) are held, so memory grows with
+    the number of branch points, not with the number of sessions.
+    """
+
+    keep: set[bytes]
     states: dict[bytes, CircuitState] = dataclasses.field(default_factory=dict)
     rows: dict[bytes, dict[str, np.ndarray]] = dataclasses.field(default_factory=dict)
 
 
 _Row = tuple[Span, dict[str, np.ndarray]]
+_Plan = tuple[list[tuple[Span, tuple[tuple[float, str, Effect], ...],
+                         dict[str, tuple[Effect, ...]]]], list[bytes]]
 
 
-def _walk(circuit: Circuit, res: _Resolved, naive: CircuitState, cache: _Cache, seed: int,
-          n_subjects: int, records: tuple[Record, ...],
-          where: Mapping[str, tuple[str, str | None, bool]], record_sleep: bool
-          ) -> list[_Row]:
+def _plan(res: _Resolved) -> _Plan:
+    """The events of one group in time order, and its history key after each epoch."""
     tl = res.timeline
     pending = list(res.instants)
+    windows = [(s, s.window.resolve(tl)) for s in res.windowed]
     plan: list[tuple[Span, tuple[tuple[float, str, Effect], ...],
                      dict[str, tuple[Effect, ...]]]] = []
     for sp in tl.spans:
         now: list[tuple[float, str, Effect]] = []
         while pending and pending[0][0] <= sp.start_ms:
             now.append(pending.pop(0))
+        mid = 0.5 * (sp.start_ms + sp.stop_ms)
         effects: dict[str, list[Effect]] = {}
-        for s in res.windowed:
-            if s.window.covers(tl, sp):
+        for s, intervals in windows:
+            if any(a <= mid < b for a, b in intervals):
                 effects.setdefault(s.target, []).append(s.effect)
         plan.append((sp, tuple(now), {k: tuple(v) for k, v in effects.items()}))
     keys: list[bytes] = []
@@ -254,11 +262,38 @@ def _walk(circuit: Circuit, res: _Resolved, naive: CircuitState, cache: _Cache, 
         h = _digest(h, (sp.start_ms, sp.stop_ms, sp.session, sp.trial, sp.epoch, sp.context,
                         sp.kind, sp.stimuli, due, sorted(eff.items())))
         keys.append(h)
+    return plan, keys
+
+
+def _shared_boundaries(plans: Sequence[_Plan]) -> set[bytes]:
+    """Keys of the last session boundary each later group shares with an earlier one."""
+    keep: set[bytes] = set()
+    for j in range(1, len(plans)):
+        plan_j, keys_j = plans[j]
+        best = -1
+        for i in range(j):
+            keys_i = plans[i][1]
+            n = 0
+            while n < min(len(keys_i), len(keys_j)) and keys_i[n] == keys_j[n]:
+                n += 1
+            b = next((k for k in range(n - 1, -1, -1) if _boundary(plan_j, k)), -1)
+            best = max(best, b)
+        if best >= 0:
+            keep.add(keys_j[best])
+    return keep
+
+
+def _walk(circuit: Circuit, res: _Resolved, planned: _Plan, naive: CircuitState,
+          cache: _Cache, seed: int, n_subjects: int, records: tuple[Record, ...],
+          where: Mapping[str, tuple[str, str | None, bool]], record_sleep: bool
+          ) -> list[_Row]:
+    tl = res.timeline
+    plan, keys = planned
     # resume from the latest session boundary of this history that is cached
     start, state, t_now = 0, naive, 0.0
     for i in range(len(plan) - 1, -1, -1):
         if _boundary(plan, i) and keys[i] in cache.states:
-            start, state, t_now = i + 1, cache.states[keys[i]], plan[i][0].stop_ms
+            start, state, t_now = i + 1, cache.states[keys[i]], plan[i][0].start_ms
             break
     recorded = [sp.kind == "awake" or record_sleep for sp in tl.spans]
     rows: list[_Row] = [(tl.spans[i], cache.rows[keys[i]]) for i in range(start)
@@ -269,12 +304,13 @@ def _walk(circuit: Circuit, res: _Resolved, naive: CircuitState, cache: _Cache, 
             state = circuit.elapse(state, t - t_now)
             t_now = max(t_now, t)
             state = circuit.apply(state, target, effect)
+        # the state is carried to the start of each epoch: the decay over an epoch is
+        # applied with the gap after it, in one exact step (decays commute with lesions)
         state = circuit.elapse(state, sp.start_ms - t_now)
+        t_now = sp.start_ms
         rng_seed = int.from_bytes(_digest(seed.to_bytes(8, "little"), keys[i])[:8], "little") >> 1
         state, act = circuit.step(state, sp, eff, rng_seed, n_subjects)
-        state = circuit.elapse(state, sp.duration_ms)
-        t_now = sp.stop_ms
-        if _boundary(plan, i):
+        if keys[i] in cache.keep:
             cache.states[keys[i]] = state
         if recorded[i]:
             vals = _sample(circuit, state, act, records, where)

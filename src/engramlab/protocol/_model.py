@@ -306,6 +306,22 @@ class Protocol:
                 flat.extend(s)
         return cls(tuple(flat))
 
+    @classmethod
+    def by_day(cls, *sessions: Session | Iterable[Session]) -> Protocol:
+        """A schedule: sessions that each give their ``day``, put in time order.
+
+        Nights, trainings and tests can then be written in any order (stable for equal
+        days).
+        """
+        flat: list[Session] = []
+        for item in sessions:
+            flat.extend([item] if isinstance(item, Session) else item)
+        for s in flat:
+            if s.day is None:
+                raise ParameterError(f"session[{s.name}].day", "must be given in a "
+                                     "schedule by day")
+        return cls(tuple(sorted(flat, key=lambda s: float(s.day or 0.0))))
+
     def then(self, *sessions: Session | Iterable[Session]) -> Protocol:
         """This protocol followed by ``sessions``."""
         return Protocol.of(*self.sessions, *sessions)
