@@ -285,3 +285,13 @@ def test_bad_circuits_and_calls_are_refused():
         run_protocol(_circuit(), _protocol(), record={"f": "la.nope"}, seed=0)
     with pytest.raises(ParameterError, match=r"lesion\.at"):
         Lesion("region", target="la")
+
+
+def test_the_worked_example_of_the_docs_runs_and_prints_what_they_say(capsys):
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "docs" / "circuits.md").read_text()
+    code, printed = re.findall(r"```(?:python)?\n(.*?)```", text, re.S)[:2]
+    exec(compile(code, "docs/circuits.md", "exec"), {})
+    assert capsys.readouterr().out.strip() == printed.strip()

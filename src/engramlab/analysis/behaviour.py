@@ -28,6 +28,8 @@ Recall
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from engramlab.core.errors import ParameterError
@@ -35,10 +37,11 @@ from engramlab.core.errors import ParameterError
 __all__ = ["freezing_percent", "recall_fraction"]
 
 
-def freezing_percent(activity: np.ndarray | float, *, half_activity: float = 0.3,
-                     hill: float = 2.0, baseline_pct: float = 0.0,
-                     max_pct: float = 100.0) -> np.ndarray:
+def freezing_percent(activity: Any, *, half_activity: float = 0.3, hill: float = 2.0,
+                     baseline_pct: float = 0.0, max_pct: float = 100.0) -> Any:
     """Percent freezing from the mean fear-output activity (module docstring).
+
+    Elementwise on a number, an array or an ``xarray.DataArray`` (labels kept).
 
     >>> float(freezing_percent(0.3))
     50.0
@@ -49,7 +52,7 @@ def freezing_percent(activity: np.ndarray | float, *, half_activity: float = 0.3
     if not 0.0 <= baseline_pct <= max_pct <= 100.0:
         raise ParameterError("baseline_pct", "must satisfy 0 <= baseline_pct <= max_pct "
                              "<= 100", baseline_pct)
-    x = np.maximum(np.asarray(activity, dtype=float), 0.0)
+    x = np.maximum(activity, 0.0)  # a DataArray stays labelled
     xn = x ** hill
     return baseline_pct + (max_pct - baseline_pct) * xn / (xn + half_activity ** hill)
 

@@ -9,6 +9,14 @@ integration of the linear parts, all in one loop compiled by Numba (:mod:`._engi
 once per CPU and then loaded from a disk cache (:func:`compile_loop` compiles it ahead).
 """
 
+from engramlab.network.amygdala import (
+    AmygdalaParams,
+    amygdala_cells,
+    amygdala_network,
+    amygdala_protocol,
+    cs_responses,
+    cs_windows,
+)
 from engramlab.network.connectivity import (
     Explicit,
     FixedInDegree,
@@ -33,7 +41,12 @@ from engramlab.network.model import (
     SpikeSource,
     Uniform,
 )
-from engramlab.network.plasticity import GraupnerBrunelRule, PlasticityContext, PlasticityRule
+from engramlab.network.plasticity import (
+    CoincidenceRule,
+    GraupnerBrunelRule,
+    PlasticityContext,
+    PlasticityRule,
+)
 from engramlab.network.record import Rates, Spikes, State, Weights
 from engramlab.network.simulate import (
     Built,
@@ -45,7 +58,9 @@ from engramlab.network.simulate import (
 )
 
 __all__ = [
+    "AmygdalaParams",
     "Built",
+    "CoincidenceRule",
     "ConductanceStep",
     "CurrentStep",
     "Explicit",
@@ -75,7 +90,12 @@ __all__ = [
     "State",
     "Uniform",
     "Weights",
+    "amygdala_cells",
+    "amygdala_network",
+    "amygdala_protocol",
     "build",
     "compile_loop",
+    "cs_responses",
+    "cs_windows",
     "simulate",
 ]

@@ -30,6 +30,7 @@ from engramlab.network.model import (
     RemoveSynapses,
     SpikeSource,
 )
+from engramlab.network.plasticity import CoincidenceRule
 from engramlab.neurons import (
     LIF,
     AdEx,
@@ -322,7 +323,8 @@ def check_weights(field: str, w: np.ndarray, kind: str, where: str) -> None:
 
 
 def _check_delay(pr: Projection, kind: str, dt: float) -> None:
-    low = pr.delay_ms if isinstance(pr.delay_ms, (int, float)) else pr.delay_ms.low
+    low = pr.delay_ms if isinstance(pr.delay_ms, (int, float)) else float(
+        pr.delay_ms.low if pr.delay_ms.low is not None else -math.inf)
     if low < dt * (1.0 - 1e-9):
         field = f"{pr.name}.delay_ms" + ("" if isinstance(pr.delay_ms, (int, float))
                                          else ".low")
@@ -384,6 +386,7 @@ def _projections(network: Network, dt: float, seed: int, start: np.ndarray,
     syn: dict[str, tuple[np.ndarray, np.ndarray, slice]] = {}
     plastic_state: dict[str, Any] = {}
     rules: list[tuple[int, Any, int]] = []  # (row, trace rule, post population)
+    co_rules: list[tuple[int, CoincidenceRule, int]] = []  # the same, coincidence rule
     n_syn = n_row = n_stp = 0
     max_d = 1
     for k, pr in enumerate(projs):
@@ -416,6 +419,11 @@ def _projections(network: Network, dt: float, seed: int, start: np.ndarray,
                                      f"({_where(pr, kind)}): the rule would make "
                                      "conductances negative", rule.w_min)
             rules.append((k, rule, pop_index[pr.post]))
+        elif isinstance(rule_owner, CoincidenceRule):
+            if w.size and w.max() > rule_owner.w_max:
+                raise ParameterError(f"{pr.name}.weight", f"must be <= the plasticity rule's "
+                                     f"w_max = {rule_owner.w_max}", float(w.max()))
+            co_rules.append((k, rule_owner, pop_index[pr.post]))
         elif pr.plasticity is not None:
             plastic_state[pr.name] = pr.plasticity.init(m, pre, post, w.copy(), rng)
         n_syn += m
@@ -430,6 +438,7 @@ def _projections(network: Network, dt: float, seed: int, start: np.ndarray,
                    stp_u=np.zeros(n_stp), stp_x=np.ones(n_stp),
                    stp_last=np.full(n_stp, -1, np.int64))
     stdp = _stdp(rules, projs, syn, pops, pop_index, start, dt)
+    stdp = _coincidence(stdp, co_rules, projs, syn, pops, dt)
     proj_index = {pr.name: k for k, pr in enumerate(projs)}
     return table, stdp, syn, proj_index, plastic_state, max_d
 
@@ -473,6 +482,52 @@ def _stdp(rules, projs, syn, pops, pop_index, start, dt: float) -> E.Stdp:
                   syn_pre=(np.concatenate(syn_pre) if K else np.zeros(0)).astype(np.int32),
                   tr_pre=np.zeros((n_pre, 2)), tr_pre_t=np.full(n_pre, -1, np.int64),
                   tr_post=np.zeros((n_post, 2)), tr_post_t=np.full(n_post, -1, np.int64))
+
+
+def _coincidence(sd: E.Stdp, co_rules: list[tuple[int, CoincidenceRule, int]], projs,
+                 syn, pops, dt: float) -> E.Stdp:
+    """Add the coincidence-rule projections to the rule table (its columns as
+    :class:`~._engine.Stdp` describes): one group of trace rows per postsynaptic
+    population, appended to the trace tables (its rules must agree but for ``role``),
+    each neuron with at most one cue and one context synapse (appended to ``cidx``)."""
+    if not co_rules:
+        return sd
+    cols = {name: getattr(sd, name).copy() for name in
+            ("mode", "pre0", "post0", "col0", "soft", "dr1", "do1", "do2", "a2p", "a3p",
+             "a2m", "a3m", "w_min", "w_max")}
+    n_tr, n_c = max(sd.tr_pre.shape[0], sd.tr_post.shape[0]), sd.cidx.size
+    groups: dict[int, tuple[int, CoincidenceRule]] = {}
+    n_rows = 0
+    for _, rule, post_pi in co_rules:
+        if post_pi not in groups:
+            groups[post_pi] = (n_rows, rule)
+            n_rows += pops[post_pi].n
+    co_syn = np.full((n_rows, 2), -1, np.int64)
+    for k, rule, post_pi in co_rules:
+        pr = projs[k]
+        row0, first = groups[post_pi]
+        if rule.model_dump(exclude={"role"}) != first.model_dump(exclude={"role"}):
+            raise ParameterError(f"{pr.name}.plasticity", "must have the same parameters "
+                                 f"(but for role) as every CoincidenceRule onto {pr.post!r}")
+        role = 0 if rule.role == "cue" else 1
+        _, post, sl = syn[pr.name]
+        rows = row0 + post
+        if np.unique(rows).size != rows.size or np.any(co_syn[rows, role] >= 0):
+            raise ParameterError(f"{pr.name}.connect", f"each neuron of {pr.post!r} may have "
+                                 f"at most one {rule.role} synapse under a CoincidenceRule")
+        co_syn[rows, role] = np.arange(sl.start, sl.stop, dtype=np.int64)
+        for name, value in (("mode", E.PL_LEARN), ("pre0", n_tr + row0),
+                            ("post0", n_tr + row0), ("col0", n_c + 2 * row0),
+                            ("soft", E.RULE_CUE + role), ("dr1", dt / rule.tau_cue_ms),
+                            ("do1", dt / rule.tau_context_ms), ("do2", rule.window_ms / dt),
+                            ("a3p", rule.cue_jump), ("a3m", rule.context_jump),
+                            ("a2p", rule.alpha_ltp), ("a2m", rule.alpha_ltd),
+                            ("w_min", rule.w_min), ("w_max", rule.w_max)):
+            cols[name][k] = value
+    n = n_tr + n_rows
+    return sd._replace(**cols, cidx=np.concatenate([sd.cidx, co_syn.ravel()]),
+                       tr_pre=np.zeros((n, 2)), tr_pre_t=np.full(n, -1, np.int64),
+                       tr_post=np.zeros((n, 2)), tr_post_t=np.full(n, -1, np.int64))
 
 
 # --- drive ------------------------------------------------------------------------

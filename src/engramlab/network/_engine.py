@@ -74,6 +74,23 @@ step, so simultaneous pre and post spikes do not interact. Within a step, spikes
 processed in population order. With plasticity off (a phase), traces still follow the
 spikes and weights stay exactly as they are.
 
+The input-coincidence rule of Vlachos et al. 2011
+(:class:`~engramlab.network.CoincidenceRule`) runs in the loop too, event by event on
+the arrivals of its two inputs: each postsynaptic neuron keeps a cue trace :math:`c`
+and a context trace :math:`h` (:math:`\dot c = -c/\tau_c`, jump :math:`c_u` at a cue
+spike; :math:`\dot h = -h/\tau_h`, jump :math:`h_u` at a context spike), read exactly
+as the value after the last jump decayed, and the steps of its last cue and context
+spikes. At every cue or context spike onto it (after the jump), while learning, both
+its cue weight and its context weight move:
+
+.. math::
+
+    w \leftarrow w + \alpha_1 h c (w_{max} - w) \ \text{if}\ |t_{cue} - t_{ctx}|
+    < T_w, \qquad w \leftarrow w - \alpha_2 c (w - w_{min}) \ \text{otherwise}
+
+(never crossing the bound approached); the spike is then sent with its new weight.
+With plasticity off the traces and arrival times still follow the spikes.
+
 Poisson sources draw, per step and population, :math:`K \sim
 \mathrm{Poisson}(n\lambda)` spikes with :math:`\lambda = -\ln(1 - r\Delta t)` and put
 each on a unit drawn uniformly (Poisson splitting: every unit gets an independent
@@ -174,6 +191,9 @@ CHECK_EVERY = 100
 
 #: :attr:`Stdp.mode`: no compiled rule, learning, traces only (weights frozen).
 PL_NONE, PL_LEARN, PL_FROZEN = 0, 1, 2
+#: :attr:`Stdp.soft` of a row with the input-coincidence rule (Vlachos et al. 2011) on
+#: a cue (CS) or on a context projection (trace rules: 0 additive, 1 multiplicative).
+RULE_CUE, RULE_CONTEXT = 2, 3
 
 
 # --- the tables -------------------------------------------------------------------
@@ -252,9 +272,20 @@ class Proj(NamedTuple):
 
 
 class Stdp(NamedTuple):
-    """Trace rules compiled into the loop: one row per projection (``mode`` 0 where it
-    has none), the rows with a rule grouped by postsynaptic population, a CSC table of
-    their synapses, and the traces."""
+    """Rules compiled into the loop: one row per projection (``mode`` 0 where it has
+    none). Trace rules: the rows grouped by postsynaptic population, a CSC table of
+    their synapses, and the traces.
+
+    A row with the input-coincidence rule (``soft`` RULE_CUE or RULE_CONTEXT) uses the
+    same columns, so that the table (passed with every spike) is no wider: ``dr1`` dt /
+    tau_c, ``do1`` dt / tau_h, ``a3p`` c_u, ``a3m`` h_u, ``a2p`` alpha_1, ``a2m``
+    alpha_2, ``do2`` the window (steps), ``w_min``, ``w_max``. Each postsynaptic neuron
+    ``j`` of the rule has trace row ``post0 + j`` (= ``pre0 + j``): its cue trace c
+    just after its last jump in ``tr_post[., 0]`` and the step of that cue arrival in
+    ``tr_post_t``, its context trace h in ``tr_pre[., 0]`` and its last context arrival
+    in ``tr_pre_t`` (-1: none); its cue and context synapses (global index, -1: none)
+    are ``cidx[col0 + 2 j]`` and ``cidx[col0 + 2 j + 1]``. The rows are not in
+    ``rows`` (a postsynaptic spike does nothing)."""
 
     mode: I8       # PL_* code
     pre0: I8       # first presynaptic trace row
@@ -473,7 +504,10 @@ def _deliver(j, p, t, dt, ch, pj, sd):
         if pj.stp0[k] >= 0:
             rel = _release(k, local, t, dt, pj)
         if sd.mode[k] != PL_NONE:
-            _deliver_plastic(k, local, t, base, rel, ch, pj, sd)
+            if sd.soft[k] < RULE_CUE:
+                _deliver_plastic(k, local, t, base, rel, ch, pj, sd)
+            else:
+                _deliver_coincidence(k, local, t, base, rel, ch, pj, sd)
             continue
         off = pj.off[k]
         a = pj.row0[k] + local
@@ -521,6 +555,98 @@ def _deliver_plastic(k, local, t, base, rel, ch, pj, sd):
                 wn = w[sq] - dw
                 w[sq] = wmin if wn < wmin else wn
     _jump(sd.tr_pre, sd.tr_pre_t, pre_tr, t, sd.dr1[k], sd.dr2[k], nearest)
+
+
+def _co_trace(tr, tt, n, t, decay):
+    """Coincidence trace of neuron row ``n`` at step ``t``: its value just after its
+    last jump (``tr[n, 0]``, at step ``tt[n]``; -1: never), decayed."""
+    tl = tt[n]
+    if tl < 0:
+        return 0.0
+    if tl == t:
+        return tr[n, 0]
+    return tr[n, 0] * math.exp(-(t - tl) * decay)
+
+
+def _co_update(w, sq, pot, x, wmin, wmax):
+    """Move weight ``w[sq]`` by the coincidence rule: up by ``x (w_max - w)`` (``pot``)
+    or down by ``x (w - w_min)``, never across the bound it moves towards."""
+    wo = w[sq]
+    if pot:
+        wn = wo + x * (wmax - wo)
+        if (wo - wmax) * (wn - wmax) < 0.0:
+            wn = wmax
+    else:
+        wn = wo - x * (wo - wmin)
+        if (wo - wmin) * (wn - wmin) < 0.0:
+            wn = wmin
+    w[sq] = wn
+
+
+def _deliver_coincidence(k, local, t, base, rel, ch, pj, sd):
+    """:func:`_deliver` on projection ``k`` with the coincidence rule (Vlachos et al.
+    2011): per synapse used, the postsynaptic neuron's trace of this input (c for a
+    cue, h for a context) jumps and the step of its last arrival is set; while learning,
+    its cue and context weights both move, up by ``alpha_1 h c (w_max - w)`` if the
+    last arrival of the other input is less than the window ago, else down by
+    ``alpha_2 c (w - w_min)`` (never: down; exactly the window: no change); then the
+    spike is sent with the new weight. (Columns: see :class:`Stdp`.)"""
+    D = ch.buf.shape[0]
+    S = ch.buf.shape[1]
+    flat = ch.flat
+    w = pj.w
+    off = pj.off[k]
+    a = pj.row0[k] + local
+    syn0 = pj.syn0[k]
+    learn = sd.mode[k] == PL_LEARN
+    cue = sd.soft[k] == RULE_CUE
+    dc = sd.dr1[k]
+    dh = sd.do1[k]
+    ap = sd.a2p[k]
+    ad = sd.a2m[k]
+    win = sd.do2[k]
+    wmin = sd.w_min[k]
+    wmax = sd.w_max[k]
+    n0 = sd.post0[k]
+    c0 = sd.col0[k]
+    for q in range(pj.iptr[a], pj.iptr[a + 1]):
+        sq = syn0 + q
+        jl = pj.post[sq]
+        n = n0 + jl
+        c = 0.0
+        h = 0.0
+        if cue:
+            c = _co_trace(sd.tr_post, sd.tr_post_t, n, t, dc) + sd.a3p[k]
+            sd.tr_post[n, 0] = c
+            sd.tr_post_t[n] = t
+            t_other = sd.tr_pre_t[n]
+        else:
+            h = _co_trace(sd.tr_pre, sd.tr_pre_t, n, t, dh) + sd.a3m[k]
+            sd.tr_pre[n, 0] = h
+            sd.tr_pre_t[n] = t
+            t_other = sd.tr_post_t[n]
+        if learn:
+            if cue:
+                h = _co_trace(sd.tr_pre, sd.tr_pre_t, n, t, dh)
+            else:
+                c = _co_trace(sd.tr_post, sd.tr_post_t, n, t, dc)
+            gap = float(t - t_other)
+            pot = False
+            amp = 0.0
+            if t_other >= 0 and gap < win:
+                pot = True
+                amp = ap * h * c
+            elif t_other < 0 or gap > win:
+                amp = ad * c
+            if amp != 0.0:
+                for r in range(2):
+                    s2 = sd.cidx[c0 + 2 * jl + r]
+                    if s2 >= 0:
+                        _co_update(w, s2, pot, amp, wmin, wmax)
+        r = base + pj.dly[sq]
+        if r >= D:
+            r -= D
+        flat[r * S + off + pj.post[sq]] += w[sq] * rel
 
 
 def _emit(j, p, t, step, dt, ch, pj, sd, out):
@@ -1067,7 +1193,8 @@ def _advance(t0, n_steps, net, out):
 #: The loop's functions, compiled together by :mod:`engramlab.network._compile`
 #: (the components' shared formulas are compiled from their own modules).
 KERNEL = ("_mix", "_uniform", "_poisson", "_exp", "_trace", "_jump", "_potentiate",
-          "_release", "_deliver", "_deliver_plastic", "_emit", "_fail", "_finite",
+          "_release", "_deliver", "_deliver_plastic", "_co_trace", "_co_update",
+          "_deliver_coincidence", "_emit", "_fail", "_finite",
           "_finite_rows", "_state_finite", "_fail_state", "_scheduled_spikes",
           "_poisson_source", "_arrivals", "_arrive", "_poisson_inputs", "_decay",
           "_lif_exact", "_conductance_totals", "_lif_conductance", "_adex", "_hh",

@@ -164,12 +164,14 @@ class Projection:
     """Synapses from population ``pre`` onto receptor ``receptor`` of population ``post``.
 
     ``weight`` is a number, a distribution or one value per synapse (in the receptor's
-    unit); ``delay_ms`` a number or a :class:`Uniform` (rounded to whole steps, at least
-    one). ``stp`` adds Tsodyks-Markram short-term plasticity: a spike then transmits
+    unit); ``delay_ms`` a number, a :class:`Uniform` or a :class:`Normal` clipped below
+    at ``low > 0`` (rounded to whole steps, at least one). ``stp`` adds Tsodyks-Markram
+    short-term plasticity: a spike then transmits
     ``weight * u * x`` (:mod:`engramlab.synapses.stp`). ``plasticity`` is a long-term
     rule that updates the weights: a trace rule of :mod:`engramlab.plasticity`
     (:class:`~engramlab.plasticity.stdp.PairSTDP`, triplet STDP), run inside the
-    compiled loop, or any :class:`~engramlab.network.PlasticityRule` (a Python hook,
+    compiled loop, the input-coincidence rule :class:`~engramlab.network.CoincidenceRule`
+    (compiled too), or any :class:`~engramlab.network.PlasticityRule` (a Python hook,
     stepped once per ``dt``).
     """
 
@@ -178,7 +180,7 @@ class Projection:
     receptor: str
     connect: Connectivity
     weight: float | Distribution | Sequence[float] | np.ndarray = 1.0
-    delay_ms: float | Uniform = 0.1
+    delay_ms: float | Uniform | Normal = 0.1
     stp: TsodyksMarkram | None = None
     plasticity: PlasticityRule | Any | None = None
     name: str = ""
@@ -192,12 +194,13 @@ class Projection:
         if not isinstance(self.connect, Connectivity):
             raise ParameterError(f"{self.name}.connect", "must be a connection rule",
                                  type(self.connect).__name__)
-        from engramlab.network.plasticity import PlasticityRule
+        from engramlab.network.plasticity import CoincidenceRule, PlasticityRule
 
         if self.plasticity is not None and not (isinstance(self.plasticity, PlasticityRule)
+                                                or isinstance(self.plasticity, CoincidenceRule)
                                                 or hasattr(self.plasticity, "trace_rule")):
-            raise ParameterError(f"{self.name}.plasticity", "must be a PlasticityRule or a "
-                                 "trace rule (PairSTDP, TripletSTDP)",
+            raise ParameterError(f"{self.name}.plasticity", "must be a PlasticityRule, a "
+                                 "trace rule (PairSTDP, TripletSTDP) or a CoincidenceRule",
                                  type(self.plasticity).__name__)
         if self.stp is not None and not isinstance(self.stp, TsodyksMarkram):
             raise ParameterError(f"{self.name}.stp", "must be TsodyksMarkram or None")
@@ -205,6 +208,10 @@ class Projection:
             raise ParameterError(f"{self.name}.delay_ms", "must be > 0", self.delay_ms)
         if isinstance(self.delay_ms, Uniform) and not self.delay_ms.low > 0:
             raise ParameterError(f"{self.name}.delay_ms.low", "must be > 0", self.delay_ms.low)
+        if isinstance(self.delay_ms, Normal) and not (self.delay_ms.low is not None
+                                                      and self.delay_ms.low > 0):
+            raise ParameterError(f"{self.name}.delay_ms.low", "must be > 0 (a normal delay "
+                                 "is clipped below)", self.delay_ms.low)
 
 
 @dataclasses.dataclass(frozen=True)

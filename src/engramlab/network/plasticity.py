@@ -20,11 +20,20 @@ from __future__ import annotations
 
 import abc
 import dataclasses
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
+from pydantic import ValidationError, model_validator
+from pydantic_core import InitErrorDetails
 
-__all__ = ["GraupnerBrunelRule", "PlasticityContext", "PlasticityRule"]
+from engramlab.core import Params, param
+
+__all__ = ["CoincidenceRule", "GraupnerBrunelRule", "PlasticityContext", "PlasticityRule"]
+
+_VLACHOS = "Vlachos et al. 2011 (PLoS Comput Biol 7:e1001104), Eq. 6-8"
+_RE_VLACHOS = ("Carvalho et al., ReScience replication of Vlachos et al. 2011 "
+               "(github.com/tawantayron/RE-Fear-and-extinction-in-a-BA-net-model), "
+               "Table 6 and code/params.py")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,3 +131,79 @@ class GraupnerBrunelRule(PlasticityRule):
                      ctx.dt_ms, noise)
         state = {"gb": gb, "pending": pending, "rng": state["rng"]}
         return state, self.w_down + (self.w_up - self.w_down) * gb.rho
+
+
+class CoincidenceRule(Params):
+    r"""The input-coincidence rule of Vlachos et al. (2011), run inside the compiled loop.
+
+    Put one on each plastic input projection onto a population, with ``role="cue"``
+    on the CS projection and ``role="context"`` on the contextual ones (all with the
+    same parameters otherwise). Every postsynaptic neuron has at most one cue and one
+    context synapse; it keeps a cue trace :math:`c` and a context trace :math:`h`,
+
+    .. math::
+
+        \dot c = -\frac{c}{\tau_c} + c_u \sum \delta(t - t_{cue}), \qquad
+        \dot h = -\frac{h}{\tau_h} + h_u \sum \delta(t - t_{ctx}),
+
+    and at each cue or context spike arriving at it (after the jump), while plasticity
+    is on (:class:`~engramlab.network.Phase`: the neuromodulator :math:`m = 1`), both
+    its cue and its context weight move:
+
+    .. math::
+
+        w \leftarrow \begin{cases}
+            w + \alpha_1\, h\, c\, (w_{max} - w) & |t_{cue} - t_{ctx}| < T_w \\
+            w - \alpha_2\, c\, (w - w_{min}) & \text{otherwise}
+        \end{cases}
+
+    with :math:`t_{cue}, t_{ctx}` the last cue and context arrivals (a neuron that never
+    had one: depression); the spike is then transmitted with the new weight. The rule
+    depends on the two presynaptic inputs only, not on the postsynaptic spikes.
+    Weights are in the receptor's unit (nS here). Defaults: the ReScience replication's
+    values (Vlachos et al. give the form, not the numbers).
+
+    A weight outside :math:`[w_{min}, w_{max}]` relaxes towards it (the replication
+    writes :math:`|w_{max} - w|`, :math:`|w_{min} - w|`, which pushes a weight below
+    :math:`w_{min}` further down under depression; here it moves up to :math:`w_{min}`).
+    An update never crosses the bound it moves towards.
+    """
+
+    role: Literal["cue", "context"] = param(
+        "cue", unit="1", doc="Which input of the rule this projection is: the CS (cue) "
+        "or a context.", source=_VLACHOS)
+    tau_cue_ms: float = param(10.0, unit="ms", gt=0.0, le=10_000.0,
+                              doc="Time constant tau_c of the cue trace c.",
+                              source=_RE_VLACHOS)
+    tau_context_ms: float = param(10.0, unit="ms", gt=0.0, le=10_000.0,
+                                  doc="Time constant tau_h of the context trace h.",
+                                  source=_RE_VLACHOS)
+    cue_jump: float = param(0.35, unit="1", gt=0.0, le=100.0,
+                            doc="Jump c_u of the cue trace at a cue spike.",
+                            source=_RE_VLACHOS)
+    context_jump: float = param(0.35, unit="1", gt=0.0, le=100.0,
+                                doc="Jump h_u of the context trace at a context spike.",
+                                source=_RE_VLACHOS)
+    alpha_ltp: float = param(1.6e-3, unit="1", ge=0.0, le=1.0,
+                             doc="Learning rate alpha_1 of potentiation.",
+                             source=_RE_VLACHOS)
+    alpha_ltd: float = param(1.6e-3, unit="1", ge=0.0, le=1.0,
+                             doc="Learning rate alpha_2 of depression.", source=_RE_VLACHOS)
+    w_min: float = param(0.4, unit="nS", ge=0.0, le=1e6,
+                         doc="Lower weight bound w_min.", source=_RE_VLACHOS)
+    w_max: float = param(4.0, unit="nS", gt=0.0, le=1e6,
+                         doc="Upper weight bound w_max.", source=_RE_VLACHOS)
+    window_ms: float = param(100.0, unit="ms", gt=0.0, le=1e6,
+                             doc="Coincidence window T_w: cue and context arrivals less "
+                             "than this apart potentiate.", source=_RE_VLACHOS
+                             + " (code/models_eq.py); Vlachos et al. 2011: 'temporally "
+                             "coincide'")
+
+    @model_validator(mode="after")
+    def _bounds_ordered(self) -> CoincidenceRule:
+        if not self.w_min < self.w_max:
+            # a pydantic error, so that ``create`` names the field like any other
+            raise ValidationError.from_exception_data(type(self).__name__, [InitErrorDetails(
+                type="greater_than", loc=("w_max",), input=self.w_max,
+                ctx={"gt": self.w_min})])
+        return self

@@ -68,7 +68,9 @@ _HH_VARS = {"v": E.REC_V, "m": E.REC_A1, "h": E.REC_A2, "n": E.REC_A3}
 #: What the plasticity state variables are (error messages).
 _STATE_NAMES = {"stp_u": "short-term plasticity", "stp_x": "short-term plasticity",
                 "r1": "presynaptic STDP trace", "r2": "presynaptic STDP trace",
-                "o1": "postsynaptic STDP trace", "o2": "postsynaptic STDP trace"}
+                "o1": "postsynaptic STDP trace", "o2": "postsynaptic STDP trace",
+                "c": "cue trace of the coincidence rule",
+                "h": "context trace of the coincidence rule"}
 _ADEX_VARS = {"v": E.REC_V, "w": E.REC_A1}
 
 
@@ -487,6 +489,8 @@ class Simulator:
                        for (pop, rec), c in b.channel_index.items())
         projs = sorted(self.network.projections, key=lambda pr: b.pop_index[pr.pre])
         stdp = sd.mode != E.PL_NONE
+        trace = stdp & (sd.soft < E.RULE_CUE)
+        coinc = stdp & ~trace
 
         def where(pr: Any) -> str:
             return f"projection {pr.name!r} ({pr.pre} -> {pr.post}.{pr.receptor})"
@@ -515,18 +519,23 @@ class Simulator:
             return describe
 
         def per_neuron(first: np.ndarray, labels: tuple[str, ...], post: bool,
-                       use: Callable[[int], bool]) -> Callable[[int], tuple[str, str]]:
-            side = "postsynaptic" if post else "presynaptic"
-
+                       use: Callable[[int], bool], co_labels: tuple[str, ...] = (),
+                       co_use: Callable[[int], bool] = lambda k: False,
+                       ) -> Callable[[int], tuple[str, str]]:
             def describe(flat: int) -> tuple[str, str]:
                 row, col = divmod(flat, len(labels))
                 for k, pr in enumerate(projs):
                     lo = int(first[k])
-                    if use(k) and lo <= row < lo + size[pr.post if post else pr.pre]:
-                        return (f"{pr.name}.{labels[col]}[{row - lo}]",
-                                f"{_STATE_NAMES[labels[col]]} {labels[col]} of {where(pr)}, "
+                    # a coincidence rule's traces are per postsynaptic neuron
+                    on_post = post or co_use(k)
+                    side = "postsynaptic" if on_post else "presynaptic"
+                    lab = co_labels[col] if co_use(k) else labels[col]
+                    if ((use(k) or co_use(k))
+                            and lo <= row < lo + size[pr.post if on_post else pr.pre]):
+                        return (f"{pr.name}.{lab}[{row - lo}]",
+                                f"{_STATE_NAMES.get(lab, 'state')} {lab} of {where(pr)}, "
                                 f"{side} neuron {row - lo},")
-                return f"{labels[col]}[{row}]", f"{labels[col]} ({side})"
+                return f"{labels[col]}[{row}]", f"{labels[col]}"
             return describe
 
         def weight(q: int) -> tuple[str, str]:
@@ -547,8 +556,10 @@ class Simulator:
             (np.where(plastic, pj.w, 0.0), weight),
             (pj.stp_u, per_neuron(pj.stp0, ("stp_u",), False, lambda k: has_stp[k])),
             (pj.stp_x, per_neuron(pj.stp0, ("stp_x",), False, lambda k: has_stp[k])),
-            (sd.tr_pre, per_neuron(sd.pre0, ("r1", "r2"), False, lambda k: stdp[k])),
-            (sd.tr_post, per_neuron(sd.post0, ("o1", "o2"), True, lambda k: stdp[k])),
+            (sd.tr_pre, per_neuron(sd.pre0, ("r1", "r2"), False, lambda k: trace[k],
+                                   ("h", "-"), lambda k: coinc[k])),
+            (sd.tr_post, per_neuron(sd.post0, ("o1", "o2"), True, lambda k: trace[k],
+                                    ("c", "-"), lambda k: coinc[k])),
             (net.chans.buf, channel("pending input in the delay buffer")),
             (net.chans.h, channel("h (rise variable)")),
             (net.chans.g, channel(None)),
