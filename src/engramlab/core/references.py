@@ -65,6 +65,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1207/s15516709cog0901_7",
     ),
     (
+        "almeida2007",
+        "de Almeida, Idiart & Lisman 2007",
+        "L. de Almeida, M. Idiart, J. E. Lisman (2007). Memory retrieval time and memory capacity of the CA3 network: role of gamma frequency oscillations. Learn. Mem. 14(11):795-806.",
+        "10.1101/lm.730207",
+    ),
+    (
         "alvarez1994",
         "Alvarez & Squire 1994",
         "P. Alvarez, L. R. Squire (1994). Memory consolidation and the medial temporal lobe: a simple network model. PNAS 91(15):7041-7045.",
@@ -93,6 +99,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "Anagnostaras, Maren & Fanselow 1999",
         "S. G. Anagnostaras, S. Maren, M. S. Fanselow (1999). Temporally graded retrograde amnesia of contextual fear after hippocampal damage in rats: within-subjects examination. J. Neurosci. 19(3):1106-1114.",
         "10.1523/JNEUROSCI.19-03-01106.1999",
+    ),
+    (
+        "barnes1959",
+        "Barnes & Underwood 1959",
+        "J. M. Barnes, B. J. Underwood (1959). \"Fate\" of first-list associations in transfer theory. Journal of Experimental Psychology 58(2):97-105.",
+        "10.1037/h0047507",
     ),
     (
         "beattie2000",
@@ -329,10 +341,28 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1073/pnas.95.9.5323",
     ),
     (
+        "marr1971",
+        "Marr 1971",
+        "D. Marr (1971). Simple memory: a theory for archicortex. Phil. Trans. R. Soc. Lond. B 262(841):23-81.",
+        "10.1098/rstb.1971.0078",
+    ),
+    (
         "mayer1984",
         "Mayer, Westbrook & Guthrie 1984",
         "M. L. Mayer, G. L. Westbrook, P. B. Guthrie (1984). Voltage-dependent block by Mg2+ of NMDA responses in spinal cord neurones. Nature 309:261-263.",
         "10.1038/309261a0",
+    ),
+    (
+        "mcclelland1995",
+        "McClelland, McNaughton & O'Reilly 1995",
+        "J. L. McClelland, B. L. McNaughton, R. C. O'Reilly (1995). Why there are complementary learning systems in the hippocampus and neocortex: insights from the successes and failures of connectionist models of learning and memory. Psychological Review 102(3):419-457.",
+        "10.1037/0033-295X.102.3.419",
+    ),
+    (
+        "mccloskey1989",
+        "McCloskey & Cohen 1989",
+        "M. McCloskey, N. J. Cohen (1989). Catastrophic interference in connectionist networks: the sequential learning problem. Psychology of Learning and Motivation 24:109-165.",
+        "10.1016/S0079-7421(08)60536-8",
     ),
     (
         "mceliece1987",
@@ -351,6 +381,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "Oja 1982",
         "E. Oja (1982). A simplified neuron model as a principal component analyzer. Journal of Mathematical Biology 15(3):267-273.",
         "10.1007/BF00275687",
+    ),
+    (
+        "oreilly1994",
+        "O'Reilly & McClelland 1994",
+        "R. C. O'Reilly, J. L. McClelland (1994). Hippocampal conjunctive encoding, storage, and recall: avoiding a trade-off. Hippocampus 4(6):661-682.",
+        "10.1002/hipo.450040605",
     ),
     (
         "page2000",
@@ -465,6 +501,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "Wang 2002",
         "X.-J. Wang (2002). Probabilistic decision making by slow reverberation in cortical circuits. Neuron 36(5):955-968.",
         "10.1016/S0896-6273(02)01092-9",
+    ),
+    (
+        "willshaw1969",
+        "Willshaw, Buneman & Longuet-Higgins 1969",
+        "D. J. Willshaw, O. P. Buneman, H. C. Longuet-Higgins (1969). Non-holographic associative memory. Nature 222:960-962.",
+        "10.1038/222960a0",
     ),
     (
         "wilson1994",
