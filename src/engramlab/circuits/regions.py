@@ -120,13 +120,6 @@ class _Cells(Region):
     def cell_set(self, state: Any, name: str) -> Array:
         return self.mask(state, name)
 
-    def check_cells(self, cells: str | None, tags: frozenset[str]) -> None:
-        """Refuse a cell set that is neither a group nor a tag named in the protocol."""
-        if cells is not None and cells not in self.groups and cells not in tags:
-            raise ParameterError(f"{self.name}.cells", f"names no group of {self.name} "
-                                 f"({list(self.groups)}) and no set tagged in the "
-                                 f"protocol ({sorted(tags)})", cells)
-
     def _base_state(self, n_subjects: int) -> dict[str, Any]:
         return {"alive": np.ones((n_subjects, self.n), bool), "tags": {}}
 
