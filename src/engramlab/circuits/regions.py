@@ -314,22 +314,26 @@ class IndexRegion(RateRegion):
             total = s.sum(axis=1)
             u = ctx.rng.random(len(s))
             v = ctx.rng.random(len(s))
-            r = np.zeros(state["alive"].shape)
-            for b in np.flatnonzero(u < np.minimum(total, 1.0)):
-                m = int(np.searchsorted(np.cumsum(s[b]) / total[b], v[b], side="right"))
-                r[b] = state["codes"][b, min(m, self.n_slots - 1)]
+            # slot m with probability s_m / max(1, sum s): the first slot whose
+            # cumulative share exceeds v (no replay where u >= min(1, sum s))
+            share = np.cumsum(s, axis=1) / np.where(total > 0, total, 1.0)[:, None]
+            m = np.minimum((share <= v[:, None]).sum(axis=1), self.n_slots - 1)
+            replay = u < np.minimum(total, 1.0)
+            r = state["codes"][np.arange(len(s)), m] * replay[:, None]
             r = self._modulate(state, r, ctx, stage="output") * state["alive"]
             return self._tag(state, r, ctx), r
         state, r = super().step(state, inputs, ctx)
         if not ctx.learning("nmda"):
             return state, r
+        b = np.flatnonzero(r.sum(axis=1) > 0)  # subjects with a code to store
+        if not b.size:
+            return state, r
         codes, strength = state["codes"].copy(), state["strength"].copy()
-        k = float(self.k or 1)
-        for b in np.flatnonzero(r.sum(axis=1) > 0):
-            ov = codes[b] @ r[b] / k
-            m = int(np.argmax(ov)) if ov.max() >= self.same_overlap else int(
-                np.argmin(strength[b]))
-            codes[b, m], strength[b, m] = r[b], 1.0
+        ov = np.einsum("bsn,bn->bs", codes[b], r[b]) / float(self.k or 1)
+        # refresh the slot of the same code, else overwrite the weakest slot
+        m = np.where(ov.max(axis=1) >= self.same_overlap, ov.argmax(axis=1),
+                     strength[b].argmin(axis=1))
+        codes[b, m], strength[b, m] = r[b], 1.0
         return {**state, "codes": codes, "strength": strength}, r
 
     def elapse(self, state, duration_ms):
