@@ -397,6 +397,30 @@ def find(cases: list[Case], simulator: str, variant: str | None, n: int, duratio
     return min(found, key=lambda c: c.median("wall_s")) if found else None
 
 
+def print_brian2_ratios(runs: dict, target: float) -> None:
+    """Speed-ups of engramlab (``runs["engramlab"]``) over each Brian2 variant run.
+
+    Whole process and the run call alone; the verdict is for the warm Cython run
+    against ``target`` (printed, never asserted).
+    """
+    eng = runs["engramlab"]
+    print("\nRatios (whole-process wall time; speed-up = Brian2 / engramlab)")
+    for key in ("brian2 cython-warm", "brian2 cython-cold", "brian2 numpy"):
+        peer = runs.get(key)
+        if peer is None or peer.error:
+            continue
+        speedup = peer.wall_s / eng.wall_s
+        verdict = ""
+        if key == "brian2 cython-warm":
+            verdict = "met" if speedup >= target else "NOT MET"
+            verdict = f"(target >= {target:g}x: {verdict})"
+        print(f"  {key}: {peer.wall_s:.2f} s / engramlab {eng.wall_s:.2f} s = "
+              f"{speedup:.1f}x  {verdict}")
+        t_peer, t_eng = peer.result["t_sim_s"], eng.result["t_sim_s"]
+        print(f"    the run call alone (no start-up, imports, construction): "
+              f"{t_peer:.2f} s / {t_eng:.2f} s = {t_peer / t_eng:.1f}x")
+
+
 def print_ratios(cases: list[Case], durations: list[float]) -> list[dict]:
     """Print the targets' ratios; return them as records."""
     records = []

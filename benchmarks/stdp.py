@@ -126,21 +126,7 @@ def main(argv=None) -> int:
     if eng.error:
         print("\nengramlab failed: no ratios")
         return 1
-    print("\nRatios (whole-process wall time; speed-up = Brian2 / engramlab)")
-    for key in ("brian2 cython-warm", "brian2 cython-cold", "brian2 numpy"):
-        peer = runs.get(key)
-        if peer is None or peer.error:
-            continue
-        speedup = peer.wall_s / eng.wall_s
-        verdict = ""
-        if key == "brian2 cython-warm":
-            verdict = "met" if speedup >= SPEEDUP_TARGET else "NOT MET"
-            verdict = f"(target >= {SPEEDUP_TARGET:g}x: {verdict})"
-        print(f"  {key}: {peer.wall_s:.2f} s / engramlab {eng.wall_s:.2f} s = "
-              f"{speedup:.1f}x  {verdict}")
-        t_peer, t_eng = peer.result["t_sim_s"], eng.result["t_sim_s"]
-        print(f"    the run call alone (no start-up, imports, construction): "
-              f"{t_peer:.2f} s / {t_eng:.2f} s = {t_peer / t_eng:.1f}x")
+    cuba.print_brian2_ratios(runs, SPEEDUP_TARGET)
     ref = runs.get("brian2 cython-warm")
     if ref is not None and not ref.error:
         a, b = eng.result, ref.result
