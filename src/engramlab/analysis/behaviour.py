@@ -53,8 +53,10 @@ def freezing_percent(activity: Any, *, half_activity: float = 0.3, hill: float =
         raise ParameterError("baseline_pct", "must satisfy 0 <= baseline_pct <= max_pct "
                              "<= 100", baseline_pct)
     x = np.maximum(activity, 0.0)  # a DataArray stays labelled
-    xn = x ** hill
-    return baseline_pct + (max_pct - baseline_pct) * xn / (xn + half_activity ** hill)
+    # x^n / (x^n + h^n) written as 1 / (1 + (h / x)^n): no 0 / 0 when h^n underflows
+    with np.errstate(divide="ignore", over="ignore"):
+        frac = 1.0 / (1.0 + (half_activity / x) ** hill)
+    return baseline_pct + (max_pct - baseline_pct) * frac
 
 
 def recall_fraction(reinstated: np.ndarray, episode: np.ndarray, *,

@@ -44,7 +44,7 @@ class PatternSeparationParams(Params):
     n_ec: int = param(1000, unit="1", ge=50, le=5000, doc="EC cells.", source="chosen")
     expansion: int = param(5, unit="1", ge=2, le=10, doc="DG cells per EC cell.",
                            source="chosen: DG several times larger than EC (rat: about 5x)")
-    coding_level_in: float = param(0.1, unit="1", gt=0.0, le=0.4,
+    coding_level_in: float = param(0.1, unit="1", ge=0.02, le=0.4,
                                    doc="Fraction of EC cells active.", source="chosen")
     coding_levels_out: tuple[float, ...] = param(
         (0.05, 0.02), unit="1", ge=0.005, le=0.5, min_length=2,
