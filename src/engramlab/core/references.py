@@ -101,6 +101,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1523/JNEUROSCI.19-03-01106.1999",
     ),
     (
+        "armbruster2007",
+        "Armbruster et al. 2007",
+        "B. N. Armbruster, X. Li, M. H. Pausch, S. Herlitze, B. L. Roth (2007). Evolving the lock to fit the key to create a family of G protein-coupled receptors potently activated by an inert ligand. Proc. Natl. Acad. Sci. USA 104(12):5163-5168.",
+        "10.1073/pnas.0700293104",
+    ),
+    (
         "barnes1959",
         "Barnes & Underwood 1959",
         "J. M. Barnes, B. J. Underwood (1959). \"Fate\" of first-list associations in transfer theory. Journal of Experimental Psychology 58(2):97-105.",
@@ -197,6 +203,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1073/pnas.89.10.4363",
     ),
     (
+        "egostengel2010",
+        "Ego-Stengel & Wilson 2010",
+        "V. Ego-Stengel, M. A. Wilson (2010). Disruption of ripple-associated hippocampal activity during rest impairs spatial learning in the rat. Hippocampus 20(1):1-10.",
+        "10.1002/hipo.20707",
+    ),
+    (
         "fourcaud2002",
         "Fourcaud & Brunel 2002",
         "N. Fourcaud, N. Brunel (2002). Dynamics of the firing probability of noisy integrate-and-fire neurons. Neural Comput 14(9):2057-2110.",
@@ -233,6 +245,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1017/CBO9781107447615",
     ),
     (
+        "girardeau2009",
+        "Girardeau et al. 2009",
+        "G. Girardeau, K. Benchenane, S. I. Wiener, G. Buzsáki, M. B. Zugaro (2009). Selective suppression of hippocampal ripples impairs spatial memory. Nature Neuroscience 12(10):1222-1223.",
+        "10.1038/nn.2384",
+    ),
+    (
         "glauber1963",
         "Glauber 1963",
         "R. J. Glauber (1963). Time-dependent statistics of the Ising model. J. Math. Phys. 4(2):294-307.",
@@ -251,10 +269,28 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.4249/scholarpedia.1347",
     ),
     (
+        "govorunova2015",
+        "Govorunova et al. 2015",
+        "E. G. Govorunova, O. A. Sineshchekov, R. Janz, X. Liu, J. L. Spudich (2015). Natural light-gated anion channels: a family of microbial rhodopsins for advanced optogenetics. Science 349(6248):647-650.",
+        "10.1126/science.aaa7484",
+    ),
+    (
+        "gradinaru2010",
+        "Gradinaru et al. 2010",
+        "V. Gradinaru, F. Zhang, C. Ramakrishnan, J. Mattis, R. Prakash, I. Diester, I. Goshen, K. R. Thompson, K. Deisseroth (2010). Molecular and cellular approaches for diversifying and extending optogenetics. Cell 141(1):154-165.",
+        "10.1016/j.cell.2010.02.037",
+    ),
+    (
         "graupner2012",
         "Graupner & Brunel 2012",
         "M. Graupner, N. Brunel (2012). Calcium-based plasticity model explains sensitivity of synaptic changes to spike pattern, rate, and dendritic location. PNAS 109(10):3991-3996 (correction: PNAS 110(5):2031, 2013).",
         "10.1073/pnas.1109359109",
+    ),
+    (
+        "han2011",
+        "Han et al. 2011",
+        "X. Han, B. Y. Chow, H. Zhou, N. C. Klapoetke, A. Chuong, R. Rajimehr, A. Yang, M. V. Baratta, J. Winkle, R. Desimone, E. S. Boyden (2011). A high-light sensitivity optical neural silencer: development and application to optogenetic control of non-human primate cortex. Front. Syst. Neurosci. 5:18.",
+        "10.3389/fnsys.2011.00018",
     ),
     (
         "hayashi2000",
@@ -305,6 +341,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1523/JNEUROSCI.10-09-03178.1990",
     ),
     (
+        "kali2004",
+        "Káli & Dayan 2004",
+        "S. Káli, P. Dayan (2004). Off-line replay maintains declarative memories in a model of hippocampal-neocortical interactions. Nature Neuroscience 7(3):286-294.",
+        "10.1038/nn1202",
+    ),
+    (
         "kanter1987",
         "Kanter & Sompolinsky 1987",
         "I. Kanter, H. Sompolinsky (1987). Associative recall of memory without errors. Phys. Rev. A 35(1):380-392.",
@@ -333,6 +375,18 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "Krotov & Hopfield 2016",
         "D. Krotov, J. J. Hopfield (2016). Dense associative memory for pattern recognition. Advances in Neural Information Processing Systems 29 (NeurIPS 2016), 1172-1180. arXiv:1606.01164.",
         "10.48550/arXiv.1606.01164",
+    ),
+    (
+        "liu2012",
+        "Liu et al. 2012",
+        "X. Liu, S. Ramirez, P. T. Pang, C. B. Puryear, A. Govindarajan, K. Deisseroth, S. Tonegawa (2012). Optogenetic stimulation of a hippocampal engram activates fear memory recall. Nature 484(7394):381-385.",
+        "10.1038/nature11028",
+    ),
+    (
+        "manvich2018",
+        "Manvich et al. 2018",
+        "D. F. Manvich, K. A. Webster, S. L. Foster, M. S. Farrell, J. C. Ritchie, J. H. Porter, D. Weinshenker (2018). The DREADD agonist clozapine N-oxide (CNO) is reverse-metabolized to clozapine and produces clozapine-like interoceptive stimulus effects in rats and mice. Sci. Rep. 8:3840.",
+        "10.1038/s41598-018-22116-z",
     ),
     (
         "markram1998",
@@ -369,6 +423,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "McEliece et al. 1987",
         "R. J. McEliece, E. C. Posner, E. R. Rodemich, S. S. Venkatesh (1987). The capacity of the Hopfield associative memory. IEEE Trans. Inf. Theory 33(4):461-482.",
         "10.1109/TIT.1987.1057328",
+    ),
+    (
+        "nagel2003",
+        "Nagel et al. 2003",
+        "G. Nagel, T. Szellas, W. Huhn, S. Kateriya, N. Adeishvili, P. Berthold, D. Ollig, P. Hegemann, E. Bamberg (2003). Channelrhodopsin-2, a directly light-gated cation-selective membrane channel. Proc. Natl. Acad. Sci. USA 100(24):13940-13945.",
+        "10.1073/pnas.1936192100",
     ),
     (
         "nowak1984",
@@ -411,6 +471,18 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "Ramsauer et al. 2021",
         "H. Ramsauer, B. Schäfl, J. Lehner, P. Seidl, M. Widrich, T. Adler, L. Gruber, M. Holzleitner, M. Pavlović, G. K. Sandve, V. Greiff, D. Kreil, M. Kopp, G. Klambauer, J. Brandstetter, S. Hochreiter (2021). Hopfield Networks is All You Need. International Conference on Learning Representations (ICLR 2021). arXiv:2008.02217.",
         "10.48550/arXiv.2008.02217",
+    ),
+    (
+        "rasch2007",
+        "Rasch et al. 2007",
+        "B. Rasch, C. Büchel, S. Gais, J. Born (2007). Odor cues during slow-wave sleep prompt declarative memory consolidation. Science 315(5817):1426-1429.",
+        "10.1126/science.1138581",
+    ),
+    (
+        "reijmers2007",
+        "Reijmers et al. 2007",
+        "L. G. Reijmers, B. L. Perkins, N. Matsuo, M. Mayford (2007). Localization of a stable neural correlate of associative memory. Science 317(5842):1230-1233.",
+        "10.1126/science.1143839",
     ),
     (
         "rumelhart1986",

@@ -1,16 +1,19 @@
-"""Interventions: transforms of a model or of a protocol phase (lesions, drugs, opsins).
+"""Interventions: lesions, drugs, tagging, opsins and DREADDs -- one vocabulary.
 
-See ``docs/design.md``. Each intervention is a small frozen description plus a pure
-function applying it; none mutates its input.
+Each intervention is a small frozen description. In a circuit it goes into a group of
+:func:`~engramlab.circuits.run_protocol`, which resolves it against the protocol into
+the effect primitives of :mod:`engramlab.circuits`; on a weight matrix
+(:func:`apply_lesion`) or a spiking network (:func:`apply_to_network`) a pure function
+applies it. None mutates its input. See ``docs/circuits.md``.
 """
 
+from engramlab.interventions.apply import apply_to_network
 from engramlab.interventions.drugs import (
     NMDA,
     PROTEIN_SYNTHESIS,
     Drug,
     anisomycin,
     ap5,
-    apply_to_network,
     availability,
 )
 from engramlab.interventions.lesion import Lesion, Lesioned, apply_lesion, lesion, lesion_mask
@@ -22,13 +25,28 @@ from engramlab.interventions.network import (
     lesion_synapses,
     scale_receptor,
 )
+from engramlab.interventions.stimulation import (
+    CHEMOGENETIC_RECEPTORS,
+    OPSINS,
+    Chemogenetic,
+    Opsin,
+    OpsinKind,
+    Tagging,
+    tag_cells,
+)
 
 __all__ = [
+    "CHEMOGENETIC_RECEPTORS",
     "NMDA",
+    "OPSINS",
     "PROTEIN_SYNTHESIS",
+    "Chemogenetic",
     "Drug",
     "Lesion",
     "Lesioned",
+    "Opsin",
+    "OpsinKind",
+    "Tagging",
     "add_conductance",
     "anisomycin",
     "ap5",
@@ -42,4 +60,5 @@ __all__ = [
     "lesion_neurons",
     "lesion_synapses",
     "scale_receptor",
+    "tag_cells",
 ]

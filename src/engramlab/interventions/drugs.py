@@ -15,9 +15,10 @@ A :class:`Drug` blocks a fraction of one molecular target during ``[start_s, sto
 Models do not know about drugs. A model that has such a target takes a *factor of
 time*: a function ``f(t_s) -> array`` giving the fraction of the target still working
 (1 = untouched, 0 = fully blocked). :func:`availability` builds that function from a
-list of drugs; :func:`apply_to_network` turns NMDA blockers into receptor scalings of a
-spiking :class:`~engramlab.network.Network`; in a circuit, a drug given a ``region`` and
-a ``window`` of the protocol (``ap5(region="amygdala", window="conditioning")``) is an
+list of drugs; :func:`~engramlab.interventions.apply_to_network` turns NMDA blockers
+into receptor scalings of a spiking :class:`~engramlab.network.Network`; in a circuit,
+a drug given a ``region`` and a ``window`` of the protocol
+(``ap5(region="amygdala", window="conditioning")``) is an
 :class:`~engramlab.circuits.Intervention` whose effect is
 :class:`~engramlab.circuits.ScaleLearning` of the plasticity needing its target in that
 region, in every epoch of the window. With several drugs on one target the
@@ -36,12 +37,10 @@ import numpy as np
 
 from engramlab.circuits import Circuit, Intervention, ScaleLearning, Scheduled
 from engramlab.core import ParameterError
-from engramlab.interventions.network import scale_receptor
-from engramlab.network import Network
 from engramlab.protocol import Timeline, WindowLike, as_window
 
 __all__ = ["NMDA", "PROTEIN_SYNTHESIS", "Drug", "Target", "anisomycin", "ap5",
-           "apply_to_network", "availability"]
+           "availability"]
 
 Target = Literal["nmda", "protein_synthesis"]
 NMDA: Target = "nmda"
@@ -141,23 +140,3 @@ def availability(drugs: Sequence[Drug], target: Target) -> Callable[[float | np.
         return out
 
     return factor
-
-
-def apply_to_network(network: Network, drugs: Sequence[Drug], *, population: str,
-                     nmda_receptor: str = "nmda") -> Network:
-    """Apply the NMDA blockers of ``drugs`` to ``nmda_receptor`` of ``population``.
-
-    One :class:`~engramlab.network.ReceptorScale` per drug over its window (in ms).
-
-    Protein-synthesis blockers have no target in a spiking network without a
-    consolidation model; passing one is an error rather than a silent no-op.
-    """
-    for drug in drugs:
-        if drug.target != NMDA:
-            raise ParameterError(f"{drug.name}.target",
-                                 "a spiking network has no protein synthesis; apply it to "
-                                 "a consolidation model", drug.target)
-        start = max(drug.start_s * 1000.0, 0.0)
-        network = scale_receptor(network, population, nmda_receptor, 1.0 - drug.block,
-                                 start_ms=start, stop_ms=drug.stop_s * 1000.0)
-    return network

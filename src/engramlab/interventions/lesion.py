@@ -1,8 +1,11 @@
-r"""Lesions: remove synapses or neurons from a network's weight matrix.
+r"""Lesions: remove synapses, neurons, projections or regions -- one description for all.
 
-A lesion is a frozen description (:class:`Lesion`) and a pure function applying it
-(:func:`apply_lesion`) to a weight matrix with an explicit random generator. The input
-is never modified; the result is a new matrix in the same array namespace.
+A lesion is a frozen description (:class:`Lesion`) and one pure function applying it,
+:func:`apply_lesion`, which dispatches on what it is given: a weight matrix (with an
+explicit random generator; a new matrix in the same array namespace), a spiking
+:class:`~engramlab.network.Network` (a new network whose build removes the neurons or
+synapses), while in a circuit :func:`~engramlab.circuits.run_protocol` resolves
+``Lesion("region", ...)`` at its time of the protocol. The input is never modified.
 
 Synapse lesion (random dilution)
     A fraction :math:`f` of the existing synapses is deleted, :math:`W_{ij} \to 0`.
@@ -19,7 +22,14 @@ Neuron lesion (silencing)
     nor send anything. For a rectangular matrix ``(K, N)`` the units are the ``K``
     rows (e.g. the item units of a localist memory).
 
-The number removed is exact, :math:`\operatorname{round}(f\,M)` of the :math:`M`
+Spiking network
+    ``Lesion("neurons", f, target=population)`` removes a random fraction of a
+    population's neurons (or the listed ``cells``): they never fire and lose all their
+    synapses. ``Lesion("synapses", f, target=projection)`` removes each synapse of the
+    projection with probability :math:`f`, drawn with the simulation seed when the
+    network is built; :math:`f = 1` cuts the projection (a pathway lesion).
+
+The number removed from a matrix is exact, :math:`\operatorname{round}(f\,M)` of the :math:`M`
 candidates (off-diagonal pairs, directed off-diagonal synapses, or units), drawn
 without replacement, so the fraction removed is the requested one up to rounding.
 Only the candidates are counted: the diagonal of a square matrix (zero in a Hopfield
@@ -38,7 +48,9 @@ Example
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
+from collections.abc import Sequence
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
@@ -46,6 +58,7 @@ import numpy as np
 from engramlab.circuits import Circuit, Intervention, Remove, Scheduled
 from engramlab.core.arrays import asarray, namespace
 from engramlab.core.errors import ParameterError
+from engramlab.network import Network, RemoveNeurons, RemoveProjection, RemoveSynapses
 from engramlab.protocol import Timeline, WindowLike, as_window
 
 __all__ = ["Lesion", "Lesioned", "apply_lesion", "lesion", "lesion_mask"]
@@ -75,7 +88,11 @@ class Lesion(Intervention):
         For synapse lesions of a square matrix: delete ``(i, j)`` and ``(j, i)``
         together (keeps a symmetric matrix symmetric). Ignored for neuron lesions.
     target
-        The region or pathway of a circuit (circuit lesions only).
+        The region or pathway of a circuit; the population (neuron lesions) or the
+        projection (synapse lesions) of a spiking network. Unused on a weight matrix.
+    cells
+        Neuron lesions of a spiking network: the indices removed, instead of a random
+        ``fraction``.
     at
         When, in the protocol's words (a :class:`~engramlab.protocol.Window`; its
         start), e.g. ``After("training", days(1))`` (circuit lesions only).
@@ -91,6 +108,7 @@ class Lesion(Intervention):
     symmetric: bool = True
     target: str | None = None
     at: WindowLike | None = None
+    cells: Sequence[int] | np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in ("synapses", "neurons", "region"):
@@ -115,7 +133,17 @@ class Lesion(Intervention):
             raise ParameterError("fraction", "must be between 0 and 1", f)
         if not isinstance(self.symmetric, (bool, np.bool_)):
             raise ParameterError("symmetric", "must be true or false", self.symmetric)
-
+        if self.cells is not None:
+            if self.kind != "neurons":
+                raise ParameterError("lesion.cells", "lists neurons: only for 'neurons' "
+                                     "lesions", self.kind)
+            cells = np.asarray(self.cells)
+            if cells.ndim != 1 or (cells.size and (not np.issubdtype(cells.dtype,
+                                                                      np.integer)
+                                                    or cells.min() < 0)):
+                raise ParameterError("lesion.cells", "must be a 1-d sequence of neuron "
+                                     "indices >= 0", self.cells)
+            object.__setattr__(self, "cells", tuple(int(i) for i in cells))
 
     def schedule(self, timeline: Timeline, circuit: Circuit) -> tuple[Scheduled, ...]:
         """A region lesion as the instant effect :class:`~engramlab.circuits.Remove`."""
@@ -199,8 +227,12 @@ def lesion_mask(shape: tuple[int, int], lesion: Lesion,
     return kept, alive
 
 
-def apply_lesion(weights: Array, lesion: Lesion, rng: np.random.Generator) -> Lesioned:
+@functools.singledispatch
+def apply_lesion(weights: Array, lesion: Lesion, rng: np.random.Generator) -> Any:
     r"""Apply ``lesion`` to ``weights``: :math:`W' = W \odot K` with the kept-mask :math:`K`.
+
+    Given a :class:`~engramlab.network.Network` instead, returns the lesioned network
+    (see the module docstring and :func:`_lesion_network`).
 
     Parameters
     ----------
@@ -230,3 +262,41 @@ def apply_lesion(weights: Array, lesion: Lesion, rng: np.random.Generator) -> Le
     kept, alive = lesion_mask(tuple(weights.shape), lesion, rng)
     new = xp.where(asarray(kept, xp), weights, xp.zeros_like(weights))
     return Lesioned(new, kept, alive)
+
+
+@apply_lesion.register
+def _lesion_network(network: Network, lesion: Lesion, rng: np.random.Generator) -> Network:
+    """``lesion`` of a spiking network: a new network that builds without what it removes.
+
+    Neuron lesions remove ``lesion.cells``, or :math:`\\operatorname{round}(f\\,N)`
+    neurons drawn from ``rng`` (a permutation of the population); synapse lesions remove
+    a fraction of the projection when the network is built (``rng`` unused: the draw
+    is the simulation's), the whole projection for :math:`f = 1`.
+    """
+    if not isinstance(lesion, Lesion):
+        raise ParameterError("lesion", "must be a Lesion", type(lesion).__name__)
+    if lesion.kind == "region":
+        raise ParameterError("lesion.kind", "a spiking network takes 'neurons' (target: a "
+                             "population) or 'synapses' (target: a projection) lesions",
+                             lesion.kind)
+    if not isinstance(lesion.target, str):
+        raise ParameterError("lesion.target", "must name the population or projection of "
+                             "the network", lesion.target)
+    if lesion.kind == "neurons":
+        pop = network.population(lesion.target)
+        if lesion.cells is not None:
+            neurons = np.asarray(lesion.cells, dtype=int)
+            if neurons.size and neurons.max() >= pop.n:
+                raise ParameterError("lesion.cells", f"must be < {pop.n}, the size of "
+                                     f"{lesion.target!r}", int(neurons.max()))
+        else:
+            if not isinstance(rng, np.random.Generator):
+                raise ParameterError("rng", "must be a numpy.random.Generator (no global "
+                                     "random state)")
+            neurons = np.sort(rng.permutation(pop.n)[: round(lesion.fraction * pop.n)])
+        removal: Any = RemoveNeurons(lesion.target, neurons)
+    else:
+        network.projection(lesion.target)
+        removal = (RemoveProjection(lesion.target) if lesion.fraction == 1.0
+                   else RemoveSynapses(lesion.target, float(lesion.fraction)))
+    return network.replace(lesions=(*network.lesions, removal))

@@ -1,8 +1,14 @@
 """Interventions on spiking networks: transforms of a :class:`~engramlab.network.Network`.
 
-Each function returns a new network; the original is unchanged. Lesions remove parts
-(neurons, a fraction of synapses, a whole projection); stimulation and drugs add a
-time-windowed stimulus that the engine applies during the run:
+Each function returns a new network; the original is unchanged. The lesions are
+shorthands of the one lesion description, :class:`~engramlab.interventions.Lesion`,
+applied by :func:`~engramlab.interventions.apply_lesion` (``lesion_neurons(net, "E",
+fraction=0.1)`` is ``apply_lesion(net, Lesion("neurons", 0.1, target="E"), rng)``).
+The stimuli below are the primitives that the descriptions of
+:mod:`engramlab.interventions.stimulation` (an :class:`~engramlab.interventions.Opsin`)
+and of the drugs (:class:`~engramlab.interventions.Drug`) resolve into on a network, as
+:class:`~engramlab.circuits.Drive` and :class:`~engramlab.circuits.Gain` are in a
+circuit; the engine applies them during the run:
 
 - :func:`inject_current`: a current step on (some neurons of) a population -- the shape
   of electrical stimulation and of a photocurrent;
@@ -20,15 +26,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from engramlab.core import ParameterError, make_rng
-from engramlab.network import (
-    ConductanceStep,
-    CurrentStep,
-    Network,
-    ReceptorScale,
-    RemoveNeurons,
-    RemoveProjection,
-    RemoveSynapses,
-)
+from engramlab.interventions.lesion import Lesion, apply_lesion
+from engramlab.network import ConductanceStep, CurrentStep, Network, ReceptorScale
 
 __all__ = ["add_conductance", "cut_projection", "inject_current", "lesion_neurons",
            "lesion_synapses", "scale_receptor"]
@@ -41,16 +40,12 @@ def lesion_neurons(network: Network, population: str, *, fraction: float | None 
 
     Removed neurons never fire again and lose all their synapses.
     """
-    pop = network.population(population)
+    network.population(population)
     if (fraction is None) == (neurons is None):
         raise ParameterError("fraction", "give exactly one of fraction or neurons")
-    if fraction is not None:
-        if not 0.0 <= fraction <= 1.0:
-            raise ParameterError("fraction", "must be between 0 and 1", fraction)
-        rng = make_rng(seed, 5)
-        neurons = np.sort(rng.permutation(pop.n)[: round(fraction * pop.n)])
-    return network.replace(lesions=(*network.lesions, RemoveNeurons(population,
-                                                                    np.asarray(neurons))))
+    les = Lesion("neurons", 1.0 if fraction is None else fraction, target=population,
+                 cells=None if neurons is None else np.asarray(neurons))
+    return apply_lesion(network, les, make_rng(seed, 5))
 
 
 def lesion_synapses(network: Network, projection: str, fraction: float) -> Network:
@@ -58,14 +53,13 @@ def lesion_synapses(network: Network, projection: str, fraction: float) -> Netwo
 
     The synapses are drawn with the simulation seed when the network is built.
     """
-    network.projection(projection)
-    return network.replace(lesions=(*network.lesions, RemoveSynapses(projection, fraction)))
+    return apply_lesion(network, Lesion("synapses", fraction, target=projection),
+                        make_rng(0))
 
 
 def cut_projection(network: Network, projection: str) -> Network:
     """Remove every synapse of ``projection`` (a pathway lesion)."""
-    network.projection(projection)
-    return network.replace(lesions=(*network.lesions, RemoveProjection(projection)))
+    return apply_lesion(network, Lesion("synapses", 1.0, target=projection), make_rng(0))
 
 
 def inject_current(network: Network, population: str, amplitude_pa: float, *,
