@@ -34,10 +34,11 @@ from engramlab.circuits._region import (
     register_effect,
 )
 from engramlab.circuits._run import Group, Intervention, Record, Scheduled, run_protocol
+from engramlab.circuits.memory_region import MemoryRegion
 from engramlab.circuits.regions import IndexRegion, RateRegion, Sensory
 
 __all__ = ["Circuit", "CircuitState", "Constant", "Drive", "Effect", "EffectHandler",
            "Gain", "Group", "Hebbian", "IndexRegion", "Intervention", "LearningRule",
-           "OneToOne", "Pathway", "RandomSparse", "RateRegion", "Record", "Region",
+           "MemoryRegion", "OneToOne", "Pathway", "RandomSparse", "RateRegion", "Record", "Region",
            "Remove", "ScaleLearning", "Scheduled", "Sensory", "StepContext", "Tag",
            "WeightInit", "effect_handler", "register_effect", "run_protocol"]

@@ -28,6 +28,11 @@ Hippocampal coding
     separation (:func:`separation_monte_carlo` against :func:`separation_theory`) and the
     diluted CA3 autoassociator with one-cycle recall (:func:`ca3_recall`,
     :func:`ca3_capacity`, :func:`capacity_sweep`, :func:`almeida_capacity`).
+Circuits
+    :mod:`~engramlab.memory.associative`: the :class:`AssociativeMemory` protocol every
+    memory above offers a circuit region (``store`` / ``recall`` on 0/1 activity), with
+    the adapters :class:`HopfieldMemory`, :class:`CovarianceMemory`, :class:`CA3Memory`,
+    :class:`ModernHopfieldMemory`, :class:`DenseMemory`.
 Analysis
     :func:`overlaps`, :func:`classify_states` (stored / reversed / spurious),
     :func:`classify_mixtures`, :func:`fixed_points`, :func:`reachable_fixed_points`,
@@ -44,6 +49,19 @@ from engramlab.memory.analysis import (
     fixed_points,
     overlaps,
     reachable_fixed_points,
+)
+from engramlab.memory.associative import (
+    AssociativeMemory,
+    CA3Memory,
+    CovarianceMemory,
+    DenseMemory,
+    HopfieldMemory,
+    MemoryFactory,
+    ModernHopfieldMemory,
+    as_activity,
+    check_memory,
+    to_rates,
+    to_spins,
 )
 from engramlab.memory.bam import bam_energy, bam_weights
 from engramlab.memory.dense import Interaction, dense_energy, dense_recall
@@ -114,14 +132,21 @@ __all__ = [
     "ABAC",
     "BASIN_OVERLAP",
     "ABACRun",
+    "AssociativeMemory",
+    "CA3Memory",
     "CapacityLaw",
     "CapacityMeasurement",
     "CapacitySweep",
     "Continuation",
+    "CovarianceMemory",
+    "DenseMemory",
     "HebbianMemory",
+    "HopfieldMemory",
     "Interaction",
     "LocalistRecall",
+    "MemoryFactory",
     "MixtureClass",
+    "ModernHopfieldMemory",
     "ModernRecall",
     "Recall",
     "SeparationCurve",
@@ -132,6 +157,7 @@ __all__ = [
     "ags_critical_load",
     "ags_retrieval_overlap",
     "almeida_capacity",
+    "as_activity",
     "bam",
     "bam_energy",
     "bam_weights",
@@ -141,6 +167,7 @@ __all__ = [
     "ca3_weights",
     "capacity_sweep",
     "chance_corrected_overlap",
+    "check_memory",
     "classify_mixtures",
     "classify_states",
     "continue_learning",
@@ -188,6 +215,8 @@ __all__ = [
     "sparse_patterns",
     "sparse_recall",
     "storkey_weights",
+    "to_rates",
+    "to_spins",
     "train_to_criterion",
     "update_sync",
     "willshaw_capacity_theory",
