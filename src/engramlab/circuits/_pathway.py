@@ -7,18 +7,24 @@ weight matrix per subject, :math:`I^\mathrm{post} = g\, W r^\mathrm{pre}`, with 
 :class:`WeightInit` (:class:`Constant`, :class:`OneToOne`, :class:`RandomSparse`); a
 pathway with a ``rule`` learns once per epoch, after the circuit has settled.
 
-:class:`Hebbian` is the soft-bounded Hebb rule with passive decay,
+:class:`Hebbian` is the soft-bounded Hebb rule with optional heterosynaptic depression
+and passive decay,
 
 .. math::
 
-    \Delta W_{ij} = \eta\, \phi\, (w_\max - W_{ij})\, r^\mathrm{post}_i r^\mathrm{pre}_j
+    \Delta W_{ij} = \eta\, \phi\, r^\mathrm{post}_i \big[(w_\max - W_{ij})\, r^\mathrm{pre}_j
+    - \delta\, W_{ij}\, (1 - r^\mathrm{pre}_j)\big]
     \quad\text{per epoch},\qquad
     W(t + \Delta t) = W(t)\, e^{-\Delta t / \tau}
 
 (:math:`\eta` per epoch, :math:`\phi` the learning factor of the epoch -- 0 under a
 full block of the mechanism the rule needs -- :math:`\tau` in ms; :math:`\tau = \infty`:
-no decay). The decay is exact for any :math:`\Delta t`, so days between sessions cost
-one multiplication.
+no decay). :math:`\delta` (default 0, the plain Hebb rule) depresses the synapses from
+silent inputs onto an active cell: heterosynaptic LTD, with which a cell that learns a
+new input pattern loses part of an old one; with binary inputs and :math:`\delta = 1` it
+is the instar rule of competitive learning, :math:`\Delta W = \eta\,r^\mathrm{post}
+(w_\max r^\mathrm{pre} - W)` (Rumelhart & Zipser 1985). The decay is exact for any
+:math:`\Delta t`, so days between sessions cost one multiplication.
 """
 
 from __future__ import annotations
@@ -140,6 +146,8 @@ class Hebbian(LearningRule):
     whose intensity in the epoch multiplies the rate: a teaching signal, e.g. the
     US-evoked depolarisation without which CS inputs to the lateral amygdala do not
     potentiate (Johansen et al. 2010); a gated rule does not learn in sleep.
+    ``depression`` :math:`\\delta` >= 0 is the heterosynaptic depression of the inputs
+    silent while the cell is active (module docstring; 0: none).
     """
 
     rate: float
@@ -147,6 +155,7 @@ class Hebbian(LearningRule):
     tau_ms: float = math.inf
     mechanism: Mechanism = "nmda"
     gate: str | None = None
+    depression: float = 0.0
 
     def __post_init__(self) -> None:
         r = _finite("hebbian.rate", self.rate, lo=0.0)
@@ -161,10 +170,22 @@ class Hebbian(LearningRule):
         if self.gate is not None and (not isinstance(self.gate, str) or not self.gate):
             raise ParameterError("hebbian.gate", "must be a stimulus name or None",
                                  self.gate)
+        _finite("hebbian.depression", self.depression, lo=0.0)
 
     def update(self, w, pre, post, factor):
         eta = self.rate * factor
-        rows, cols = np.flatnonzero(post.any(axis=0)), np.flatnonzero(pre.any(axis=0))
+        rows = np.flatnonzero(post.any(axis=0))
+        if self.depression:
+            if eta == 0.0 or not rows.size:
+                return w
+            # every synapse onto an active cell changes: up from active inputs, down
+            # from silent ones
+            sub, x = w[:, rows, :], pre[:, None, :]
+            out = w.copy()
+            out[:, rows, :] = sub + eta * post[:, rows, None] * (
+                (self.w_max - sub) * x - self.depression * sub * (1.0 - x))
+            return out
+        cols = np.flatnonzero(pre.any(axis=0))
         if eta == 0.0 or not rows.size or not cols.size:
             return w
         # only the synapses between active cells change (the rest get a zero term)

@@ -23,11 +23,20 @@ cells are the concatenation of its named groups, in order.
     Teyler & DiScenna (1986). Each awake epoch with a non-empty code stores the code in
     one of ``n_slots`` slots with strength 1 (a code overlapping a stored one by at
     least ``same_overlap`` refreshes that slot instead); strengths decay as
-    :math:`s\,e^{-\Delta t/\tau}`. In each sleep epoch the region replays one stored
-    code, slot :math:`m` with probability :math:`s_m / \max(1, \sum_n s_n)` (no replay
-    with the remaining probability), the reactivation of hippocampal memories during
-    sleep that drives systems consolidation (Alvarez & Squire 1994; Wilson &
-    McNaughton 1994).
+    :math:`s\,e^{-\Delta t/\tau}`. With ``complete_overlap`` set, an awake code that
+    shares at least that fraction of its ``k`` cells with a stored code (the best match,
+    strength > 0) becomes that stored code: cue-driven completion of the index, the
+    recurrent (CA3-like) completion that lets a partial cue reactivate the whole index
+    (Teyler & Rudy 2007); ``None`` (default): no completion. In each sleep epoch the
+    region replays one stored code, slot :math:`m` with probability
+    :math:`s_m / \max(1, \sum_n s_n)` (no replay with the remaining probability), the
+    reactivation of hippocampal memories during sleep that drives systems consolidation
+    (Alvarez & Squire 1994; Wilson & McNaughton 1994). Each slot also keeps when its
+    code was last stored (``stored_ms``, the start of that epoch); under a
+    :class:`ReplaySince` effect a sleep epoch replays only the codes stored at or after
+    ``since_ms`` (the other slots count as strength 0 in the draw): replay of recent
+    memories only, without the interleaved replay of older ones (McClelland, McNaughton
+    & O'Reilly 1995).
 """
 
 from __future__ import annotations
@@ -55,7 +64,7 @@ from engramlab.core.errors import ParameterError
 from engramlab.core.rng import make_rng
 from engramlab.memory import kwta
 
-__all__ = ["IndexRegion", "RateRegion", "Sensory"]
+__all__ = ["IndexRegion", "RateRegion", "ReplaySince", "Sensory"]
 
 Array = np.ndarray
 
@@ -287,9 +296,15 @@ class IndexRegion(RateRegion):
     n_slots: int = 16
     tau_ms: float = math.inf
     same_overlap: float = 0.9
+    complete_overlap: float | None = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        c = self.complete_overlap
+        if c is not None and not (isinstance(c, (int, float)) and not isinstance(c, bool)
+                                  and 0 < c <= 1):
+            raise ParameterError(f"{self.name}.complete_overlap", "must be in (0, 1] or "
+                                 "None", c)
         if self.activation != "kwta":
             raise ParameterError(f"{self.name}.activation", "must be 'kwta' for an index",
                                  self.activation)
@@ -304,13 +319,18 @@ class IndexRegion(RateRegion):
         """Naive subjects (see :meth:`Region.init`)."""
         return {**self._base_state(n_subjects),
                 "codes": np.zeros((n_subjects, self.n_slots, self.n)),
-                "strength": np.zeros((n_subjects, self.n_slots))}
+                "strength": np.zeros((n_subjects, self.n_slots)),
+                "stored_ms": np.full((n_subjects, self.n_slots), -np.inf)}
 
     def step(self, state, inputs, ctx):
         """One epoch (see :meth:`Region.step` and the module docstring)."""
         alive = state["alive"].any(axis=1)
         if ctx.sleeping:
             s = state["strength"] * alive[:, None]
+            for e in ctx.effects:
+                if isinstance(e, ReplaySince):  # recent codes only (module docstring)
+                    stored = state.get("stored_ms", np.full(s.shape, -np.inf))
+                    s = np.where(stored >= e.since_ms, s, 0.0)
             total = s.sum(axis=1)
             u = ctx.rng.random(len(s))
             v = ctx.rng.random(len(s))
@@ -322,7 +342,15 @@ class IndexRegion(RateRegion):
             r = state["codes"][np.arange(len(s)), m] * replay[:, None]
             r = self._modulate(state, r, ctx, stage="output") * state["alive"]
             return self._tag(state, r, ctx), r
-        state, r = super().step(state, inputs, ctx)
+        if self.complete_overlap is None:
+            state, r = super().step(state, inputs, ctx)
+        else:  # RateRegion.step with the completion between activation and output
+            x = inputs.get("input")
+            x = np.zeros(state["alive"].shape) if x is None else x
+            x = self._modulate(state, x, ctx, stage="input")
+            r = self._complete(state, self.activate(x))
+            r = self._modulate(state, r, ctx, stage="output") * state["alive"]
+            state = self._tag(state, r, ctx)
         if not ctx.learning("nmda"):
             return state, r
         b = np.flatnonzero(r.sum(axis=1) > 0)  # subjects with a code to store
@@ -334,13 +362,46 @@ class IndexRegion(RateRegion):
         m = np.where(ov.max(axis=1) >= self.same_overlap, ov.argmax(axis=1),
                      strength[b].argmin(axis=1))
         codes[b, m], strength[b, m] = r[b], 1.0
-        return {**state, "codes": codes, "strength": strength}, r
+        out = {**state, "codes": codes, "strength": strength}
+        if "stored_ms" in state:
+            stored = state["stored_ms"].copy()
+            stored[b, m] = ctx.span.start_ms
+            out["stored_ms"] = stored
+        return out, r
+
+    def _complete(self, state: Any, r: Array) -> Array:
+        """Replace each code by the best-matching stored one when they share enough."""
+        assert self.complete_overlap is not None
+        ov = np.einsum("bsn,bn->bs", state["codes"], r) / float(self.k or 1)
+        ov = np.where(state["strength"] > 0, ov, -1.0)
+        best = ov.argmax(axis=1)
+        hit = (ov.max(axis=1) >= self.complete_overlap) & (r.sum(axis=1) > 0)
+        if not hit.any():
+            return r
+        return np.where(hit[:, None], state["codes"][np.arange(len(r)), best], r)
 
     def elapse(self, state, duration_ms):
         """Decay the stored codes' strengths over ``duration_ms``."""
         if math.isinf(self.tau_ms) or duration_ms <= 0:
             return state
         return {**state, "strength": state["strength"] * math.exp(-duration_ms / self.tau_ms)}
+
+
+@dataclasses.dataclass(frozen=True)
+class ReplaySince(Effect):
+    """In sleep, an :class:`IndexRegion` replays only codes stored at or after ``since_ms``.
+
+    ``since_ms`` is absolute protocol time (ms); a code re-stored later (the same
+    context met again) counts from its latest storage. Written in the protocol's words
+    by :func:`engramlab.interventions.replay.replay_recent_only`.
+    """
+
+    since_ms: float
+
+    def __post_init__(self) -> None:
+        v = self.since_ms
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or math.isnan(v):
+            raise ParameterError("replay_since.since_ms", "must be a number (ms)", v)
 
 
 def _wipe_index(region: IndexRegion, effect: Effect, state: Any) -> Any:
@@ -353,3 +414,4 @@ for _cls in (Sensory, RateRegion):
     register_effect(_cls, Drive, during=True)
     register_effect(_cls, Tag, during=True)
 register_effect(IndexRegion, Remove, instant=_wipe_index)
+register_effect(IndexRegion, ReplaySince, during=True)

@@ -137,6 +137,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1523/JNEUROSCI.02-01-00032.1982",
     ),
     (
+        "bouton1993",
+        "Bouton 1993",
+        "M. E. Bouton (1993). Context, time, and memory retrieval in the interference paradigms of Pavlovian learning. Psychol. Bull. 114(1):80-99.",
+        "10.1037/0033-2909.114.1.80",
+    ),
+    (
         "brette2007",
         "Brette et al. 2007",
         "R. Brette, M. Rudolph, T. Carnevale, M. Hines, D. Beeman, J. M. Bower, M. Diesmann, A. Morrison, P. H. Goodman, F. C. Harris Jr, et al. (2007). Simulation of networks of spiking neurons: a review of tools and strategies. J. Comput. Neurosci. 23(3):349-398.",
@@ -155,16 +161,34 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1023/A:1008925309027",
     ),
     (
+        "buckingham1993",
+        "Buckingham & Willshaw 1993",
+        "J. Buckingham, D. Willshaw (1993). On setting unit thresholds in an incompletely connected associative net. Network: Computation in Neural Systems 4(4):441-459.",
+        "",
+    ),
+    (
         "burkitt2006",
         "Burkitt 2006",
         "A. N. Burkitt (2006). A review of the integrate-and-fire neuron model: I. Homogeneous synaptic input. Biol. Cybern. 95(1):1-19.",
         "10.1007/s00422-006-0068-6",
     ),
     (
+        "carvalho2021",
+        "Carvalho et al. (ReScience replication)",
+        "T. T. A. Carvalho, L. B. Domingos, R. O. Shimoura, N. L. Kamiji, V. L. Cordeiro, M. Copelli, A. C. Roque (2021). [Re] Context-dependent encoding of fear and extinction memories in a large-scale network model of the basal amygdala. ReScience replication; article and code: github.com/tawantayron/RE-Fear-and-extinction-in-a-BA-net-model.",
+        "",
+    ),
+    (
         "castellani2001",
         "Castellani et al. 2001",
         "G. C. Castellani, E. M. Quinlan, L. N. Cooper, H. Z. Shouval (2001). A biophysical model of bidirectional synaptic plasticity: dependence on AMPA and NMDA receptors. PNAS 98(22):12772-12777.",
         "10.1073/pnas.201404598",
+    ),
+    (
+        "clark2002",
+        "Clark, Broadbent, Zola & Squire 2002",
+        "R. E. Clark, N. J. Broadbent, S. M. Zola, L. R. Squire (2002). Anterograde amnesia and temporally graded retrograde amnesia for a nonspatial memory task after lesions of hippocampus and subiculum. J. Neurosci. 22(11):4663-4669.",
+        "10.1523/JNEUROSCI.22-11-04663.2002",
     ),
     (
         "clopath2008",
@@ -293,6 +317,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.3389/fnsys.2011.00018",
     ),
     (
+        "hasselmo1995",
+        "Hasselmo, Schnell & Barkai 1995",
+        "M. E. Hasselmo, E. Schnell, E. Barkai (1995). Dynamics of learning and recall at excitatory recurrent synapses and cholinergic modulation in rat hippocampal region CA3. J. Neurosci. 15(7):5249-5262.",
+        "10.1523/JNEUROSCI.15-07-05249.1995",
+    ),
+    (
         "hayashi2000",
         "Hayashi et al. 2000",
         "Y. Hayashi, S.-H. Shi, J. A. Esteban, A. Piccini, J.-C. Poncer, R. Malinow (2000). Driving AMPA receptors into synapses by LTP and CaMKII: requirement for GluR1 and PDZ domain interaction. Science 287(5461):2262-2267.",
@@ -303,6 +333,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "Hebb 1949",
         "D. O. Hebb (1949). The Organization of Behavior: A Neuropsychological Theory. Wiley, New York.",
         "",
+    ),
+    (
+        "herry2008",
+        "Herry et al. 2008",
+        "C. Herry, S. Ciocchi, V. Senn, L. Demmou, C. Müller, A. Lüthi (2008). Switching on and off fear by distinct neuronal circuits. Nature 454(7204):600-606.",
+        "10.1038/nature07166",
     ),
     (
         "hinton2002",
@@ -467,6 +503,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1523/JNEUROSCI.1425-06.2006",
     ),
     (
+        "quirk2002",
+        "Quirk 2002",
+        "G. J. Quirk (2002). Memory for extinction of conditioned fear is long-lasting and persists following spontaneous recovery. Learn. Mem. 9(6):402-407.",
+        "10.1101/lm.49602",
+    ),
+    (
         "ramsauer2021",
         "Ramsauer et al. 2021",
         "H. Ramsauer, B. Schäfl, J. Lehner, P. Seidl, M. Widrich, T. Adler, L. Gruber, M. Holzleitner, M. Pavlović, G. K. Sandve, V. Greiff, D. Kreil, M. Kopp, G. Klambauer, J. Brandstetter, S. Hochreiter (2021). Hopfield Networks is All You Need. International Conference on Learning Representations (ICLR 2021). arXiv:2008.02217.",
@@ -483,6 +525,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "Reijmers et al. 2007",
         "L. G. Reijmers, B. L. Perkins, N. Matsuo, M. Mayford (2007). Localization of a stable neural correlate of associative memory. Science 317(5842):1230-1233.",
         "10.1126/science.1143839",
+    ),
+    (
+        "rescorla2004",
+        "Rescorla 2004",
+        "R. A. Rescorla (2004). Spontaneous recovery. Learn. Mem. 11(5):501-509.",
+        "10.1101/lm.77504",
     ),
     (
         "rumelhart1986",
@@ -539,6 +587,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1037/0735-7044.100.2.147",
     ),
     (
+        "teyler2007",
+        "Teyler & Rudy 2007",
+        "T. J. Teyler, J. W. Rudy (2007). The hippocampal indexing theory and episodic memory: updating the index. Hippocampus 17(12):1158-1169.",
+        "10.1002/hipo.20350",
+    ),
+    (
         "tsodyks1988",
         "Tsodyks & Feigel'man 1988",
         "M. V. Tsodyks, M. V. Feigel'man (1988). The enhanced storage capacity in neural networks with low activity level. Europhysics Letters 6(2):101-105.",
@@ -563,6 +617,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1017/CBO9780511623202",
     ),
     (
+        "vlachos2011",
+        "Vlachos, Herry, Lüthi, Aertsen & Kumar 2011",
+        "I. Vlachos, C. Herry, A. Lüthi, A. Aertsen, A. Kumar (2011). Context-dependent encoding of fear and extinction memories in a large-scale network model of the basal amygdala. PLoS Comput. Biol. 7(3):e1001104.",
+        "10.1371/journal.pcbi.1001104",
+    ),
+    (
         "vogels2005",
         "Vogels & Abbott 2005",
         "T. P. Vogels, L. F. Abbott (2005). Signal propagation and logic gating in networks of integrate-and-fire neurons. J Neurosci 25(46):10786-10795.",
@@ -585,6 +645,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "Wilson & McNaughton 1994",
         "M. A. Wilson, B. L. McNaughton (1994). Reactivation of hippocampal ensemble memories during sleep. Science 265(5172):676-679.",
         "10.1126/science.8036517",
+    ),
+    (
+        "zolamorgan1990",
+        "Zola-Morgan & Squire 1990",
+        "S. Zola-Morgan, L. R. Squire (1990). The primate hippocampal formation: evidence for a time-limited role in memory storage. Science 250(4978):288-290.",
+        "10.1126/science.2218534",
     ),
 )
 

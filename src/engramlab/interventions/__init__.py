@@ -25,6 +25,12 @@ from engramlab.interventions.network import (
     lesion_synapses,
     scale_receptor,
 )
+from engramlab.interventions.replay import (
+    DisruptReplay,
+    RecentReplay,
+    disrupt_replay,
+    replay_recent_only,
+)
 from engramlab.interventions.stimulation import (
     CHEMOGENETIC_RECEPTORS,
     OPSINS,
@@ -41,11 +47,13 @@ __all__ = [
     "OPSINS",
     "PROTEIN_SYNTHESIS",
     "Chemogenetic",
+    "DisruptReplay",
     "Drug",
     "Lesion",
     "Lesioned",
     "Opsin",
     "OpsinKind",
+    "RecentReplay",
     "Tagging",
     "add_conductance",
     "anisomycin",
@@ -54,11 +62,13 @@ __all__ = [
     "apply_to_network",
     "availability",
     "cut_projection",
+    "disrupt_replay",
     "inject_current",
     "lesion",
     "lesion_mask",
     "lesion_neurons",
     "lesion_synapses",
+    "replay_recent_only",
     "scale_receptor",
     "tag_cells",
 ]
