@@ -19,6 +19,7 @@ Pattern completion (``hippocampus.pattern-completion``)
     :func:`dilution_mask`, :func:`ca3_weights` (clipped Hebbian / Willshaw or covariance
     storage on a diluted net), :func:`partial_cues`, :func:`ca3_recall` (one gamma cycle),
     :func:`recall_overlap`, :func:`ca3_capacity` (the largest load recalled),
+    :func:`ca3_recall_curve` (recall overlap against load and cue size),
     :func:`capacity_sweep` and :func:`fit_capacity_law` (the law over a grid of ``c`` and
     ``a``), :func:`almeida_capacity` (:math:`P = c / a^2`, de Almeida, Idiart & Lisman
     2007) and :func:`willshaw_recall_theory` / :func:`willshaw_capacity_theory` (the
@@ -69,6 +70,7 @@ References
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from typing import Any, Literal, NamedTuple
@@ -91,6 +93,7 @@ __all__ = [
     "almeida_capacity",
     "ca3_capacity",
     "ca3_recall",
+    "ca3_recall_curve",
     "ca3_weights",
     "capacity_sweep",
     "chance_corrected_overlap",
@@ -110,7 +113,9 @@ __all__ = [
 ]
 
 Array = Any
-Rule = Literal["willshaw", "covariance"]
+Rule = Literal["willshaw", "covariance", "additive"]
+_RULES = ("willshaw", "covariance", "additive")
+_RULE_TEXT = "must be 'willshaw', 'covariance' or 'additive'"
 
 #: Recall counts as successful when the mean overlap of the k-WTA output with the stored
 #: pattern, over the test cues, is at least this (the success criterion of
@@ -594,6 +599,13 @@ def ca3_weights(patterns: Any, mask: Any | None = None, *, rule: Rule = "willsha
 
         W_{ij} = C_{ij}\, \frac{1}{a (1 - a) N} \sum_{\mu=1}^{P} (\xi^\mu_i - a)(\xi^\mu_j - a),
 
+    additive Hebbian without a threshold (the co-activation counts, unclipped; a control
+    that the clipping matters):
+
+    .. math::
+
+        W_{ij} = C_{ij} \sum_{\mu=1}^{P} \xi^\mu_i \xi^\mu_j,
+
     with :math:`C_{ij}` the dilution mask (:func:`dilution_mask`; all ones off the
     diagonal when ``mask`` is None) and :math:`W_{ii} = 0`.
 
@@ -604,7 +616,7 @@ def ca3_weights(patterns: Any, mask: Any | None = None, *, rule: Rule = "willsha
     mask
         ``(N, N)`` bool dilution mask, or None for full connectivity.
     rule
-        ``"willshaw"`` or ``"covariance"``.
+        ``"willshaw"``, ``"covariance"`` or ``"additive"``.
     coding_level
         :math:`a` of the covariance rule (default: the mean activity of ``patterns``).
     """
@@ -625,7 +637,9 @@ def ca3_weights(patterns: Any, mask: Any | None = None, *, rule: Rule = "willsha
     if rule == "covariance":
         a = float(xi.mean()) if coding_level is None else coding_level
         return covariance_weights(xi, a) * conn
-    raise ParameterError("rule", "must be 'willshaw' or 'covariance'", rule)
+    if rule == "additive":
+        return (xi.T @ xi) * conn
+    raise ParameterError("rule", _RULE_TEXT, rule)
 
 
 def partial_cues(rng: np.random.Generator, patterns: Any, cue_fraction: float) -> np.ndarray:
@@ -770,6 +784,8 @@ class _Store:
         conn = self.mask_t[cue_idx]                       # (B, M, N) bool: j in cue -> i
         if self.rule == "willshaw":
             return (conn & (self.counts_t[cue_idx] > 0)).sum(axis=1, dtype=np.float64)
+        if self.rule == "additive":  # unclipped counts on the present synapses
+            return (self.counts_t[cue_idx] * conn).sum(axis=1, dtype=np.float64)
         # Covariance, unnormalised: J_ij = Q_ij - a n_i - a n_j + a^2 P (the constant
         # 1 / (a (1 - a) N) cannot change a k-WTA).
         conn_f = conn.astype(np.float32)
@@ -780,30 +796,62 @@ class _Store:
         p = float(self.stored)
         return q - a * self.unit_counts[None, :] * n_conn - a * nj + a * a * p * n_conn
 
-    def test(self, rng: np.random.Generator, n_cues: int, m: int, a: float) -> float:
+    def test(self, rng: np.random.Generator, n_cues: int, m: int, a: float,
+             winners: int | None = None) -> float:
+        """Mean overlap :math:`|y \\wedge \\xi| / \\sqrt{k K}` of ``n_cues`` recalls."""
+        k = self.k if winners is None else winners
         which = rng.integers(0, self.stored, size=n_cues)
         pattern_idx = self.active[which]                               # (B, K)
         keep = np.argsort(rng.random((n_cues, self.k)), axis=1)[:, :m]
         cue_idx = np.take_along_axis(pattern_idx, keep, axis=1)        # (B, M)
-        out = kwta(self.fields(cue_idx, a), self.k)
+        fields = self.fields(cue_idx, a)
+        out = kwta(fields, k) if self.rule == "covariance" else _kwta_counts(fields, k)
         hits = np.take_along_axis(out, pattern_idx, axis=1).sum(axis=1)
-        return float(hits.mean() / self.k)
+        if k == self.k:
+            return float(hits.mean() / self.k)
+        return float(hits.mean() / math.sqrt(k * self.k))
+
+
+def _kwta_counts(fields: np.ndarray, k: int) -> np.ndarray:
+    """:func:`kwta` for ``(B, N)`` fields of small non-negative integers (dendritic counts).
+
+    The same winners as :func:`kwta` (ties to the lowest index), found from a histogram
+    of each row instead of a selection: the k-th largest value is the largest ``t`` with
+    at least ``k`` fields ``>= t``. NumPy only.
+    """
+    b, n = fields.shape
+    if k <= 0 or k >= n:
+        return kwta(fields, k)
+    ints = fields.astype(np.int64)
+    top = int(ints.max()) + 1
+    hist = np.bincount((ints + top * np.arange(b)[:, None]).ravel(),
+                       minlength=b * top).reshape(b, top)
+    n_ge = np.cumsum(hist[:, ::-1], axis=1)[:, ::-1]                # fields >= t per row
+    kth = (n_ge >= k).sum(axis=1) - 1                               # largest t reaching k
+    above = ints > kth[:, None]
+    tied = ints == kth[:, None]
+    n_above = above.sum(axis=1, keepdims=True)
+    winners = above | (tied & (np.cumsum(tied, axis=1) <= (k - n_above)))
+    return winners.astype(fields.dtype)
 
 
 def ca3_capacity(rng: np.random.Generator, n_units: int, coding_level: float,
                  connection_probability: float, *, rule: Rule = "willshaw",
                  cue_fraction: float = 0.25, criterion: float = RECALL_CRITERION,
-                 n_cues: int = 64, growth: float = 1.05, max_load: int | None = None
-                 ) -> CapacityMeasurement:
+                 n_cues: int = 64, growth: float = 1.05, max_load: int | None = None,
+                 winners: int | None = None) -> CapacityMeasurement:
     r"""Capacity of the diluted CA3 autoassociator with one-cycle k-WTA recall, by simulation.
 
     Patterns :math:`\xi^\mu` with exactly :math:`K = \operatorname{round}(aN)` active
     units are stored one after the other (:func:`ca3_weights`, rule ``rule``, dilution
     :math:`c`); at a load :math:`P`, ``n_cues`` stored patterns drawn at random are cued
     with :math:`M = \operatorname{round}(fK)` of their active units
-    (:func:`partial_cues`) and recalled in one step (:func:`ca3_recall`, :math:`k = K`).
-    Recall *succeeds* at load :math:`P` when the mean :func:`recall_overlap` is at least
-    ``criterion``; the capacity is the largest such :math:`P`.
+    (:func:`partial_cues`) and recalled in one step (:func:`ca3_recall`, :math:`k = K`
+    winners unless ``winners`` says otherwise). Recall *succeeds* at load :math:`P` when
+    the mean overlap with the stored pattern is at least ``criterion``; the capacity is
+    the largest such :math:`P`. The overlap is :func:`active_overlap`,
+    :math:`|y \wedge \xi| / \sqrt{k K}`, which is :func:`recall_overlap` when
+    :math:`k = K`.
 
     Search: the load doubles from 1 until recall fails, then grows by ``growth`` from the
     last load that passed until it fails again, and the capacity is interpolated between
@@ -824,7 +872,8 @@ def ca3_capacity(rng: np.random.Generator, n_units: int, coding_level: float,
     connection_probability
         :math:`c`.
     rule
-        ``"willshaw"`` (clipped Hebbian) or ``"covariance"``.
+        ``"willshaw"`` (clipped Hebbian), ``"covariance"`` or ``"additive"``
+        (:func:`ca3_weights`).
     cue_fraction
         :math:`f`, the fraction of the pattern's active units in the cue.
     criterion
@@ -836,6 +885,9 @@ def ca3_capacity(rng: np.random.Generator, n_units: int, coding_level: float,
     max_load
         Upper bound on the load (default :math:`\max(1000, 20 / a^2)`); reaching it
         returns ``capacity = max_load`` (a lower bound).
+    winners
+        :math:`k` of the k-WTA (default :math:`K`, the inhibition that lets as many
+        cells fire as a pattern has).
 
     Returns
     -------
@@ -850,13 +902,16 @@ def ca3_capacity(rng: np.random.Generator, n_units: int, coding_level: float,
     n_cues = _check_count("n_cues", n_cues)
     if not (math.isfinite(growth) and growth > 1.0):
         raise ParameterError("growth", "must be > 1", growth)
-    if rule not in ("willshaw", "covariance"):
-        raise ParameterError("rule", "must be 'willshaw' or 'covariance'", rule)
+    if rule not in _RULES:
+        raise ParameterError("rule", _RULE_TEXT, rule)
     limit = max(1000, math.ceil(20.0 / (a * a))) if max_load is None else _check_count(
         "max_load", max_load)
     k = _n_active(a, n)
     if 2 * k > n:
         raise ParameterError("coding_level", "must be <= 0.5", coding_level)
+    kw = k if winners is None else _check_count("winners", winners)
+    if kw > n:
+        raise ParameterError("winners", f"must be <= n_units = {n}", winners)
     m = max(1, round(f * k))
     rng_mask, rng_patterns, rng_cues = rng.spawn(3)
     store = _Store(rng_mask, rng_patterns, n, k, c, rule)
@@ -865,7 +920,7 @@ def ca3_capacity(rng: np.random.Generator, n_units: int, coding_level: float,
 
     def measure(load: int) -> float:
         store.grow(load)
-        value = store.test(rng_cues, n_cues, m, a)
+        value = store.test(rng_cues, n_cues, m, a, kw)
         loads.append(load)
         overlaps.append(value)
         return value
@@ -911,6 +966,67 @@ def ca3_capacity(rng: np.random.Generator, n_units: int, coding_level: float,
         t = (lo_value - crit) / (lo_value - hi_value)
         capacity = float(math.exp(math.log(lo) + t * (math.log(hi) - math.log(lo))))
     return CapacityMeasurement(capacity, np.array(loads), np.array(overlaps))
+
+
+def ca3_recall_curve(rng: np.random.Generator, n_units: int, coding_level: float,
+                     connection_probability: float, loads: Sequence[int],
+                     cue_fractions: Sequence[float], *, rule: Rule = "willshaw",
+                     n_cues: int = 64, winners: int | None = None) -> np.ndarray:
+    r"""Mean one-cycle recall overlap of one CA3 network at given loads and cue sizes.
+
+    The network, patterns and test are those of :func:`ca3_capacity` (same streams of
+    ``rng``: dilution, patterns, cues): patterns with :math:`K = \operatorname{round}(aN)`
+    active units are stored incrementally (rule ``rule``), and at each load ``n_cues``
+    stored patterns drawn at random are cued with
+    :math:`M = \operatorname{round}(fK)` of their units for every ``f`` in
+    ``cue_fractions`` and recalled by one cycle of recurrent excitation and k-WTA
+    (``winners``, default :math:`K`). The overlap of an output :math:`y` with its pattern
+    is :math:`|y \wedge \xi| / \sqrt{k K}` (:func:`active_overlap`).
+
+    Parameters
+    ----------
+    rng
+        Source of every random draw.
+    n_units, coding_level, connection_probability
+        :math:`N`, :math:`a`, :math:`c`.
+    loads
+        Increasing loads :math:`P \ge 1`.
+    cue_fractions
+        Cue fractions :math:`f \in (0, 1]`.
+    rule, n_cues, winners
+        As in :func:`ca3_capacity`.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(len(cue_fractions), len(loads))`` mean overlaps.
+    """
+    n = _check_count("n_units", n_units, low=2)
+    a = _check_fraction("coding_level", coding_level)
+    c = _check_fraction("connection_probability", connection_probability, closed_high=True)
+    fs = [_check_fraction("cue_fractions", f, closed_high=True) for f in cue_fractions]
+    n_cues = _check_count("n_cues", n_cues)
+    if rule not in _RULES:
+        raise ParameterError("rule", _RULE_TEXT, rule)
+    ps = [_check_count("loads", p_) for p_ in loads]
+    if not ps or not fs:
+        raise ParameterError("loads", "loads and cue_fractions must be non-empty", loads)
+    if any(b <= a_ for a_, b in itertools.pairwise(ps)):
+        raise ParameterError("loads", "must be strictly increasing", loads)
+    k = _n_active(a, n)
+    if 2 * k > n:
+        raise ParameterError("coding_level", "must be <= 0.5", coding_level)
+    kw = k if winners is None else _check_count("winners", winners)
+    if kw > n:
+        raise ParameterError("winners", f"must be <= n_units = {n}", winners)
+    rng_mask, rng_patterns, rng_cues = rng.spawn(3)
+    store = _Store(rng_mask, rng_patterns, n, k, c, rule)
+    out = np.empty((len(fs), len(ps)))
+    for j, load in enumerate(ps):
+        store.grow(load)
+        for i, f in enumerate(fs):
+            out[i, j] = store.test(rng_cues, n_cues, max(1, round(f * k)), a, kw)
+    return out
 
 
 class CapacityLaw(NamedTuple):
