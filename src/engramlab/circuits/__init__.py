@@ -34,11 +34,13 @@ from engramlab.circuits._region import (
     register_effect,
 )
 from engramlab.circuits._run import Group, Intervention, Record, Scheduled, run_protocol
+from engramlab.circuits.cortex import DistributedRegion
 from engramlab.circuits.memory_region import MemoryRegion
 from engramlab.circuits.regions import IndexRegion, RateRegion, ReplaySince, Sensory
 
-__all__ = ["Circuit", "CircuitState", "Constant", "Drive", "Effect", "EffectHandler",
-           "Gain", "Group", "Hebbian", "IndexRegion", "Intervention", "LearningRule",
-           "MemoryRegion", "OneToOne", "Pathway", "RandomSparse", "RateRegion", "Record", "Region",
-           "Remove", "ReplaySince", "ScaleLearning", "Scheduled", "Sensory", "StepContext", "Tag",
-           "WeightInit", "effect_handler", "register_effect", "run_protocol"]
+__all__ = ["Circuit", "CircuitState", "Constant", "DistributedRegion", "Drive", "Effect",
+           "EffectHandler", "Gain", "Group", "Hebbian", "IndexRegion", "Intervention",
+           "LearningRule", "MemoryRegion", "OneToOne", "Pathway", "RandomSparse", "RateRegion",
+           "Record", "Region", "Remove", "ReplaySince", "ScaleLearning", "Scheduled",
+           "Sensory", "StepContext", "Tag", "WeightInit", "effect_handler", "register_effect",
+           "run_protocol"]

@@ -120,15 +120,19 @@ __all__ = [
     "continue_learning",
     "correct",
     "forward",
+    "forward_subjects",
     "gradients",
+    "gradients_subjects",
     "init",
     "init_abac",
     "init_semantic",
+    "init_subjects",
     "penguin_patterns",
     "recall_accuracy",
     "run_abac",
     "semantic_patterns",
     "sse",
+    "step_subjects",
     "train_epoch",
     "train_step",
     "train_to_criterion",
@@ -752,3 +756,94 @@ def run_abac(
         ret.append(recall_accuracy(net, lists.ab, method, cands))
         acc.append(recall_accuracy(net, lists.ac, method, cands))
     return ABACRun(net, trained.epochs, trained.reached, np.asarray(ret), np.asarray(acc))
+
+
+# --------------------------------------------------------------------------------------
+# Many networks at once: a leading subject axis (the circuits' batch of subjects)
+
+
+def init_subjects(
+    sizes: Sequence[int],
+    side_sizes: Sequence[int],
+    rngs: Sequence[np.random.Generator],
+    init_range: float = INIT_RANGE,
+) -> Network:
+    """One network per generator of ``rngs`` (each as :func:`init`), stacked.
+
+    Returns a :class:`Network` whose ``weights[l]`` are ``(S, n_{l-1} + s_l, n_l)`` and
+    ``biases[l]`` ``(S, n_l)``, with ``S = len(rngs)``; subject ``s`` is exactly
+    ``init(sizes, side_sizes, rngs[s], init_range)``.
+    """
+    if len(rngs) < 1:
+        raise ParameterError("rngs", "must hold one generator per subject (>= 1)", len(rngs))
+    nets = [init(sizes, side_sizes, rng, init_range) for rng in rngs]
+    return Network(tuple(np.stack(ws) for ws in zip(*(n.weights for n in nets), strict=True)),
+                   tuple(np.stack(bs) for bs in zip(*(n.biases for n in nets), strict=True)))
+
+
+def forward_subjects(net: Network, inputs: Sequence[np.ndarray]) -> tuple[np.ndarray, ...]:
+    """:func:`forward` for stacked networks: ``inputs[l]`` ``(S, B, s_l)`` -> ``(S, B, n_l)``.
+
+    Subject ``s`` uses its own weights ``net.weights[l][s]`` on its own patterns
+    ``inputs[l][s]``.
+    """
+    _check_inputs(net, inputs)
+    acts: list[np.ndarray] = []
+    for layer, (w, b) in enumerate(zip(net.weights, net.biases, strict=True)):
+        u = inputs[0] if layer == 0 else _below(acts[-1], inputs[layer])
+        acts.append(_sigmoid(np.matmul(u, w) + b[:, None, :]))
+    return tuple(acts)
+
+
+def _below(a: np.ndarray, side: np.ndarray) -> np.ndarray:
+    """``[a, side]`` along the units (``a`` itself when there is no side input)."""
+    return a if side.shape[-1] == 0 else np.concatenate([a, side], axis=-1)
+
+
+def gradients_subjects(
+    net: Network,
+    inputs: Sequence[np.ndarray],
+    targets: np.ndarray,
+    pattern_weights: np.ndarray | None = None,
+    acts: Sequence[np.ndarray] | None = None,
+) -> Network:
+    """:func:`gradients` for stacked networks, each on its own batch.
+
+    With ``pattern_weights`` :math:`c_{sp}` ``(S, B)`` the gradient is that of
+    :math:`\\sum_p c_{sp} E_{sp}` (a pattern shown at intensity :math:`c` weighs
+    :math:`c`); ``None``: every pattern weighs 1, as in :func:`gradients`. ``acts``: the
+    activations :func:`forward_subjects` gives for ``inputs`` (computed when omitted).
+    """
+    if acts is None:
+        acts = forward_subjects(net, inputs)
+    n_layers = len(acts)
+    gw: list[np.ndarray] = [np.empty(0)] * n_layers
+    gb: list[np.ndarray] = [np.empty(0)] * n_layers
+    a = acts[-1]
+    delta = (a - targets) * a * (1.0 - a)
+    if pattern_weights is not None:
+        delta = delta * np.asarray(pattern_weights, dtype=float)[:, :, None]
+    for layer in range(n_layers - 1, -1, -1):
+        u = inputs[0] if layer == 0 else _below(acts[layer - 1], inputs[layer])
+        gw[layer] = np.matmul(np.swapaxes(u, 1, 2), delta)
+        gb[layer] = delta.sum(axis=1)
+        if layer > 0:
+            below = acts[layer - 1]
+            w = net.weights[layer]
+            if inputs[layer].shape[-1]:
+                w = w[:, : below.shape[-1]]
+            delta = np.matmul(delta, np.swapaxes(w, 1, 2)) * below * (1.0 - below)
+    return Network(tuple(gw), tuple(gb))
+
+
+def step_subjects(net: Network, gradient: Network, rates: np.ndarray) -> Network:
+    """:math:`W_l \\leftarrow W_l - \\varepsilon_s\\, \\partial E / \\partial W_l` per subject.
+
+    ``rates`` :math:`\\varepsilon_s` ``(S,)`` (0: that subject does not change).
+    """
+    r = np.asarray(rates, dtype=float)
+    return Network(
+        tuple(w - r[:, None, None] * g for w, g in zip(net.weights, gradient.weights,
+                                                       strict=True)),
+        tuple(b - r[:, None] * g for b, g in zip(net.biases, gradient.biases, strict=True)),
+    )

@@ -17,10 +17,11 @@ _COLORS = {"focused": "#c44e52", "interleaved": "#4c72b0"}
 
 
 def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
-    """Old-pattern error during penguin learning, its rise per schedule, and AB kept
-    over AC trials by the cortex, the complementary system and people."""
-    fig = new_figure(14.0, 4.5)
-    a, b, c = fig.subplots(1, 3)
+    """Old-pattern error during penguin learning, its rise per schedule, AB kept over AC
+    trials by the cortex, the hippocampus, the complementary system and people, and the
+    cortical activity behind it (its answer to an AB cue on the B and the C cells)."""
+    fig = new_figure(18.0, 4.5)
+    a, b, c, d = fig.subplots(1, 4)
     for s in ("focused", "interleaved"):
         x = ds.sse_old.sel(schedule=s)
         a.plot(ds.epoch, x.mean("net"), color=_COLORS[s], label=f"{s} (mean of nets)")
@@ -55,4 +56,15 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
     c.set_ylim(-0.02, 1.05)
     c.set_title("AB-AC: the cortex alone vs the complementary system")
     c.legend(fontsize=7, loc="upper right")
+    if "cortex_answer" in ds:
+        ans = ds.cortex_answer.mean("run")
+        for assoc, col in (("B", "#4c72b0"), ("C", "#c44e52")):
+            d.plot(ds.ac_epoch, ans.sel(associate=assoc), color=col, marker="o", ms=3,
+                   label=f"cells of {assoc} (the {'old' if assoc == 'B' else 'new'} "
+                         "associate)")
+        d.set_xlabel("AC trials (epochs) (1)")
+        d.set_ylabel("cortical output to an AB cue (activity, 0-1)")
+        d.set_ylim(-0.02, 1.05)
+        d.set_title("Cortex: its answer to A drifts from B toward C")
+        d.legend(fontsize=8)
     return fig
