@@ -299,3 +299,19 @@ def test_extinction_in_b_and_renewal_in_a():
     assert fear[extn][-2:].mean() < 0.5 * fear[cond][-1]         # extinction lowers fear
     assert ext[extn][-2:].mean() > 3.0 * ext[extn][:2].mean()    # ... and recruits B
     assert fear[test] > 2.0 * fear[extn][-2:].mean()             # renewal back in A
+
+
+def test_unrecorded_populations_are_counted_not_written():
+    """The loop writes out only the spikes of recorded populations (the CS trains are
+    200 spikes per step at full scale); what it records and counts is unchanged."""
+    p, ph = _small()
+    a = Simulator(amygdala_network(p), dt_ms=DT, seed=4).run(
+        phases=ph, record=[Spikes("E")])
+    b = Simulator(amygdala_network(p), dt_ms=DT, seed=4).run(
+        phases=ph, record=[Spikes("cs"), Spikes("context_a"), Spikes("context_b"),
+                           Spikes("E"), Spikes("I")])
+    assert np.array_equal(a["E_spike_time"].values, b["E_spike_time"].values)
+    assert np.array_equal(a["E_spike_neuron"].values, b["E_spike_neuron"].values)
+    total = sum(b[f"{x}_spike_time"].size for x in ("cs", "context_a", "context_b", "E",
+                                                    "I"))
+    assert a.attrs["n_spikes"] == b.attrs["n_spikes"] == total > 0

@@ -23,12 +23,17 @@ Per step ``t`` (time :math:`t\,\Delta t` to :math:`(t+1)\,\Delta t`), stage by s
    :func:`_lif_conductance`, :func:`_adex`, :func:`_hh`; a neuron reaching threshold
    spikes, is reset and enters its refractory period) and its channels decay exactly
    over the step (:func:`_decay`);
-3. then the population's spikes, in unit order (:func:`_emit`), are sent through the
-   CSR rows of its outgoing projections into slot ``(t + d) mod D`` (``d >= 1`` steps
-   of delay), scaled by Tsodyks-Markram ``u x`` where the projection has short-term
-   plasticity (:func:`_deliver`, :func:`_release`), and update the compiled plasticity
-   rules (:func:`_deliver_plastic`, :func:`_potentiate`); a spike only writes future
-   slots, weights and traces, none of which the rest of its step reads;
+3. then the population's spikes, in unit order (:func:`_emit_all`, :func:`_emit`), are
+   counted, written out if the population is recorded (:attr:`Out.rec_pop`), and sent
+   through the CSR rows of its outgoing projections into slot ``(t + d) mod D``
+   (``d >= 1`` steps of delay), scaled by Tsodyks-Markram ``u x`` where the projection
+   has short-term plasticity (:func:`_deliver`, :func:`_release`), and update the
+   compiled plasticity rules (:func:`_deliver_plastic`, :func:`_potentiate`,
+   :func:`_deliver_coincidence`); a spike only writes future slots, weights and traces,
+   none of which the rest of its step reads. The per-spike functions are inlined when
+   compiled (:data:`INLINE`), and a population without short-term plasticity or trace
+   rules sends its spikes in one pass (:func:`_emit_all`): a 500-Hz input train onto
+   every neuron is 200 spikes per step in a network of 4000;
 4. the sampled state variables are recorded (:func:`_record`);
 5. every ``CHECK_EVERY`` steps, and after the last step of the call, every integrated
    state variable is checked for non-finite values (:func:`_state_finite`): membrane
@@ -97,6 +102,11 @@ each on a unit drawn uniformly (Poisson splitting: every unit gets an independen
 Poisson(:math:`\lambda`) count; a unit drawn twice spikes once, so a unit spikes in a
 step with probability exactly :math:`r \Delta t`); above :math:`n\lambda` = 30 they
 draw one uniform per unit instead.
+
+A Poisson input with a mean count up to 30 per unit and step is drawn by inversion of
+one uniform per unit against the cumulative Poisson sums, computed once per input and
+step (the same sums, in the same order, as :func:`_poisson` computes per unit: the same
+counts).
 
 Randomness (Poisson inputs and sources) is counter-based: the uniform for unit ``i`` at
 step ``t`` of stream ``key`` is a SplitMix64 hash of ``(key, t, i)``. There is no
@@ -367,6 +377,7 @@ class Out(NamedTuple):
     rec_every: int # sample after every step t with (t + 1) % rec_every == 0
     rec_out: F8    # (samples, columns)
     status: I8     # ST_* entries
+    rec_pop: I1    # per population: 1 if its spikes are written to spk_t / spk_i
 
 
 # --- counter-based random numbers ---------------------------------------------------
@@ -650,16 +661,127 @@ def _deliver_coincidence(k, local, t, base, rel, ch, pj, sd):
 
 
 def _emit(j, p, t, step, dt, ch, pj, sd, out):
-    """Record a spike of unit ``j`` (population ``p``) and send it on (depressing the
-    plastic synapses it uses); potentiate the plastic synapses onto it."""
-    n = out.status[ST_SPIKES]
-    out.spk_t[n] = t
-    out.spk_i[n] = j
-    out.status[ST_SPIKES] = n + 1
+    """Count a spike of unit ``j`` (population ``p``), write it out if the population is
+    recorded (:attr:`Out.rec_pop`), and send it on (depressing the plastic synapses it
+    uses); potentiate the plastic synapses onto it."""
+    if out.rec_pop[p] != 0:
+        n = out.status[ST_SPIKES]
+        out.spk_t[n] = t
+        out.spk_i[n] = j
+        out.status[ST_SPIKES] = n + 1
     out.counts[step, p] += 1
     _deliver(j, p, t, dt, ch, pj, sd)
     if sd.last[p] > sd.first[p]:
         _potentiate(j, p, t, pj.w, sd)
+
+
+def _emit_all(spiked, n, p, t, step, dt, ch, pj, sd, out):
+    """:func:`_emit` for the ``n`` spikes of population ``p`` in ``spiked``, in unit
+    order. Where the population's projections have neither short-term plasticity nor a
+    trace rule (and no trace rule potentiates onto it), the spikes are sent here with
+    the tables' arrays taken once, not per spike: the same operations in the same order
+    as :func:`_emit` (:func:`_deliver`, :func:`_deliver_coincidence`)."""
+    if n == 0:
+        return
+    fast = sd.last[p] == sd.first[p]
+    for k in range(pj.first[p], pj.last[p]):
+        if pj.stp0[k] >= 0 or (sd.mode[k] != PL_NONE and sd.soft[k] < RULE_CUE):
+            fast = False
+    if not fast:
+        for i in range(n):
+            _emit(spiked[i], p, t, step, dt, ch, pj, sd, out)
+        return
+    rec = out.rec_pop[p] != 0
+    spk_t = out.spk_t
+    spk_i = out.spk_i
+    nspk = out.status[ST_SPIKES]
+    D = ch.buf.shape[0]
+    S = ch.buf.shape[1]
+    flat = ch.flat
+    base = t % D
+    w = pj.w
+    iptr = pj.iptr
+    post = pj.post
+    dly = pj.dly
+    tr_pre = sd.tr_pre
+    tr_pre_t = sd.tr_pre_t
+    tr_post = sd.tr_post
+    tr_post_t = sd.tr_post_t
+    cidx = sd.cidx
+    k0 = pj.first[p]
+    k1 = pj.last[p]
+    rel = 1.0
+    for i in range(n):
+        j = spiked[i]
+        if rec:
+            spk_t[nspk] = t
+            spk_i[nspk] = j
+            nspk += 1
+        for k in range(k0, k1):
+            local = j - pj.pre_start[k]
+            off = pj.off[k]
+            a = pj.row0[k] + local
+            syn0 = pj.syn0[k]
+            if sd.mode[k] == PL_NONE:
+                for q in range(iptr[a], iptr[a + 1]):
+                    sq = syn0 + q
+                    r = base + dly[sq]
+                    if r >= D:
+                        r -= D
+                    flat[r * S + off + post[sq]] += w[sq] * rel
+                continue
+            # the coincidence rule (:func:`_deliver_coincidence`)
+            learn = sd.mode[k] == PL_LEARN
+            cue = sd.soft[k] == RULE_CUE
+            dc = sd.dr1[k]
+            dh = sd.do1[k]
+            ap = sd.a2p[k]
+            ad = sd.a2m[k]
+            win = sd.do2[k]
+            wmin = sd.w_min[k]
+            wmax = sd.w_max[k]
+            n0 = sd.post0[k]
+            c0 = sd.col0[k]
+            for q in range(iptr[a], iptr[a + 1]):
+                sq = syn0 + q
+                jl = post[sq]
+                m = n0 + jl
+                c = 0.0
+                h = 0.0
+                if cue:
+                    c = _co_trace(tr_post, tr_post_t, m, t, dc) + sd.a3p[k]
+                    tr_post[m, 0] = c
+                    tr_post_t[m] = t
+                    t_other = tr_pre_t[m]
+                else:
+                    h = _co_trace(tr_pre, tr_pre_t, m, t, dh) + sd.a3m[k]
+                    tr_pre[m, 0] = h
+                    tr_pre_t[m] = t
+                    t_other = tr_post_t[m]
+                if learn:
+                    if cue:
+                        h = _co_trace(tr_pre, tr_pre_t, m, t, dh)
+                    else:
+                        c = _co_trace(tr_post, tr_post_t, m, t, dc)
+                    gap = float(t - t_other)
+                    pot = False
+                    amp = 0.0
+                    if t_other >= 0 and gap < win:
+                        pot = True
+                        amp = ap * h * c
+                    elif t_other < 0 or gap > win:
+                        amp = ad * c
+                    if amp != 0.0:
+                        for rr in range(2):
+                            s2 = cidx[c0 + 2 * jl + rr]
+                            if s2 >= 0:
+                                _co_update(w, s2, pot, amp, wmin, wmax)
+                r = base + dly[sq]
+                if r >= D:
+                    r -= D
+                flat[r * S + off + post[sq]] += w[sq] * rel
+    out.status[ST_SPIKES] = nspk
+    out.counts[step, p] += n
 
 
 def _fail(out, t, j):
@@ -821,14 +943,63 @@ def _poisson_inputs(p, t, has_dv, pops, dr, ch, dv):
             continue
         c = dr.chan[q]
         off = ch.off[c]
-        if ch.kind[c] == C_DELTA and not has_dv:
+        delta = ch.kind[c] == C_DELTA
+        if delta and not has_dv:
             dv[:n_p] = 0.0
             has_dv = True
         emlam = math.exp(-lam)
-        for jl in range(n_p):
-            k = _poisson(lam, emlam, dr.key[q], t, jl)
-            if k > 0:
-                dv[jl] += _arrive(k * dr.weight[q], c, off + jl, ch)
+        key = dr.key[q]
+        wq = dr.weight[q]
+        if lam > 30.0:
+            for jl in range(n_p):
+                k = _poisson(lam, emlam, key, t, jl)
+                if k > 0:
+                    dv[jl] += _arrive(k * wq, c, off + jl, ch)
+            continue
+        # :func:`_poisson` by inversion, its cumulative sums s_k computed once here
+        # (the same operations in the same order: the same counts, bit for bit)
+        cdf = np.empty(201)
+        pk = emlam
+        sk = pk
+        cdf[0] = sk
+        top = 200
+        for k in range(1, 201):
+            pk *= lam / k
+            s2 = sk + pk
+            cdf[k] = s2
+            if s2 == sk:  # the sums stopped growing: they stay there
+                for m in range(k + 1, 201):
+                    cdf[m] = sk
+                break
+            sk = s2
+        sc = ch.scale[c]
+        if delta:
+            for jl in range(n_p):
+                u = _uniform(key, t, jl)
+                k = 0
+                while u > cdf[k] and k < top:
+                    k += 1
+                if k > 0:
+                    dv[jl] += k * wq * sc
+        elif ch.rise[c] > 0.0:
+            nm = ch.norm[c]
+            hv = ch.h[off:off + n_p]
+            for jl in range(n_p):
+                u = _uniform(key, t, jl)
+                k = 0
+                while u > cdf[k] and k < top:
+                    k += 1
+                if k > 0:
+                    hv[jl] += k * wq * sc * nm
+        else:
+            gv = ch.g[off:off + n_p]
+            for jl in range(n_p):
+                u = _uniform(key, t, jl)
+                k = 0
+                while u > cdf[k] and k < top:
+                    k += 1
+                if k > 0:
+                    gv[jl] += k * wq * sc
     return has_dv
 
 
@@ -1175,8 +1346,8 @@ def _advance(t0, n_steps, net, out):
                 n = _poisson_source(p, t, pops, un, wk.spiked)
             else:
                 n = _neuron_step(p, t, dt, pops, ch, un, wk, dr, out)
-            for i in range(n):
-                _emit(wk.spiked[i], p, t, step, dt, ch, pj, sd, out)
+            if n > 0:
+                _emit_all(wk.spiked, n, p, t, step, dt, ch, pj, sd, out)
             if out.status[ST_ERROR] != ERR_NONE:
                 return step
         _record(t, un, ch.g, out)
@@ -1194,12 +1365,17 @@ def _advance(t0, n_steps, net, out):
 #: (the components' shared formulas are compiled from their own modules).
 KERNEL = ("_mix", "_uniform", "_poisson", "_exp", "_trace", "_jump", "_potentiate",
           "_release", "_deliver", "_deliver_plastic", "_co_trace", "_co_update",
-          "_deliver_coincidence", "_emit", "_fail", "_finite",
+          "_deliver_coincidence", "_emit", "_emit_all", "_fail", "_finite",
           "_finite_rows", "_state_finite", "_fail_state", "_scheduled_spikes",
           "_poisson_source", "_arrivals", "_arrive", "_poisson_inputs", "_decay",
           "_lif_exact", "_conductance_totals", "_lif_conductance", "_adex", "_hh",
           "_neuron_step", "_record", "_advance")
 SHARED = ("hh_rates_with", "hh_gate_step", "vtrap_scalar", "mg_unblocked_fraction")
+#: The functions of the per-spike path, inlined into their callers when compiled
+#: (:mod:`engramlab.network._compile`): a call that passes the tables costs more than
+#: delivering a spike.
+INLINE = ("_emit", "_deliver", "_deliver_coincidence", "_co_trace", "_co_update",
+          "_release")
 
 
 # --- running it ---------------------------------------------------------------------

@@ -171,6 +171,10 @@ class _Collectors:
             else:
                 raise ParameterError("record", "must hold Spikes, Rates, State or Weights",
                                      type(r).__name__)
+        #: populations whose spikes the loop writes out (the others are only counted)
+        self.rec_pop = np.zeros(len(b.pop_index), np.int8)
+        for pi, _keep, _s0, _name in self.spikes:
+            self.rec_pop[pi] = 1
         self.rec_unit = np.asarray(rec_units, np.int64)
         self.rec_var = np.asarray(rec_vars, np.int64)
         self.rec_every = math.gcd(*everies) if everies else 1
@@ -414,15 +418,18 @@ class Simulator:
         dt = b.dt
         edges = self._edges()
         cap = max(4 * b.n_units, 1 << 16)
+        plastic = [(name, self.network.projection(name)) for name in b.plastic_state]
+        # the loop writes out the spikes of recorded populations only, and of every
+        # population where a Python plasticity hook reads who spiked
+        rec_pop = np.ones_like(col.rec_pop) if plastic else col.rec_pop
         out = E.Out(spk_t=np.zeros(cap, np.int64), spk_i=np.zeros(cap, np.int32),
                     counts=np.zeros((MAX_CHUNK, len(b.pop_index)), np.int32),
                     rec_unit=col.rec_unit, rec_var=col.rec_var, rec_every=col.rec_every,
                     rec_out=np.zeros((MAX_CHUNK // col.rec_every + 2,
                                       max(1, col.rec_unit.size))),
-                    status=np.zeros(E.N_STATUS, np.int64))
+                    status=np.zeros(E.N_STATUS, np.int64), rec_pop=rec_pop)
         n_spikes = 0
         done_total = 0
-        plastic = [(name, self.network.projection(name)) for name in b.plastic_state]
         mode = b.net.stdp.mode
         compiled_rules = mode > E.PL_NONE
         for ph, n_ph in zip(phases, steps, strict=True):
@@ -453,7 +460,7 @@ class Simulator:
                 nspk, nrec = int(out.status[E.ST_SPIKES]), int(out.status[E.ST_SAMPLES])
                 col.chunk(t, done, out.spk_t[:nspk], out.spk_i[:nspk], out.counts,
                           out.rec_out, nrec)
-                n_spikes += nspk
+                n_spikes += int(out.counts[:done].sum())
                 b.state["t"][0] = t + done
                 if out.status[E.ST_ERROR] == E.ERR_NONFINITE:
                     name, local = self._locate(int(out.status[E.ST_ERR_UNIT]))
@@ -695,6 +702,6 @@ def compile_loop() -> float:
         out = E.Out(spk_t=np.zeros(1, np.int64), spk_i=np.zeros(1, np.int32),
                     counts=np.zeros((1, 1), np.int32), rec_unit=np.zeros(0, np.int64),
                     rec_var=np.zeros(0, np.int64), rec_every=1, rec_out=np.zeros((1, 1)),
-                    status=np.zeros(E.N_STATUS, np.int64))
+                    status=np.zeros(E.N_STATUS, np.int64), rec_pop=np.zeros(1, np.int8))
         E.advance(0, 1, built.net, out)
     return time.perf_counter() - t
