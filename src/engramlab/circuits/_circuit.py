@@ -152,7 +152,10 @@ class Circuit:
             raise ParameterError(target, f"a pathway cannot take {type(effect).__name__}"
                                  + (" during epochs" if windowed else " at an instant"),
                                  effect)
-        effect_handler(self.region(target), effect, windowed=windowed)
+        region = self.region(target)
+        handler = effect_handler(region, effect, windowed=windowed)
+        if handler.check is not None:
+            handler.check(region, effect)
 
     def apply(self, state: CircuitState, target: str, effect: Effect) -> CircuitState:
         """Apply an instant effect to a region or a pathway."""

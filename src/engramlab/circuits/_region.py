@@ -204,6 +204,7 @@ class Region(abc.ABC):
 # -- which region kind takes which effect ---------------------------------------------------
 
 InstantFn = Callable[[Any, Any, Any], Any]  # (region, effect, state) -> state
+CheckFn = Callable[[Any, Any], None]  # (region, effect) -> None, or ParameterError
 
 
 @dataclasses.dataclass(frozen=True)
@@ -212,22 +213,30 @@ class EffectHandler:
 
     ``instant(region, effect, state) -> state`` applies it at a point in time (a lesion,
     the start of a tag); ``during`` says that the region's :meth:`Region.step` reads it
-    from :attr:`StepContext.effects` while it is active.
+    from :attr:`StepContext.effects` while it is active; ``check(region, effect)``, when
+    given, refuses (:class:`~engramlab.core.ParameterError`) the values of an effect
+    this kind of region cannot take, when the protocol is resolved, before any work.
     """
 
     instant: InstantFn | None = None
     during: bool = False
+    check: CheckFn | None = None
 
 
 _HANDLERS: dict[tuple[type, type], EffectHandler] = {}
 
 
 def register_effect(region_type: type, effect_type: type, *,
-                    instant: InstantFn | None = None, during: bool = False) -> None:
-    """Declare that ``region_type`` (and its subclasses) takes ``effect_type``."""
+                    instant: InstantFn | None = None, during: bool = False,
+                    check: CheckFn | None = None) -> None:
+    """Declare that ``region_type`` (and its subclasses) takes ``effect_type``.
+
+    ``check(region, effect)`` validates the effect's values for this region kind (see
+    :class:`EffectHandler`).
+    """
     if instant is None and not during:
         raise ParameterError("register_effect", "give instant=, during=True, or both")
-    _HANDLERS[(region_type, effect_type)] = EffectHandler(instant, during)
+    _HANDLERS[(region_type, effect_type)] = EffectHandler(instant, during, check)
 
 
 def effect_handler(region: Region, effect: Effect, *, windowed: bool) -> EffectHandler:

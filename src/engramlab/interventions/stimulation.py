@@ -18,7 +18,8 @@ resolves into the engine's stimuli (:meth:`Opsin.to_network`).
     :class:`~engramlab.circuits.Drive`); on a network a conductance :math:`g` reversing
     at 0 mV, :math:`I = g\,(0 - V)`. Inhibitory: in a circuit the cells' output
     scaled by :math:`1 - \epsilon` (:class:`~engramlab.circuits.Gain`, efficacy
-    :math:`\epsilon`); on a network the anion channel GtACR2 (Govorunova et al. 2015) a
+    :math:`\epsilon`; a spiking region takes it as a shunting conductance); on a
+    network the anion channel GtACR2 (Govorunova et al. 2015) a
     conductance reversing at :math:`E_{Cl}` = -70 mV, the pumps eNpHR3.0 (Gradinaru et
     al. 2010) and ArchT (Han et al. 2011) an outward current :math:`-I_{pump}`
     (a pump's current does not reverse).
@@ -165,7 +166,9 @@ class Opsin(Intervention):
         In a circuit, a cell group or a tagged set (:class:`Tagging`) of the region
         (``None``: every cell); on a network, the neuron indices (``None``: all).
     drive
-        Circuits, excitatory opsins: the drive added, in the region's activity units.
+        Circuits, excitatory opsins: the drive added, in the region's drive units
+        (activity units of a rate region; nS of a 0-mV conductance on the cells of a
+        :class:`~engramlab.circuits.SpikingRegion`).
     efficacy
         Circuits, inhibitory opsins: the fraction :math:`\epsilon` of the cells' output
         removed (1: complete silencing).
