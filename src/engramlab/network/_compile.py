@@ -126,12 +126,8 @@ def _dispatchers(numba: Any, directory: str | None) -> Any:
     # the helpers are only called from compiled code: no CPython wrapper to unbox the
     # tables (compiling one costs ~1 s per function that takes the network)
     inner = numba.njit(no_cpython_wrapper=True, no_cfunc_wrapper=True, **options)
-    # the per-spike path is inlined into its callers (Numba IR inlining): a call that
-    # takes the tables costs ~1 us in argument passing and reference counting (two
-    # increments and decrements per array), more than the work of a spike onto a few
-    # synapses (a 500-Hz CS train onto 4000 neurons: 200 spikes per step)
-    hot = numba.njit(no_cpython_wrapper=True, no_cfunc_wrapper=True, inline="always",
-                     **options)
+    # (inlining the per-spike path, inline="always", was tried: ~5 % less simulation
+    # time on the amygdala protocol for 10 s more compilation on every new machine)
     ns = dict(vars(E))
     saved = numba.config.CACHE_DIR
     if directory is not None:
@@ -141,8 +137,7 @@ def _dispatchers(numba: Any, directory: str | None) -> Any:
             ns[name] = inner(ns[name])
         for name in E.KERNEL:
             f = ns[name]
-            jit = (numba.njit(**options) if name == "_advance" else
-                   hot if name in E.INLINE else inner)
+            jit = numba.njit(**options) if name == "_advance" else inner
             ns[name] = jit(types.FunctionType(f.__code__, ns, f.__name__, f.__defaults__,
                                               f.__closure__))
     finally:

@@ -30,10 +30,9 @@ Per step ``t`` (time :math:`t\,\Delta t` to :math:`(t+1)\,\Delta t`), stage by s
    has short-term plasticity (:func:`_deliver`, :func:`_release`), and update the
    compiled plasticity rules (:func:`_deliver_plastic`, :func:`_potentiate`,
    :func:`_deliver_coincidence`); a spike only writes future slots, weights and traces,
-   none of which the rest of its step reads. The per-spike functions are inlined when
-   compiled (:data:`INLINE`), and a population without short-term plasticity or trace
-   rules sends its spikes in one pass (:func:`_emit_all`): a 500-Hz input train onto
-   every neuron is 200 spikes per step in a network of 4000;
+   none of which the rest of its step reads. A population without short-term
+   plasticity or trace rules sends its spikes in one pass (:func:`_emit_all`): a 500-Hz
+   input train onto every neuron is 200 spikes per step in a network of 4000;
 4. the sampled state variables are recorded (:func:`_record`);
 5. every ``CHECK_EVERY`` steps, and after the last step of the call, every integrated
    state variable is checked for non-finite values (:func:`_state_finite`): membrane
@@ -1371,11 +1370,6 @@ KERNEL = ("_mix", "_uniform", "_poisson", "_exp", "_trace", "_jump", "_potentiat
           "_lif_exact", "_conductance_totals", "_lif_conductance", "_adex", "_hh",
           "_neuron_step", "_record", "_advance")
 SHARED = ("hh_rates_with", "hh_gate_step", "vtrap_scalar", "mg_unblocked_fraction")
-#: The functions of the per-spike path, inlined into their callers when compiled
-#: (:mod:`engramlab.network._compile`): a call that passes the tables costs more than
-#: delivering a spike.
-INLINE = ("_emit", "_deliver", "_deliver_coincidence", "_co_trace", "_co_update",
-          "_release")
 
 
 # --- running it ---------------------------------------------------------------------
