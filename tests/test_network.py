@@ -496,6 +496,7 @@ def _processes(cache, n, tmp=None):
 
 
 @pytest.mark.faults
+@pytest.mark.slow  # ~30 s with both cores compiling: in CI's three fault passes only
 def test_two_processes_compile_at_once_then_a_third_loads(tmp_path):
     """Two processes compiling into one fresh cache both succeed (and say so, once);
     a third loads the loop silently; nothing else in the cache is touched. The compile
