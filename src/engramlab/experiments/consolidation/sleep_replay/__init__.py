@@ -121,7 +121,10 @@ class SleepReplayParams(Params):
                             doc="Rats per group.",
                             source="chosen: as consolidation.systems (about twice a "
                                    "typical group)")
-    n_pairings: int = param(10, unit="1", ge=1, le=50, doc="Tone-shock pairings.",
+    n_pairings: int = param(10, unit="1", ge=1, le=40,
+                            doc="Tone-shock pairings (90 s each; at most 40, so that the "
+                                "conditioning ends before the immediate test 1.2 h after "
+                                "it starts).",
                             source="Anagnostaras, Maren & Fanselow 1999 (as "
                                    "consolidation.systems)")
     replay_events: int = param(20, unit="1", ge=0, le=500,
