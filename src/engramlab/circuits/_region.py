@@ -35,7 +35,7 @@ from engramlab.core.rng import make_rng
 from engramlab.protocol import Span
 
 __all__ = ["Drive", "Effect", "EffectHandler", "Gain", "Region", "Remove", "ScaleLearning",
-           "StepContext", "Tag", "effect_handler", "register_effect"]
+           "StepContext", "Tag", "cell_mask", "effect_handler", "register_effect"]
 
 Array = np.ndarray
 State = Any
@@ -199,6 +199,33 @@ class Region(abc.ABC):
         """Boolean mask ``(subjects, cells)`` of a group or a tagged set of the region."""
         raise ParameterError(f"{self.name}.cells", f"{type(self).__name__} has no cell "
                              "sets", name)
+
+
+def cell_mask(region: Region, n_subjects: int, tags: Mapping[str, Array],
+              cells: str | None) -> Array:
+    """Boolean ``(subjects, cells)`` of a group of ``region``, a tagged set, or every cell.
+
+    ``cells`` names a group (its cells in every subject), a set in ``tags`` (name ->
+    boolean ``(subjects, cells)``), or ``None`` (every cell); anything else is a
+    :class:`~engramlab.core.ParameterError` naming the groups and sets there are.
+    """
+    groups = region.groups
+    n = sum(groups.values())
+    if cells is None:
+        return np.ones((n_subjects, n), bool)
+    if cells in groups:
+        start = 0
+        for name, size in groups.items():
+            if name == cells:
+                break
+            start += size
+        m = np.zeros((n_subjects, n), bool)
+        m[:, start:start + groups[cells]] = True
+        return m
+    if cells in tags:
+        return tags[cells]
+    raise ParameterError(f"{region.name}.cells", f"names no group of {region.name} "
+                         f"({list(groups)}) and no tagged set ({sorted(tags)})", cells)
 
 
 # -- which region kind takes which effect ---------------------------------------------------

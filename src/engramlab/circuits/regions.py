@@ -58,6 +58,7 @@ from engramlab.circuits._region import (
     Remove,
     StepContext,
     Tag,
+    cell_mask,
     register_effect,
 )
 from engramlab.core.errors import ParameterError
@@ -112,19 +113,7 @@ class _Cells(Region):
 
     def mask(self, state: Any, cells: str | None) -> Array:
         """Boolean ``(subjects, n)`` of a group, a tagged set, or every cell (None)."""
-        b = state["alive"].shape[0]
-        if cells is None:
-            return np.ones((b, self.n), bool)
-        sl = _slices(self.cells).get(cells)
-        if sl is not None:
-            m = np.zeros((b, self.n), bool)
-            m[:, sl] = True
-            return m
-        if cells in state["tags"]:
-            return state["tags"][cells]
-        raise ParameterError(f"{self.name}.cells", f"names no group of {self.name} "
-                             f"({list(self.groups)}) and no tagged set "
-                             f"({sorted(state['tags'])})", cells)
+        return cell_mask(self, state["alive"].shape[0], state["tags"], cells)
 
     def cell_set(self, state: Any, name: str) -> Array:
         return self.mask(state, name)

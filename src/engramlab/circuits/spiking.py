@@ -96,6 +96,7 @@ from engramlab.circuits._region import (
     Remove,
     StepContext,
     Tag,
+    cell_mask,
     register_effect,
 )
 from engramlab.core.errors import ParameterError
@@ -253,19 +254,7 @@ class SpikingRegion(Region):
 
     def mask(self, state: Any, cells: str | None) -> Array:
         """Boolean ``(subjects, cells)`` of a group, a tagged set, or every cell."""
-        b = len(state["seeds"])
-        if cells is None:
-            return np.ones((b, self.n), bool)
-        sl = self._slices().get(cells)
-        if sl is not None:
-            m = np.zeros((b, self.n), bool)
-            m[:, sl] = True
-            return m
-        if cells in state["tags"]:
-            return state["tags"][cells]
-        raise ParameterError(f"{self.name}.cells", f"names no group of {self.name} "
-                             f"({list(self.groups)}) and no tagged set "
-                             f"({sorted(state['tags'])})", cells)
+        return cell_mask(self, len(state["seeds"]), state["tags"], cells)
 
     def cell_set(self, state: Any, name: str) -> Array:
         """Boolean mask ``(subjects, cells)`` of a group or a tagged set."""
