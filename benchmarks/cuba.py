@@ -54,8 +54,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 PEERS = HERE / "peers"
@@ -395,6 +397,37 @@ def find(cases: list[Case], simulator: str, variant: str | None, n: int, duratio
         and (variant is None or c.variant == variant)
     ]
     return min(found, key=lambda c: c.median("wall_s")) if found else None
+
+
+def run_brian2_variants(args: argparse.Namespace, runs: dict, n: int, duration: float,
+                        extra: list[str], script: Path, describe: Callable[[Any], str],
+                        name: str) -> None:
+    """Run Brian2's Cython target cold then warm (and numpy with ``args.numpy``), each in
+    its own process with ``script``, into ``runs["brian2 <variant>"]``; a line each.
+
+    Nothing runs under ``args.skip_peers``; an unavailable Brian2 is said and skipped.
+    """
+    if args.skip_peers:
+        return
+    status = ensure_peers(args.venv, False)["brian2"]
+    print(f"brian2: {status['version'] or 'UNAVAILABLE'} ({status['why']})")
+    if not status["python"]:
+        return
+    env = peer_env()
+    cache = Path(tempfile.mkdtemp(prefix=f"{name}-cython-"))
+    try:
+        variants = [("cython-cold", ["--target", "cython", "--cache-dir", str(cache)]),
+                    ("cython-warm", ["--target", "cython", "--cache-dir", str(cache)])]
+        if args.numpy:
+            variants.append(("numpy", ["--target", "numpy"]))
+        for variant, more in variants:
+            wait_idle(0.2, 60)
+            r = run_script(status["python"], "brian2", variant, n, duration, args.seed,
+                           extra + more, args.timeout, env, script=script)
+            runs[f"brian2 {variant}"] = r
+            print(f"  brian2 {variant:<11} {describe(r)}", flush=True)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 def print_brian2_ratios(runs: dict, target: float) -> None:

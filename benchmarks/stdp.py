@@ -30,9 +30,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -100,26 +98,8 @@ def main(argv=None) -> int:
                                         d, args.seed, [], args.timeout, None,
                                         script=SCRIPTS["engramlab"])
     print(f"  engramlab          {describe(runs['engramlab'])}", flush=True)
-    if not args.skip_peers:
-        status = cuba.ensure_peers(args.venv, False)["brian2"]
-        print(f"brian2: {status['version'] or 'UNAVAILABLE'} ({status['why']})")
-        if status["python"]:
-            env = cuba.peer_env()
-            cache = Path(tempfile.mkdtemp(prefix="stdp-cython-"))
-            try:
-                variants = [("cython-cold", ["--target", "cython", "--cache-dir", str(cache)]),
-                            ("cython-warm", ["--target", "cython", "--cache-dir", str(cache)])]
-                if args.numpy:
-                    variants.append(("numpy", ["--target", "numpy"]))
-                for variant, extra in variants:
-                    cuba.wait_idle(0.2, 60)
-                    r = cuba.run_script(status["python"], "brian2", variant, N_INPUTS, d,
-                                        args.seed, extra, args.timeout, env,
-                                        script=SCRIPTS["brian2"])
-                    runs[f"brian2 {variant}"] = r
-                    print(f"  brian2 {variant:<11} {describe(r)}", flush=True)
-            finally:
-                shutil.rmtree(cache, ignore_errors=True)
+    cuba.run_brian2_variants(args, runs, N_INPUTS, d, [], SCRIPTS["brian2"], describe,
+                             "stdp")
     histogram_rows(runs)
 
     eng = runs["engramlab"]
