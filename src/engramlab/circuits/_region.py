@@ -34,8 +34,9 @@ from engramlab.core.errors import ParameterError
 from engramlab.core.rng import make_rng
 from engramlab.protocol import Span
 
-__all__ = ["Drive", "Effect", "EffectHandler", "Gain", "Region", "Remove", "ScaleLearning",
-           "StepContext", "Tag", "cell_mask", "effect_handler", "register_effect"]
+__all__ = ["Dopamine", "Drive", "Effect", "EffectHandler", "Gain", "Region", "Remove",
+           "ScaleLearning", "StepContext", "Tag", "TimedRegion", "cell_mask", "effect_handler",
+           "register_effect"]
 
 Array = np.ndarray
 State = Any
@@ -125,6 +126,34 @@ class Tag(Effect):
             raise ParameterError("tag.name", "must be a non-empty string", self.name)
 
 
+@dataclasses.dataclass(frozen=True)
+class Dopamine(Effect):
+    r"""Scale the phasic dopamine signal: bursts by ``burst``, dips by ``dip`` (>= 0).
+
+    A region that learns from a reward prediction error :math:`\delta` reads, in the
+    epochs of the window, the signal the dopamine neurons deliver,
+
+    .. math:: \delta' = \begin{cases} b\,\delta & \delta > 0 \\
+                                      d\,\delta & \delta \le 0, \end{cases}
+
+    with :math:`b` = ``burst`` and :math:`d` = ``dip``: dopamine depletion (Parkinson's
+    disease) shrinks the bursts, ``burst < 1``; L-DOPA raises tonic dopamine and fills
+    the dips, ``dip < 1`` (Frank, Seeberger & O'Reilly 2004, Science 306:1940); a
+    dopamine-receptor antagonist shrinks both. The product of every active
+    :class:`Dopamine` effect applies (:meth:`StepContext.dopamine`).
+    """
+
+    burst: float = 1.0
+    dip: float = 1.0
+
+    def __post_init__(self) -> None:
+        for field in ("burst", "dip"):
+            v = getattr(self, field)
+            if isinstance(v, bool) or not (isinstance(v, (int, float)) and math.isfinite(v)
+                                           and v >= 0):
+                raise ParameterError(f"dopamine.{field}", "must be a finite number >= 0", v)
+
+
 # -- the context of one step ---------------------------------------------------------------
 
 
@@ -159,6 +188,15 @@ class StepContext:
                                                  or mechanism == "all"):
                 f *= e.factor
         return f
+
+    def dopamine(self) -> tuple[float, float]:
+        """The factors ``(burst, dip)`` of phasic dopamine in this epoch (products)."""
+        b = d = 1.0
+        for e in self.effects:
+            if isinstance(e, Dopamine):
+                b *= e.burst
+                d *= e.dip
+        return b, d
 
 
 # -- regions --------------------------------------------------------------------------------
@@ -199,6 +237,42 @@ class Region(abc.ABC):
         """Boolean mask ``(subjects, cells)`` of a group or a tagged set of the region."""
         raise ParameterError(f"{self.name}.cells", f"{type(self).__name__} has no cell "
                              "sets", name)
+
+
+class TimedRegion(Region):
+    r"""A region that simulates time within each epoch, in steps of :attr:`dt_ms`.
+
+    An epoch of duration :math:`T` is :math:`n = T / \Delta t` steps (an integer: an
+    epoch that is not a whole number of steps is refused,
+    :meth:`n_steps`). Besides the activity of the epoch (:meth:`Region.step`), the region
+    keeps the time course of its cells over the last epoch, :meth:`time_course`
+    ``(subjects, n, cells)``, which :class:`~engramlab.circuits.Record` with
+    ``reduce="trace"`` records (a TD critic's prediction error step by step, a
+    Purkinje cell's pause after a CS, an attractor's settling).
+    """
+
+    @property
+    @abc.abstractmethod
+    def dt_ms(self) -> float:
+        """The region's time step (ms)."""
+
+    def n_steps(self, span: Span) -> int:
+        """Steps in epoch ``span`` (a :class:`~engramlab.core.ParameterError` unless whole)."""
+        n = span.duration_ms / self.dt_ms
+        k = round(n)
+        if k < 1 or abs(n - k) > 1e-9 * max(1.0, n):
+            raise ParameterError(f"{self.name}.dt_ms", f"epoch {span.label!r} "
+                                 f"({span.duration_ms} ms) must be a whole number >= 1 of "
+                                 f"the region's steps ({self.dt_ms} ms)", self.dt_ms)
+        return k
+
+    @abc.abstractmethod
+    def time_course(self, state: State) -> Array:
+        """The activity ``(subjects, steps, cells)`` over the last epoch stepped."""
+
+    def cell_set(self, state: State, name: str) -> Array:
+        """A group's cells (a region with tagged sets overrides this)."""
+        return cell_mask(self, self.time_course(state).shape[0], {}, name)
 
 
 def cell_mask(region: Region, n_subjects: int, tags: Mapping[str, Array],

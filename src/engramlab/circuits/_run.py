@@ -28,7 +28,7 @@ import numpy as np
 import xarray as xr
 
 from engramlab.circuits._circuit import Circuit, CircuitState
-from engramlab.circuits._region import Drive, Effect, Gain, Tag
+from engramlab.circuits._region import Drive, Effect, Gain, Tag, TimedRegion
 from engramlab.core.errors import ParameterError
 from engramlab.core.rng import check_seed
 from engramlab.protocol import Protocol, Span, Timeline, Window
@@ -82,7 +82,10 @@ class Record:
     """Record ``region`` (``"region.group"`` or a tagged set ``"region:set"``) per epoch.
 
     ``reduce="mean"`` keeps the mean over the cells ``(subjects,)``; ``"cells"`` the
-    activity of every cell ``(subjects, cells)``.
+    activity of every cell ``(subjects, cells)``; ``"trace"`` the time course of the mean
+    over the cells within the epoch, ``(subjects, steps)``, of a
+    :class:`~engramlab.circuits.TimedRegion` (padded with NaN after an epoch's last step
+    where epochs differ in length).
     """
 
     name: str
@@ -90,9 +93,12 @@ class Record:
     reduce: str = "mean"
 
     def __post_init__(self) -> None:
-        if self.reduce not in ("mean", "cells"):
-            raise ParameterError(f"record[{self.name}].reduce", "must be 'mean' or 'cells'",
+        if self.reduce not in REDUCE:
+            raise ParameterError(f"record[{self.name}].reduce", f"must be one of {REDUCE}",
                                  self.reduce)
+
+
+REDUCE = ("mean", "cells", "trace")
 
 
 def _records(record: Any) -> tuple[Record, ...]:
@@ -107,10 +113,18 @@ def _records(record: Any) -> tuple[Record, ...]:
 def _record_cells(circuit: Circuit, rec: Record) -> tuple[str, str | None, bool]:
     if ":" in rec.source:
         region, _, tag = rec.source.partition(":")
-        circuit.region(region)
+        r = circuit.region(region)
+        if rec.reduce == "trace" and not isinstance(r, TimedRegion):
+            raise ParameterError(f"record[{rec.name}].reduce", f"'trace' needs a "
+                                 f"TimedRegion; {region!r} is a {type(r).__name__}",
+                                 rec.reduce)
         return region, tag, True
     region, _, group = rec.source.partition(".")
     r = circuit.region(region)
+    if rec.reduce == "trace" and not isinstance(r, TimedRegion):
+        raise ParameterError(f"record[{rec.name}].reduce", f"'trace' needs a region that "
+                             f"simulates time within epochs (a TimedRegion); {region!r} is "
+                             f"a {type(r).__name__}", rec.reduce)
     if group and group not in r.groups:
         raise ParameterError(f"record[{rec.name}]", f"names no group of {region!r} "
                              f"({list(r.groups)})", rec.source)
@@ -218,7 +232,12 @@ def run_protocol(circuit: Circuit, protocol: Protocol, *,
     cache = _Cache(keep=_shared_boundaries(list(plans.values())))
     out = {g: _walk(circuit, res, plans[g], naive, cache, seed, n_subjects, records, where,
                     record_sleep) for g, res in resolved.items()}
-    return _dataset(out, records, seed, n_subjects)
+    dts = {}
+    for r in records:
+        reg = circuit.region(where[r.name][0])
+        if r.reduce == "trace" and isinstance(reg, TimedRegion):
+            dts[r.name] = float(reg.dt_ms)
+    return _dataset(out, records, seed, n_subjects, dts)
 
 
 @dataclasses.dataclass
@@ -330,6 +349,22 @@ def _sample(circuit: Circuit, state: CircuitState, act: Mapping[str, np.ndarray]
     for r in records:
         region, cells, is_tag = where[r.name]
         a = act[region]
+        if r.reduce == "trace":
+            reg = circuit.region(region)
+            assert isinstance(reg, TimedRegion)
+            tc = np.asarray(reg.time_course(state.regions[region]), float)
+            if cells is None:
+                vals[r.name] = tc.mean(axis=2)
+                continue
+            try:
+                mask = reg.cell_set(state.regions[region], cells)
+            except ParameterError:
+                if not is_tag:
+                    raise
+                mask = np.zeros(a.shape, bool)
+            m = mask[:, None, :]
+            vals[r.name] = (tc * m).sum(axis=2) / np.maximum(m.sum(axis=2), 1)
+            continue
         if cells is not None:
             try:
                 mask = circuit.region(region).cell_set(state.regions[region], cells)
@@ -347,7 +382,7 @@ def _sample(circuit: Circuit, state: CircuitState, act: Mapping[str, np.ndarray]
 
 
 def _dataset(out: Mapping[str, list[_Row]], records: tuple[Record, ...], seed: int,
-             n_subjects: int) -> xr.Dataset:
+             n_subjects: int, dts: Mapping[str, float]) -> xr.Dataset:
     labels: dict[str, None] = {}
     for rows in out.values():
         for sp, _ in rows:
@@ -360,6 +395,8 @@ def _dataset(out: Mapping[str, list[_Row]], records: tuple[Record, ...], seed: i
                                                                  "context")}
     meta_num = {k: np.full((ng, ne), np.nan) for k in ("start_ms", "stop_ms")}
     data: dict[str, np.ndarray] = {}
+    steps = {r.name: max((vals[r.name].shape[1] for rows in out.values() for _, vals in rows),
+                         default=0) for r in records if r.reduce == "trace"}
     for gi, g in enumerate(g_names):
         for sp, vals in out[g]:
             j = col[sp.label]
@@ -372,15 +409,23 @@ def _dataset(out: Mapping[str, list[_Row]], records: tuple[Record, ...], seed: i
             for r in records:
                 v = vals[r.name]
                 if r.name not in data:
-                    data[r.name] = np.full((ng, n_subjects, ne, *v.shape[1:]), np.nan)
-                data[r.name][gi, :, j] = v
+                    tail = (steps[r.name],) if r.name in steps else v.shape[1:]
+                    data[r.name] = np.full((ng, n_subjects, ne, *tail), np.nan)
+                if r.name in steps:
+                    data[r.name][gi, :, j, :v.shape[1]] = v
+                else:
+                    data[r.name][gi, :, j] = v
     variables = {}
     for r in records:
-        dims = ["group", "subject", "event"] + ([f"{r.name}_cell"] if r.reduce == "cells"
-                                                else [])
-        arr = data.get(r.name, np.full((ng, n_subjects, ne), np.nan))
-        variables[r.name] = (dims, arr, {"source": r.source, "reduce": r.reduce,
-                                         "units": "activity (region's units)"})
+        extra = {"cells": [f"{r.name}_cell"], "trace": [f"{r.name}_step"]}
+        dims = ["group", "subject", "event", *extra.get(r.reduce, [])]
+        arr = data.get(r.name, np.full((ng, n_subjects, ne, *([0] if r.reduce == "trace"
+                                                                 else [])), np.nan))
+        attrs: dict[str, Any] = {"source": r.source, "reduce": r.reduce,
+                                 "units": "activity (region's units)"}
+        if r.name in dts:
+            attrs["dt_ms"] = dts[r.name]  # step k covers [k dt, (k + 1) dt) of the epoch
+        variables[r.name] = (dims, arr, attrs)
     coords: dict[str, Any] = {"group": g_names, "subject": np.arange(n_subjects),
                               "event": events}
     for k, v in meta_str.items():

@@ -8,6 +8,7 @@ applies it. None mutates its input. See ``docs/circuits.md``.
 """
 
 from engramlab.interventions.apply import apply_to_network
+from engramlab.interventions.dopamine import DopamineScaling, dopamine
 from engramlab.interventions.drugs import (
     NMDA,
     PROTEIN_SYNTHESIS,
@@ -48,6 +49,7 @@ __all__ = [
     "PROTEIN_SYNTHESIS",
     "Chemogenetic",
     "DisruptReplay",
+    "DopamineScaling",
     "Drug",
     "Lesion",
     "Lesioned",
@@ -63,6 +65,7 @@ __all__ = [
     "availability",
     "cut_projection",
     "disrupt_replay",
+    "dopamine",
     "inject_current",
     "lesion",
     "lesion_mask",
