@@ -43,5 +43,5 @@ def make_rng(seed: int, *key: int) -> np.random.Generator:
 
 
 def spawn_rngs(seed: int, n: int) -> list[np.random.Generator]:
-    """``n`` independent generators, child streams ``0 .. n-1`` of ``seed``."""
+    """``n`` independent generators, child streams 0 to n - 1 of ``seed``."""
     return [make_rng(seed, i) for i in range(n)]

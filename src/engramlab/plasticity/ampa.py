@@ -197,7 +197,7 @@ def rest_state(params: AMPAExpression) -> tuple[float, float]:
 
 
 def epsc_pa(params: AMPAExpression, n_surface: Array, phospho: Array) -> np.ndarray:
-    """EPSC amplitude (pA): N gamma_0 (1 + (r - 1) phi) |V_h - 0 mV| (pS mV = 1e-3 pA)."""
+    """EPSC amplitude (pA): N gamma_0 (1 + (r - 1) phi) abs(V_h - 0 mV) (pS mV = 1e-3 pA)."""
     g_ps = (np.asarray(n_surface, dtype=float) * params.g_single_ps
             * (1.0 + (params.conductance_ratio - 1.0) * np.asarray(phospho, dtype=float)))
     return g_ps * abs(params.v_hold_mv) * 1e-3

@@ -221,7 +221,7 @@ class CalciumState(NamedTuple):
     ca: float = 0.0
 
     def distance(self, other: CalciumState) -> float:
-        """Largest relative difference of two states (scale: max(|a|, |b|, 1e-12))."""
+        """Largest relative difference of two states (scale: ``max(abs(a), abs(b), 1e-12)``)."""
         a = np.asarray(self, dtype=float)
         b = np.asarray(other, dtype=float)
         return float(np.max(np.abs(a - b) / np.maximum(np.maximum(np.abs(a), np.abs(b)),

@@ -104,7 +104,7 @@ def wilson_interval(p: np.ndarray, n: int, z: float = 1.96) -> tuple[np.ndarray,
 def target_segment(ax: Axes, check: Check | None, x0: float, x1: float, *,
                    label: str | None = None,
                    color: str | Sequence[float] | None = None) -> None:
-    """A check's target drawn over ``x0 .. x1`` only: its band and value, or its bound.
+    """A check's target drawn from ``x0`` to ``x1`` only: its band and value, or its bound.
 
     For a target that holds on part of the x axis (one bar, one range of a curve), where
     :func:`~engramlab.plotting.targets.draw_target` would span the whole axes. ``None``
