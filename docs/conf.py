@@ -21,7 +21,7 @@ from engramlab.core.version import __version__  # noqa: E402
 
 project = "engramlab"
 author = "the engramlab developers"
-copyright = "2026, the engramlab developers"  # noqa: A001 - Sphinx's name
+copyright = "2026, the engramlab developers"
 version = release = __version__
 
 extensions = [

@@ -50,7 +50,7 @@ def _public(mod: object) -> list[tuple[str, object]]:
     for n in names:
         try:
             out.append((n, getattr(mod, n)))
-        except Exception:  # noqa: BLE001 - lazy attributes that fail to import
+        except Exception:
             continue
     return out
 

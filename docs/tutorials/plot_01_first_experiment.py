@@ -11,7 +11,8 @@ capacity experiment's quick preset, look at its checks, and draw its figure.
 # List what is registered, and pick one by id.
 from engramlab.experiments import get_experiment, list_experiments
 
-print(len(list_experiments()), "experiments, e.g.", [e.id for e in list_experiments("hopfield.*")][:3])
+hopfield = [e.id for e in list_experiments("hopfield.*")]
+print(len(list_experiments()), "experiments, e.g.", hopfield[:3])
 exp = get_experiment("hopfield.capacity")
 print(exp.title)
 
