@@ -3,17 +3,18 @@ Your first experiment
 =====================
 
 An experiment is a registered recipe: parameters with units and sources, a model run,
-metrics, and the published targets they must reproduce. Here we run the Hopfield
-capacity experiment's quick preset, look at its checks, and draw its figure.
+metrics, and the published targets they must reproduce. Here we run the NMDA
+receptor's Mg2+ block (Jahr & Stevens 1990) in its quick preset, look at its checks, and
+draw its figure.
 """
 
 # %%
 # List what is registered, and pick one by id.
 from engramlab.experiments import get_experiment, list_experiments
 
-hopfield = [e.id for e in list_experiments("hopfield.*")]
-print(len(list_experiments()), "experiments, e.g.", hopfield[:3])
-exp = get_experiment("hopfield.capacity")
+synapse = [e.id for e in list_experiments("synapse.*")]
+print(len(list_experiments()), "experiments, e.g.", synapse)
+exp = get_experiment("synapse.nmda-mg-block")
 print(exp.title)
 
 # %%

@@ -38,9 +38,10 @@ E = TypeVar("E", bound="type[Experiment[Any]]")
 
 
 def module_of(experiment_id: str) -> str:
-    """The module an id lives in: ``area.some-name`` -> ``...experiments.area.some_name``."""
+    """The module an id lives in: ``some-area.some-name`` ->
+    ``...experiments.some_area.some_name`` (``-`` is written ``_`` in both parts)."""
     area, _, name = experiment_id.partition(".")
-    return f"{_PACKAGE}.{area}.{name.replace('-', '_')}"
+    return f"{_PACKAGE}.{area.replace('-', '_')}.{name.replace('-', '_')}"
 
 
 def register(cls: E) -> E:
