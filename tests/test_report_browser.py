@@ -66,30 +66,79 @@ def test_report_renders_in_chromium(browser, tmp_path):
     for complete, width, alt in images:
         assert complete and width > 0, f"image did not decode: {alt}"
 
-    blocks = browser.execute_script(
-        "return Array.from(document.querySelectorAll('#summary tbody.experiment-block'))"
-        ".map(b => [b.dataset.experiment, b.dataset.status, b.rows.length, "
-        "b.dataset.outcome]);")
-    assert sorted(b[0] for b in blocks) == sorted(REPORTED)
-    for exp_id, status, rows, outcome in blocks:
+    # The sidebar lists every experiment with its outcome; each card has one row per check.
+    entries = browser.execute_script(
+        "return Array.from(document.querySelectorAll('nav#index li'))"
+        ".map(b => [b.dataset.experiment, b.dataset.status, b.dataset.outcome]);")
+    assert sorted(b[0] for b in entries) == sorted(REPORTED)
+    for exp_id, status, outcome in entries:
         run = next(r for r in result.runs if r.experiment.id == exp_id)
+        rows = browser.execute_script(
+            f"return document.getElementById('{exp_id}')"
+            ".querySelectorAll('table.checks tbody tr').length;")
         assert rows == len(run.checks)
         assert status == ("pass" if run.passed else "fail")
         assert outcome == run.status
+    # Laid out for a 1400-px window: nothing makes the page scroll sideways.
+    browser.set_window_size(1400, 1000)
+    wide = browser.execute_script(
+        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];")
+    assert wide[0] <= wide[1], f"the page scrolls sideways: {wide}"
+    # Tolerances read as people write them (no "target - 0").
+    body = browser.find_element("tag name", "body").text
+    assert "target −" not in body and "≥ target" not in body
     # The headline counts the four outcomes as the table shows them, and no badge says
     # "reproduced" alone next to a declared deviation.
     headline = browser.execute_script("return document.getElementById('verdict').innerText;")
     counts = result.headline()
     assert f"{counts['reproduced']} reproduced" in headline
     assert f"{counts['failed']} failed" in headline
-    badges = browser.execute_script(
-        "return Array.from(document.querySelectorAll('section.experiment .badge'))"
-        ".map(b => b.innerText);")
-    for run, badge in zip(result.runs, badges, strict=True):
+    badges = dict(browser.execute_script(
+        "return Array.from(document.querySelectorAll('section.experiment'))"
+        ".map(s => [s.id, s.querySelector('.badge').innerText]);"))
+    assert sorted(badges) == sorted(REPORTED)
+    for run in result.runs:
         deviates = any(c.deviation for c in run.checks)
-        assert not (deviates and badge == "reproduced"), run.experiment.id
+        assert not (deviates and badges[run.experiment.id] == "reproduced"), run.experiment.id
     sections = browser.execute_script(
         "return document.querySelectorAll('section.experiment').length;")
     assert sections == n
+    _chinese_chapter_names_render(browser)
     browser.save_screenshot(str(tmp_path / "report.png"))
     assert (tmp_path / "report.png").stat().st_size > 0
+
+
+def _chinese_chapter_names_render(browser) -> None:
+    """The Chinese chapter names are drawn with glyphs, not empty boxes.
+
+    A character no installed font has is drawn as the same box (tofu) whatever the
+    character: each character of the first chapter name is drawn on a canvas in the
+    heading's font, and the drawings must differ (two distinct glyphs at least) --
+    identical drawings are boxes. Required where ``ENGRAMLAB_REQUIRE_CJK=1`` (``.ci/run``
+    installs fonts-noto-cjk) or a CJK font is installed.
+    """
+    if os.environ.get("ENGRAMLAB_REQUIRE_CJK") != "1" and not _has_cjk_font():
+        return
+    text, distinct = browser.execute_script("""
+        const h = document.querySelector('nav#index h2 [lang=zh]');
+        const text = h.textContent.replace(/\\s/g, '');
+        const c = document.createElement('canvas'); c.width = 64; c.height = 64;
+        const ctx = c.getContext('2d');
+        ctx.font = '40px ' + getComputedStyle(h).fontFamily;
+        const seen = new Set();
+        for (const ch of text) {
+          ctx.clearRect(0, 0, 64, 64); ctx.fillText(ch, 4, 48);
+          seen.add(Array.from(ctx.getImageData(0, 0, 64, 64).data).join(','));
+        }
+        return [text, seen.size];""")
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in text), text
+    assert distinct > 1, f"the chapter name {text!r} is drawn as boxes (no CJK font)"
+
+
+def _has_cjk_font() -> bool:
+    fc = shutil.which("fc-list")
+    if not fc:
+        return False
+    import subprocess
+    out = subprocess.run([fc, ":lang=zh"], capture_output=True, text=True, check=False)
+    return bool(out.stdout.strip())

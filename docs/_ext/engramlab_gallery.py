@@ -18,7 +18,6 @@ two cores; the result is reused by the next build).
 from __future__ import annotations
 
 import json
-import math
 import os
 import shutil
 import subprocess
@@ -31,50 +30,9 @@ from sphinx.util import logging
 
 LOG = logging.getLogger(__name__)
 
-CHAPTERS = {
-    1: ("第一章 神经元与突触的微观世界", "Neurons and synapses"),
-    2: ("第二章 突触可塑性", "Synaptic plasticity"),
-    3: ("第三章 记忆的神经环路", "Memory circuits"),
-    4: ("第四章 计算神经科学视角下的记忆模型", "Computational models of memory"),
-    5: ("第五章 前沿与挑战", "The frontier"),
-}
+from engramlab.report import CHAPTERS, short_value, tolerance_text  # noqa: E402
 
-
-def _num(x: Any) -> str:
-    if isinstance(x, bool):
-        return str(x)
-    if isinstance(x, int):
-        return f"{x:,}" if abs(x) >= 10_000 else str(x)
-    if isinstance(x, float):
-        if math.isnan(x):
-            return "NaN"
-        if math.isinf(x):
-            return "∞" if x > 0 else "−∞"
-        return f"{x:.4g}"
-    return str(x)
-
-
-def short(value: Any, limit: int = 40) -> str:
-    """A value as a table cell: long sequences shortened (``first, ..., last (n values)``)."""
-    if isinstance(value, (list, tuple)):
-        items = [_num(v) for v in value]
-        text = ", ".join(items)
-        if len(text) > limit and len(items) > 4:
-            text = f"{items[0]}, {items[1]}, …, {items[-1]} ({len(items)} values)"
-        return text
-    text = _num(value)
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
-def tolerance_text(compare: str, target: float, tol: float) -> str:
-    """A tolerance written as people write it: ``≥ 0.6``, ``0.15 ± 0.015``, ``± 5 %``."""
-    if compare == "at_least":
-        return f"≥ {_num(target - tol)}"
-    if compare == "at_most":
-        return f"≤ {_num(target + tol)}"
-    if compare == "rel":
-        return f"{_num(target)} ± {_num(100 * tol)} %"
-    return f"{_num(target)} ± {_num(tol)}"
+short = short_value
 
 
 def _cell(text: Any) -> str:

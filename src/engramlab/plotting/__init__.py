@@ -25,8 +25,22 @@ def new_figure(width: float = 10.0, height: float = 4.2) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def figure_png(fig: Figure, dpi: int = 110) -> bytes:
-    """Render a figure to PNG bytes."""
+def figure_png(fig: Figure, dpi: int = 110, *, colors: int = 256) -> bytes:
+    """Render a figure to PNG bytes, palette-compressed to ``colors`` colours.
+
+    A figure of lines, markers and text holds few colours: an adaptive palette of 256
+    (``colors=0``: full 24-bit) keeps it visually identical at about a third of the
+    bytes (1540 x 902 px: 215 kB -> 77 kB), so a report of every experiment stays small.
+    """
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()
+    if not colors:
+        return buf.getvalue()
+    from PIL import Image
+
+    buf.seek(0)
+    with Image.open(buf) as im:
+        out = io.BytesIO()
+        im.convert("RGB").quantize(colors=colors, method=Image.Quantize.MEDIANCUT,
+                                   dither=Image.Dither.NONE).save(out, "PNG", optimize=True)
+    return out.getvalue()
