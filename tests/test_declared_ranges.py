@@ -358,7 +358,8 @@ def test_no_step_size_rate_or_duration_may_be_arbitrarily_small(experiment_id):
     """Every time or frequency parameter has a lower bound with ``ge``; a positive one
     unless zero itself is meaningful (no transient, no tail, no delay, read at once)."""
     zero_is_meaningful = {"transient_ms", "read_after_min", "tail_ms", "gb_delay_ms",
-                          "anisomycin_start_s"}
+                          "anisomycin_start_s",
+                          "cf_slip_hz"}  # climbing-fibre Hz per unit of slip: 0 = blind
     exp = engramlab.get_experiment(experiment_id)
     for name, info in exp.Params.model_fields.items():
         unit = (info.json_schema_extra or {}).get("unit")  # type: ignore[union-attr]

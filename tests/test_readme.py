@@ -27,13 +27,16 @@ def _python_blocks() -> list[tuple[int, str]]:
 SNIPPETS = _python_blocks()
 
 
-def test_readme_has_exactly_the_two_setup_commands():
+def test_readme_has_exactly_the_two_setup_commands_and_the_docs_command():
     text = README.read_text(encoding="utf-8")
     blocks = re.findall(r"```bash\n(.*?)```", text.split("## A short tour")[0], re.S)
     assert [b.strip() for b in blocks] == [
         "pip install -e . && engramlab validate",
         "pip install -e '.[test]' && pytest",
+        "pip install -e '.[docs]' && sphinx-build -W docs docs/_build/html",
     ]
+    # .ci/run runs the docs command as written
+    assert "sphinx-build -W docs docs/_build/html" in (README.parent / ".ci" / "run").read_text()
 
 
 def test_readme_catalogue_is_generated_from_the_registry():

@@ -6,7 +6,11 @@ A :class:`Region` is a named model with named cell groups and pure ``init`` / ``
 :class:`RateRegion`, :class:`IndexRegion`, :class:`MemoryRegion` (any associative
 memory), :class:`DistributedRegion` (the neocortex's back-propagation learner),
 :class:`SpikingRegion` (a spiking network on the engine, e.g. :func:`amygdala_region`);
-a :class:`TimedRegion` simulates time within each epoch and keeps its time course.
+a :class:`TimedRegion` simulates time within each epoch and keeps its time course. The
+learning systems of chapter 3: :class:`RescorlaWagnerRegion` (conditioning),
+:class:`TDCritic` (the striatal critic, dopamine as prediction error),
+:class:`OpponentActor` and :class:`GoalDirected` (habit and goal-directed control),
+:class:`Cerebellum` (timed responses, VOR), :class:`AttractorRegion` (priming).
 :func:`run_protocol` walks a :class:`~engramlab.protocol.Protocol` for several groups of
 subjects, branching from shared training, and applies interventions, which resolve into
 the effect primitives (:class:`Remove`, :class:`Gain`, :class:`Drive`,
@@ -40,15 +44,28 @@ from engramlab.circuits._region import (
     register_effect,
 )
 from engramlab.circuits._run import Group, Intervention, Record, Scheduled, run_protocol
+from engramlab.circuits.basal_ganglia import (
+    GoalDirected,
+    OpponentActor,
+    RandomInterval,
+    RandomRatio,
+    habit_circuit,
+)
+from engramlab.circuits.cerebellum import Cerebellum
+from engramlab.circuits.conditioning import RescorlaWagnerRegion
 from engramlab.circuits.cortex import DistributedRegion
 from engramlab.circuits.memory_region import MemoryRegion
+from engramlab.circuits.priming import AttractorRegion
 from engramlab.circuits.regions import IndexRegion, RateRegion, ReplaySince, Sensory
 from engramlab.circuits.spiking import SpikingRegion, amygdala_region
+from engramlab.circuits.striatum import TDCritic, td_trial
 
-__all__ = ["Circuit", "CircuitState", "Constant", "DistributedRegion", "Dopamine", "Drive",
-           "Effect",
-           "EffectHandler", "Gain", "Group", "Hebbian", "IndexRegion", "Intervention",
-           "LearningRule", "MemoryRegion", "OneToOne", "Pathway", "RandomSparse", "RateRegion",
-           "Record", "Region", "Remove", "ReplaySince", "ScaleLearning", "Scheduled",
-           "Sensory", "SpikingRegion", "StepContext", "Tag", "TimedRegion", "WeightInit",
-           "amygdala_region", "effect_handler", "register_effect", "run_protocol"]
+__all__ = ["AttractorRegion", "Cerebellum", "Circuit", "CircuitState", "Constant",
+           "DistributedRegion", "Dopamine", "Drive", "Effect", "EffectHandler", "Gain",
+           "GoalDirected", "Group", "Hebbian", "IndexRegion", "Intervention", "LearningRule",
+           "MemoryRegion", "OneToOne", "OpponentActor", "Pathway", "RandomInterval",
+           "RandomRatio", "RandomSparse", "RateRegion", "Record", "Region", "Remove",
+           "ReplaySince", "RescorlaWagnerRegion", "ScaleLearning", "Scheduled", "Sensory",
+           "SpikingRegion", "StepContext", "TDCritic", "Tag", "TimedRegion", "WeightInit",
+           "amygdala_region", "effect_handler", "habit_circuit", "register_effect",
+           "run_protocol", "td_trial"]

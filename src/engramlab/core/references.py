@@ -65,6 +65,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1207/s15516709cog0901_7",
     ),
     (
+        "adams1982",
+        "Adams 1982",
+        "C. D. Adams (1982). Variations in the sensitivity of instrumental responding to reinforcer devaluation. Q. J. Exp. Psychol. B 34(2):77-98.",
+        "10.1080/14640748208400878",
+    ),
+    (
         "almeida2007",
         "de Almeida, Idiart & Lisman 2007",
         "L. de Almeida, M. Idiart, J. E. Lisman (2007). Memory retrieval time and memory capacity of the CA3 network: role of gamma frequency oscillations. Learn. Mem. 14(11):795-806.",
@@ -119,6 +125,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1038/81823",
     ),
     (
+        "becker1997",
+        "Becker, Moscovitch, Behrmann & Joordens 1997",
+        "S. Becker, M. Moscovitch, M. Behrmann, S. Joordens (1997). Long-term semantic priming: a computational account and empirical evidence. Journal of Experimental Psychology: Learning, Memory, and Cognition 23(5):1059-1082.",
+        "10.1037/0278-7393.23.5.1059",
+    ),
+    (
         "bi1998",
         "Bi & Poo 1998",
         "G. Bi, M. Poo (1998). Synaptic modifications in cultured hippocampal neurons: dependence on spike timing, synaptic strength, and postsynaptic cell type. Journal of Neuroscience 18(24):10464-10472.",
@@ -167,6 +179,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "",
     ),
     (
+        "bush1951",
+        "Bush & Mosteller 1951",
+        "R. R. Bush, F. Mosteller (1951). A mathematical model for simple learning. Psychol. Rev. 58(5):313-323.",
+        "10.1037/h0054388",
+    ),
+    (
         "burkitt2006",
         "Burkitt 2006",
         "A. N. Burkitt (2006). A review of the integrate-and-fire neuron model: I. Homogeneous synaptic input. Biol. Cybern. 95(1):1-19.",
@@ -197,6 +215,18 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1371/journal.pcbi.1000248",
     ),
     (
+        "collins2014",
+        "Collins & Frank 2014",
+        "A. G. E. Collins, M. J. Frank (2014). Opponent actor learning (OpAL): modeling interactive effects of striatal dopamine on reinforcement learning and choice incentive. Psychol. Rev. 121(3):337-366.",
+        "10.1037/a0037015",
+    ),
+    (
+        "daw2005",
+        "Daw, Niv & Dayan 2005",
+        "N. D. Daw, Y. Niv, P. Dayan (2005). Uncertainty-based competition between prefrontal and dorsolateral striatal systems for behavioral control. Nat. Neurosci. 8(12):1704-1711.",
+        "10.1038/nn1560",
+    ),
+    (
         "delcastillo1954",
         "del Castillo & Katz 1954",
         "J. del Castillo, B. Katz (1954). Quantal components of the end-plate potential. J. Physiol. 124(3):560-573.",
@@ -213,6 +243,18 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "Derkach, Barria & Soderling 1999",
         "V. Derkach, A. Barria, T. R. Soderling (1999). Ca2+/calmodulin-kinase II enhances channel conductance of AMPA type glutamate receptors. PNAS 96(6):3269-3274.",
         "10.1073/pnas.96.6.3269",
+    ),
+    (
+        "dickinson1983",
+        "Dickinson, Nicholas & Adams 1983",
+        "A. Dickinson, D. J. Nicholas, C. D. Adams (1983). The effect of the instrumental training contingency on susceptibility to reinforcer devaluation. Q. J. Exp. Psychol. B 35(1):35-51.",
+        "10.1080/14640748308400912",
+    ),
+    (
+        "dickinson1985",
+        "Dickinson 1985",
+        "A. Dickinson (1985). Actions and habits: the development of behavioural autonomy. Phil. Trans. R. Soc. Lond. B 308(1135):67-78.",
+        "10.1098/rstb.1985.0010",
     ),
     (
         "dodge1967",
@@ -359,6 +401,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1113/jphysiol.1952.sp004764",
     ),
     (
+        "hollerman1998",
+        "Hollerman & Schultz 1998",
+        "J. R. Hollerman, W. Schultz (1998). Dopamine neurons report an error in the temporal prediction of reward during learning. Nature Neuroscience 1(4):304-309.",
+        "10.1038/1124",
+    ),
+    (
         "hopfield1982",
         "Hopfield 1982",
         "J. J. Hopfield (1982). Neural networks and physical systems with emergent collective computational abilities. PNAS 79(8):2554-2558.",
@@ -383,10 +431,28 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1038/nn1202",
     ),
     (
+        "kamin1969",
+        "Kamin 1969",
+        "L. J. Kamin (1969). Predictability, surprise, attention, and conditioning. In B. A. Campbell & R. M. Church (eds.), Punishment and Aversive Behavior, pp. 279-296. New York: Appleton-Century-Crofts.",
+        "",
+    ),
+    (
         "kanter1987",
         "Kanter & Sompolinsky 1987",
         "I. Kanter, H. Sompolinsky (1987). Associative recall of memory without errors. Phys. Rev. A 35(1):380-392.",
         "10.1103/PhysRevA.35.380",
+    ),
+    (
+        "keramati2011",
+        "Keramati, Dezfouli & Piray 2011",
+        "M. Keramati, A. Dezfouli, P. Piray (2011). Speed/accuracy trade-off between the habitual and the goal-directed processes. PLoS Comput. Biol. 7(5):e1002055.",
+        "10.1371/journal.pcbi.1002055",
+    ),
+    (
+        "kassardjian2005",
+        "Kassardjian et al. 2005",
+        "C. D. Kassardjian, Y.-F. Tan, J.-Y. J. Chiu, R. Heskin, R. J. Cox, J. Broussard, D. M. Broussard (2005). The site of a motor memory shifts with consolidation. Journal of Neuroscience 25(35):7979-7985.",
+        "10.1523/JNEUROSCI.2215-05.2005",
     ),
     (
         "kim1992",
@@ -449,6 +515,30 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1037/0033-295X.102.3.419",
     ),
     (
+        "medina1999",
+        "Medina & Mauk 1999",
+        "J. F. Medina, M. D. Mauk (1999). Simulations of cerebellar motor learning: computational analysis of plasticity at the mossy fiber to deep nucleus synapse. Journal of Neuroscience 19(16):7140-7151.",
+        "10.1523/JNEUROSCI.19-16-07140.1999",
+    ),
+    (
+        "medina2000",
+        "Medina, Garcia, Nores, Taylor & Mauk 2000",
+        "J. F. Medina, K. S. Garcia, W. L. Nores, N. M. Taylor, M. D. Mauk (2000). Timing mechanisms in the cerebellum: testing predictions of a large-scale computer simulation. Journal of Neuroscience 20(14):5516-5525.",
+        "10.1523/JNEUROSCI.20-14-05516.2000",
+    ),
+    (
+        "miles1981",
+        "Miles & Lisberger 1981",
+        "F. A. Miles, S. G. Lisberger (1981). Plasticity in the vestibulo-ocular reflex: a new hypothesis. Annual Review of Neuroscience 4:273-299.",
+        "10.1146/annurev.ne.04.030181.001421",
+    ),
+    (
+        "millenson1977",
+        "Millenson, Kehoe & Gormezano 1977",
+        "J. R. Millenson, E. J. Kehoe, I. Gormezano (1977). Classical conditioning of the rabbit's nictitating membrane response under fixed and mixed CS-US intervals. Learning and Motivation 8(3):351-366.",
+        "",
+    ),
+    (
         "mccloskey1989",
         "McCloskey & Cohen 1989",
         "M. McCloskey, N. J. Cohen (1989). Catastrophic interference in connectionist networks: the sequential learning problem. Psychology of Learning and Motivation 24:109-165.",
@@ -461,10 +551,22 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1109/TIT.1987.1057328",
     ),
     (
+        "montague1996",
+        "Montague, Dayan & Sejnowski 1996",
+        "P. R. Montague, P. Dayan, T. J. Sejnowski (1996). A framework for mesencephalic dopamine systems based on predictive Hebbian learning. Journal of Neuroscience 16(5):1936-1947.",
+        "10.1523/JNEUROSCI.16-05-01936.1996",
+    ),
+    (
         "nagel2003",
         "Nagel et al. 2003",
         "G. Nagel, T. Szellas, W. Huhn, S. Kateriya, N. Adeishvili, P. Berthold, D. Ollig, P. Hegemann, E. Bamberg (2003). Channelrhodopsin-2, a directly light-gated cation-selective membrane channel. Proc. Natl. Acad. Sci. USA 100(24):13940-13945.",
         "10.1073/pnas.1936192100",
+    ),
+    (
+        "newell1981",
+        "Newell & Rosenbloom 1981",
+        "A. Newell, P. S. Rosenbloom (1981). Mechanisms of skill acquisition and the law of practice. In J. R. Anderson (ed.), Cognitive Skills and Their Acquisition, pp. 1-55. Erlbaum.",
+        "",
     ),
     (
         "nowak1984",
@@ -497,10 +599,22 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1051/jphyslet:01985004608035900",
     ),
     (
+        "perrett1993",
+        "Perrett, Ruiz & Mauk 1993",
+        "S. P. Perrett, B. P. Ruiz, M. D. Mauk (1993). Cerebellar cortex lesions disrupt learning-dependent timing of conditioned eyelid responses. Journal of Neuroscience 13(4):1708-1718.",
+        "10.1523/JNEUROSCI.13-04-01708.1993",
+    ),
+    (
         "pfister2006",
         "Pfister & Gerstner 2006",
         "J.-P. Pfister, W. Gerstner (2006). Triplets of spikes in a model of spike timing-dependent plasticity. Journal of Neuroscience 26(38):9673-9682.",
         "10.1523/JNEUROSCI.1425-06.2006",
+    ),
+    (
+        "plaut1995",
+        "Plaut 1995",
+        "D. C. Plaut (1995). Semantic and associative priming in a distributed attractor network. Proceedings of the 17th Annual Conference of the Cognitive Science Society, pp. 37-42. Hillsdale, NJ: Lawrence Erlbaum Associates.",
+        "",
     ),
     (
         "quirk2002",
@@ -527,6 +641,24 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1126/science.1143839",
     ),
     (
+        "raymond1996",
+        "Raymond, Lisberger & Mauk 1996",
+        "J. L. Raymond, S. G. Lisberger, M. D. Mauk (1996). The cerebellum: a neuronal learning machine? Science 272(5265):1126-1131.",
+        "10.1126/science.272.5265.1126",
+    ),
+    (
+        "rescorla1969",
+        "Rescorla 1969",
+        "R. A. Rescorla (1969). Pavlovian conditioned inhibition. Psychol. Bull. 72(2):77-94.",
+        "10.1037/h0027760",
+    ),
+    (
+        "rescorla1972",
+        "Rescorla & Wagner 1972",
+        "R. A. Rescorla, A. R. Wagner (1972). A theory of Pavlovian conditioning: variations in the effectiveness of reinforcement and nonreinforcement. In A. H. Black & W. F. Prokasy (eds.), Classical Conditioning II: Current Research and Theory, pp. 64-99. New York: Appleton-Century-Crofts.",
+        "",
+    ),
+    (
         "rescorla2004",
         "Rescorla 2004",
         "R. A. Rescorla (2004). Spontaneous recovery. Learn. Mem. 11(5):501-509.",
@@ -543,6 +675,18 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "Sajikumar & Frey 2004",
         "S. Sajikumar, J. U. Frey (2004). Late-associativity, synaptic tagging, and the role of dopamine during LTP and LTD. Neurobiology of Learning and Memory 82(1):12-25.",
         "10.1016/j.nlm.2004.03.003",
+    ),
+    (
+        "schonewille2011",
+        "Schonewille et al. 2011",
+        "M. Schonewille, Z. Gao, H.-J. Boele, M. F. Vinueza Veloz, W. E. Amerika, A. A. M. Simek, M. T. De Jeu, J. P. Steinberg, K. Takamiya, F. E. Hoebeek, D. J. Linden, R. L. Huganir, C. I. De Zeeuw (2011). Reevaluating the role of LTD in cerebellar motor learning. Neuron 70(1):43-50.",
+        "10.1016/j.neuron.2011.02.044",
+    ),
+    (
+        "schultz1997",
+        "Schultz, Dayan & Montague 1997",
+        "W. Schultz, P. Dayan, P. R. Montague (1997). A neural substrate of prediction and reward. Science 275(5306):1593-1599.",
+        "10.1126/science.275.5306.1593",
     ),
     (
         "shouval2002",
@@ -579,6 +723,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "Storkey & Valabregue 1999",
         "A. J. Storkey, R. Valabregue (1999). The basins of attraction of a new Hopfield learning rule. Neural Networks 12(6):869-876.",
         "10.1016/S0893-6080(99)00038-6",
+    ),
+    (
+        "sutton1990",
+        "Sutton & Barto 1990",
+        "R. S. Sutton, A. G. Barto (1990). Time-derivative models of Pavlovian reinforcement. In M. Gabriel, J. Moore (eds), Learning and Computational Neuroscience: Foundations of Adaptive Networks, pp. 497-539. Cambridge, MA: MIT Press.",
+        "",
     ),
     (
         "teyler1986",
@@ -645,6 +795,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "Wilson & McNaughton 1994",
         "M. A. Wilson, B. L. McNaughton (1994). Reactivation of hippocampal ensemble memories during sleep. Science 265(5172):676-679.",
         "10.1126/science.8036517",
+    ),
+    (
+        "yamazaki2007",
+        "Yamazaki & Tanaka 2007",
+        "T. Yamazaki, S. Tanaka (2007). The cerebellum as a liquid state machine. Neural Networks 20(3):290-297.",
+        "10.1016/j.neunet.2007.04.004",
     ),
     (
         "zolamorgan1990",

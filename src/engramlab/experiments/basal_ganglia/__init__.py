@@ -1,0 +1,1 @@
+"""Experiments of seed chapter 3: the basal ganglia (dopamine, prediction error, habit)."""

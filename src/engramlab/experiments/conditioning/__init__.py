@@ -1,0 +1,1 @@
+"""Experiments of seed chapter 3: the laws of classical conditioning."""

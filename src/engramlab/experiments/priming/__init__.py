@@ -1,0 +1,1 @@
+"""Experiments of seed chapter 3: priming, an implicit memory."""
