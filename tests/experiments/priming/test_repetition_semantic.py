@@ -93,10 +93,13 @@ def test_bad_parameters_are_refused_naming_the_field(field, value):
         get_experiment(ID).params("quick", **{field: value})
 
 
-def test_an_epoch_not_a_whole_number_of_steps_names_the_region_step():
+def test_an_epoch_not_a_whole_number_of_steps_is_refused_before_any_work():
     exp = get_experiment(ID)
-    with pytest.raises(ParameterError, match=r"lexicon\.dt_ms"):
-        exp.run(exp.params("quick", word_ms=310.0, n_subjects=2), seed=0)
+    with pytest.raises(ParameterError, match="word_ms") as err:
+        exp.params("quick", word_ms=310.0, n_subjects=2)
+    assert err.value.field == "word_ms"
+    with pytest.raises(ParameterError, match="step_ms"):
+        exp.params("quick", step_ms=50.0, tau_ms=40.0)
 
 
 def test_the_figure_draws_the_published_pattern_beside_the_activity():
