@@ -41,7 +41,7 @@ def test_every_id_lives_at_its_path(experiment_id):
     assert type(exp).__module__ == module_of(experiment_id) == index()[experiment_id]["module"]
     package = Path(importlib.import_module(module_of(experiment_id)).__file__).parent
     area, _, name = experiment_id.partition(".")
-    assert package.parts[-2:] == (area, name.replace("-", "_"))
+    assert package.parts[-2:] == (area.replace("-", "_"), name.replace("-", "_"))
     assert (package / "figure.py").is_file()
 
 

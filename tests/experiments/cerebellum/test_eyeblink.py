@@ -45,7 +45,7 @@ def test_the_cr_is_timed_the_lesioned_cr_is_early_and_the_naive_animal_has_none(
     assert float(ds.training_cr.isel(trial=0).max()) < 0.05 * float(ds.cr.max())
     # the Purkinje cell pauses (its minimum) near the ISI after training
     pk = ds.purkinje.mean("subject").sel(condition="ISI 500 ms")
-    t_min = float(ds.time[int(pk.argmin())])
+    t_min = float(pk.idxmin("time"))
     assert abs(t_min - 500) < 75
     assert m["lesion_peak_ms"] < 150
 

@@ -9,7 +9,7 @@ import numpy as np
 import xarray as xr
 
 from engramlab.core import Check
-from engramlab.plotting import find_check, new_figure, target_text
+from engramlab.plotting import TARGET_STYLE, find_check, new_figure, target_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -49,11 +49,11 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
     for lag in lags:
         ck = find_check(checks, f"semantic_decision_priming_lag{lag}_steps")
         if ck is not None:
-            a.plot([lag - 0.35, lag + 0.35], [ck.target, ck.target], color=_SD, lw=1.5,
-                   ls="--")
-            a.plot([lag + 0.35], [ck.target], "^", color=_SD, ms=7)
-    a.plot([], [], "^--", color=_SD, label="Becker et al. 1997: present in semantic "
-           "decision (model >= this)")
+            a.plot([lag - 0.35, lag + 0.35], [ck.target, ck.target],
+                   color=TARGET_STYLE["color"], lw=1.5, ls="--")
+            a.plot([lag + 0.35], [ck.target], "^", color=TARGET_STYLE["color"], ms=7)
+    a.plot([], [], "^--", color=TARGET_STYLE["color"],
+           label="Becker et al. 1997: present in semantic decision (model >= this)")
     ck = find_check(checks, "lexical_decision_long_lag_steps")
     if ck is not None:
         a.fill_between([3.5, 8.5], [-ck.tolerance] * 2, [ck.tolerance] * 2, color=_LD,
@@ -95,7 +95,7 @@ def figure(ds: xr.Dataset, checks: Sequence[Check]) -> Figure:
             c.plot(t, v.mean("subject").values, ls, color=color,
                    label=f"lag {lag}, {'related (primed)' if rel else 'unrelated'} prime")
     c.set_xlabel("time after target onset (ms of model time)")
-    c.set_ylabel("mean activity of the target's semantic features")
+    c.set_ylabel("mean activity of the target's semantic features (1)")
     c.set_title("Settling of the target's meaning (activity)")
     c.legend(fontsize=7, loc="lower right")
     return fig
