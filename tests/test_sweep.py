@@ -292,3 +292,27 @@ def test_sweep_program(tmp_path):
     body = json.loads(proc.stdout)
     assert body["points"] == 2 and body["computed"] == 2 and body["failed"] == 0
     assert Path(body["files"]["data"]).stat().st_size > 0
+
+
+def test_a_lost_heartbeat_at_shutdown_is_not_printed_but_other_worker_errors_are():
+    """The worker-side filter drops only the heartbeat record whose cause is a closed
+    connection (the race when the scheduler closes first); any other ERROR stays."""
+    import logging
+
+    from distributed.comm.core import CommClosedError
+
+    from engramlab.sweep._cluster import _LostHeartbeat
+
+    def record(msg: str, exc: BaseException | None) -> logging.LogRecord:
+        info = (type(exc), exc, None) if exc is not None else None
+        return logging.LogRecord("distributed.worker", logging.ERROR, __file__, 1, msg, (),
+                                 info)
+
+    keep = _LostHeartbeat().filter
+    assert not keep(record("Failed to communicate with scheduler during heartbeat.",
+                           CommClosedError("in <TLS (closed)>: Stream is closed")))
+    assert keep(record("Failed to communicate with scheduler during heartbeat.",
+                       ValueError("not a connection")))
+    assert keep(record("Unexpected exception during heartbeat. Closing worker.",
+                       CommClosedError("closed")))
+    assert keep(record("Compute Failed", None))

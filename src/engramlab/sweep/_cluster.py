@@ -82,7 +82,28 @@ class QuietWorker(_HttpOnlyWhenAsked, Worker):
         if (multiprocessing.parent_process() is not None
                 and threading.current_thread() is threading.main_thread()):
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+            worker_log = logging.getLogger("distributed.worker")
+            if not any(isinstance(f, _LostHeartbeat) for f in worker_log.filters):
+                worker_log.addFilter(_LostHeartbeat())
         super().__init__(*args, **kwargs)
+
+
+class _LostHeartbeat(logging.Filter):
+    """Drop the traceback a worker logs when one heartbeat cannot reach the scheduler.
+
+    When the sweep ends, the scheduler closes and tells its workers to close; a worker
+    whose heartbeat was already on its way logs "Failed to communicate with scheduler
+    during heartbeat" with the connection's traceback at ERROR (Dask retries the next
+    heartbeat; a worker that loses its scheduler for good closes after its own
+    timeouts). The sweep's process, the client, is the one that judges whether the
+    scheduler is gone: this record is noise on its stderr, so it is dropped.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.getMessage().startswith("Failed to communicate with scheduler "
+                                                    "during heartbeat")
+                    and record.exc_info is not None
+                    and isinstance(record.exc_info[1], OSError))
 
 
 
