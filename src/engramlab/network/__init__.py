@@ -18,6 +18,10 @@ from engramlab.network.amygdala import (
     cs_windows,
 )
 from engramlab.network.connectivity import (
+    AllToAll,
+    Dense,
+    DenseMatrix,
+    DenseRing,
     Explicit,
     FixedInDegree,
     FixedProbability,
@@ -58,11 +62,15 @@ from engramlab.network.simulate import (
 )
 
 __all__ = [
+    "AllToAll",
     "AmygdalaParams",
     "Built",
     "CoincidenceRule",
     "ConductanceStep",
     "CurrentStep",
+    "Dense",
+    "DenseMatrix",
+    "DenseRing",
     "Explicit",
     "FixedInDegree",
     "FixedProbability",

@@ -12,15 +12,19 @@ order), ``(seed, 3, "input/<name>")`` for Poisson-input keys and ``(seed, 4,
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
+import typing
 import zlib
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
 from engramlab.core import ParameterError, check_seed, make_rng
 from engramlab.network import _engine as E
+from engramlab.network.connectivity import Dense, DenseRing
 from engramlab.network.model import (
     Network,
     PoissonSource,
@@ -278,7 +282,8 @@ def _channels(rows: list[dict[str, float]], n_slots: int, max_delay: int) -> E.C
                    rise=col("rise", float), coef=col("coef", float),
                    norm=col("norm", float), e_rev=col("e_rev", float),
                    mg_mm=col("mg_mm", float), p21=col("p21", float),
-                   scale=np.ones(len(rows)), g=np.zeros(n_slots), h=np.zeros(n_slots),
+                   scale=np.ones(len(rows)), gated=np.zeros(len(rows), np.int64),
+                   g=np.zeros(n_slots), h=np.zeros(n_slots),
                    buf=buf, flat=buf.reshape(-1))
 
 
@@ -333,6 +338,15 @@ def _check_delay(pr: Projection, kind: str, dt: float) -> None:
                              "earliest", low)
 
 
+@contextlib.contextmanager
+def _named(pr: Projection) -> Iterator[None]:
+    """A connectivity's error (field ``connect...``) names its projection."""
+    try:
+        yield
+    except ParameterError as exc:
+        raise ParameterError(f"{pr.name}.{exc.field}", exc.rule, exc.value) from None
+
+
 def _synapses(network: Network, pr: Projection, n_pre: int, n_post: int, dt: float,
               seed: int):
     """Draw one projection: ``(pre, post, weights, delays in steps, rng)`` (the rng
@@ -340,7 +354,8 @@ def _synapses(network: Network, pr: Projection, n_pre: int, n_post: int, dt: flo
     kind = network.population(pr.post).receptors[pr.receptor].kind
     _check_delay(pr, kind, dt)
     rng = make_rng(seed, 2, _key("connect", pr.name))
-    pre, post = pr.connect.sample(n_pre, n_post, pr.pre == pr.post, rng)
+    with _named(pr):
+        pre, post = pr.connect.sample(n_pre, n_post, pr.pre == pr.post, rng)
     pre, post = _lesion_synapses(network, pr, pre, post, seed)
     m = pre.size
     wt = pr.weight
@@ -377,7 +392,8 @@ def _projections(network: Network, dt: float, seed: int, start: np.ndarray,
     and per projection its synapses, row and Python plasticity state."""
     pops = network.populations
     pop_index = {p.name: i for i, p in enumerate(pops)}
-    projs = sorted(network.projections, key=lambda pr: pop_index[pr.pre])
+    projs = sorted((pr for pr in network.projections if not isinstance(pr.connect, Dense)),
+                   key=lambda pr: pop_index[pr.pre])
     K = len(projs)
     cols = {name: np.zeros(K, np.int64) for name in
             ("pre_start", "off", "syn0", "row0", "stp0")}
@@ -565,6 +581,142 @@ def _drive(network: Network, dt: float, seed: int, start: np.ndarray,
     return table, [i.name for i in inputs]
 
 
+# --- dense projections: presynaptic gates ---------------------------------------------
+
+def _gate_kind(r) -> int:
+    if r.saturation_per_ms > 0:
+        return E.G_SAT
+    return E.G_BIEXP if r.has_rise else E.G_EXP
+
+
+def _check_dense(network: Network, pr: Projection, dt: float) -> None:
+    """What a dense projection can be: one weight, one step of delay, no short-term or
+    long-term plasticity, no synapse lesion."""
+    r = network.population(pr.post).receptors[pr.receptor]
+    where = _where(pr, r.kind)
+    if r.kind == "delta":
+        raise ParameterError(f"{pr.name}.receptor", f"must not be a delta receptor "
+                             f"({where}): a dense projection delivers a gated current or "
+                             "conductance")
+    if not isinstance(pr.weight, (int, float)):
+        raise ParameterError(f"{pr.name}.weight", f"must be one number ({where}): the "
+                             "profile of a dense projection is its connectivity's",
+                             type(pr.weight).__name__)
+    check_weights(f"{pr.name}.weight", np.array([float(pr.weight)]), r.kind, where)
+    if not isinstance(pr.delay_ms, (int, float)):
+        raise ParameterError(f"{pr.name}.delay_ms", f"must be one number ({where}): a dense "
+                             "projection has one delay", type(pr.delay_ms).__name__)
+    _check_delay(pr, r.kind, dt)
+    if pr.stp is not None:
+        raise ParameterError(f"{pr.name}.stp", f"must be None ({where}): short-term "
+                             "plasticity on a dense projection is not supported")
+    if pr.plasticity is not None:
+        raise ParameterError(f"{pr.name}.plasticity", f"must be None ({where}): a dense "
+                             "projection has no per-synapse weights to learn")
+    for les in network.lesions:
+        if isinstance(les, RemoveSynapses) and les.projection == pr.name:
+            raise ParameterError("lesions", f"RemoveSynapses cannot thin the dense "
+                                 f"projection {pr.name} (remove it, or its neurons)")
+
+
+def _gates(network: Network, dt: float, channel_index: dict[tuple[str, str], int],
+           rows: list[dict[str, float]]) -> E.Gates:
+    """The gates (one per presynaptic population and kinetics), the dense rows and their
+    kernels; marks the gated channels in ``rows`` (``gated``)."""
+    pops = network.populations
+    pop_index = {p.name: i for i, p in enumerate(pops)}
+    removed = {les.projection for les in network.lesions if isinstance(les, RemoveProjection)}
+    dense = [pr for pr in network.projections if isinstance(pr.connect, Dense)]
+    targets = {(pr.post, pr.receptor) for pr in dense}
+    for pr in network.projections:
+        r = network.population(pr.post).receptors[pr.receptor]
+        if isinstance(pr.connect, Dense):
+            _check_dense(network, pr, dt)
+        elif (pr.post, pr.receptor) in targets:
+            raise ParameterError(f"{pr.name}.receptor", f"{pr.post}.{pr.receptor} is set by "
+                                 "dense projections (presynaptic gating); give the sparse "
+                                 "projection its own receptor", pr.receptor)
+        elif r.saturation_per_ms > 0:
+            raise ParameterError(f"{pr.name}.connect", f"must be dense (AllToAll, DenseRing, "
+                                 f"DenseMatrix): {pr.post}.{pr.receptor} has saturating "
+                                 "kinetics, which live per presynaptic neuron",
+                                 type(pr.connect).__name__)
+    for inp in network.inputs:
+        r = network.population(inp.target).receptors[inp.receptor]
+        if (inp.target, inp.receptor) in targets or r.saturation_per_ms > 0:
+            raise ParameterError(f"{inp.name}.receptor", f"{inp.target}.{inp.receptor} is "
+                                 "gated by dense projections (or saturating); give the "
+                                 "Poisson input its own receptor", inp.receptor)
+    dense = sorted((pr for pr in dense if pr.name not in removed),
+                   key=lambda pr: pop_index[pr.pre])
+    gate_of: dict[tuple, int] = {}
+    g_cols: dict[str, list[float]] = {k: [] for k in ("pop", "kind", "off", "ed", "er", "coef",
+                                                      "norm", "alpha", "xmid", "inv_tau",
+                                                      "dly")}
+    d_cols: dict[str, list[float]] = {k: [] for k in ("gate", "chan", "npost", "mode", "w",
+                                                      "k0")}
+    kern: list[np.ndarray] = []
+    mat: list[np.ndarray] = []
+    n_kern = n_mat = n_state = 0
+    for pr in dense:
+        conn = typing.cast(Dense, pr.connect)
+        pi = pop_index[pr.pre]
+        n_pre, n_post = pops[pi].n, network.population(pr.post).n
+        r = network.population(pr.post).receptors[pr.receptor]
+        d = steps(f"{pr.name}.delay_ms", typing.cast(float, pr.delay_ms), dt, 1)
+        key = (pi, _gate_kind(r), r.tau_decay_ms, r.tau_rise_ms, r.saturation_per_ms, d)
+        if key not in gate_of:
+            gate_of[key] = len(g_cols["pop"])
+            ed = math.exp(-dt / r.tau_decay_ms)
+            er = math.exp(-dt / r.tau_rise_ms) if r.tau_rise_ms > 0 else 0.0
+            coef, norm = (_biexp(r.tau_rise_ms, r.tau_decay_ms, dt) if key[1] == E.G_BIEXP
+                          else (0.0, 1.0))
+            xmid = math.exp(-dt / (2 * r.tau_rise_ms)) if r.tau_rise_ms > 0 else 0.0
+            for k, v in zip(g_cols, (pi, key[1], n_state, ed, er, coef, norm,
+                                     r.saturation_per_ms, xmid, 1.0 / r.tau_decay_ms, d),
+                            strict=True):
+                g_cols[k].append(v)
+            n_state += n_pre
+        c = channel_index[(pr.post, pr.receptor)]
+        rows[c]["gated"] = 1
+        mode = {"uniform": E.D_UNIFORM, "ring": E.D_RING, "matrix": E.D_MATRIX}[conn.mode]
+        k0 = 0
+        if mode == E.D_RING:
+            with _named(pr):
+                conn.matrix(n_pre, n_post)  # checks the sizes
+            kern.append(np.fft.rfft(typing.cast(DenseRing, conn).profile(n_pre)))
+            k0, n_kern = n_kern, n_kern + kern[-1].size
+        elif mode == E.D_MATRIX:
+            with _named(pr):
+                w = conn.matrix(n_pre, n_post)
+            mat.append(np.ascontiguousarray(w, dtype=np.float64).ravel())
+            k0, n_mat = n_mat, n_mat + mat[-1].size
+        for k, v in zip(d_cols, (gate_of[key], c, n_post, mode, typing.cast(float, pr.weight), k0),
+                        strict=True):
+            d_cols[k].append(v)
+    # gates sorted by population (they were created in that order)
+    first, last = _ranges([int(x) for x in g_cols["pop"]], len(pops))
+    chans = sorted({int(c) for c in d_cols["chan"]})
+    pop_of_chan = {}
+    for p in pops:
+        for rname in p.receptors:
+            pop_of_chan[channel_index[(p.name, rname)]] = p.n
+    i8 = lambda v: np.array(v, np.int64)  # noqa: E731
+    f8 = lambda v: np.array(v, float)  # noqa: E731
+    return E.Gates(pop=i8(g_cols["pop"]), kind=i8(g_cols["kind"]), off=i8(g_cols["off"]),
+                   ed=f8(g_cols["ed"]), er=f8(g_cols["er"]), coef=f8(g_cols["coef"]),
+                   norm=f8(g_cols["norm"]), alpha=f8(g_cols["alpha"]),
+                   xmid=f8(g_cols["xmid"]), s=np.zeros(n_state), x=np.zeros(n_state),
+                   pend=np.zeros((int(max([1, *g_cols["dly"]])), n_state)),
+                   dly=i8(g_cols["dly"]), inv_tau=f8(g_cols["inv_tau"]), first=first,
+                   last=last, chans=i8(chans), chan_n=i8([pop_of_chan[c] for c in chans]),
+                   d_gate=i8(d_cols["gate"]), d_chan=i8(d_cols["chan"]),
+                   d_npost=i8(d_cols["npost"]), d_mode=i8(d_cols["mode"]),
+                   d_w=f8(d_cols["w"]), d_k0=i8(d_cols["k0"]),
+                   kern=(np.concatenate(kern) if kern else np.zeros(0, np.complex128)),
+                   mat=np.concatenate(mat) if mat else np.zeros(0))
+
+
 # --- the whole ----------------------------------------------------------------------
 
 def _state(net: E.Net, t: np.ndarray) -> dict[str, np.ndarray]:
@@ -575,7 +727,8 @@ def _state(net: E.Net, t: np.ndarray) -> dict[str, np.ndarray]:
                 prob=net.pops.prob, cond=net.pops.cond, w=pj.w, stp_u=pj.stp_u,
                 stp_x=pj.stp_x, stp_last=pj.stp_last, mode=sd.mode, tr_pre=sd.tr_pre,
                 tr_pre_t=sd.tr_pre_t, tr_post=sd.tr_post, tr_post_t=sd.tr_post_t,
-                lam=dr.lam, sch_ptr=dr.sch_ptr)
+                lam=dr.lam, sch_ptr=dr.sch_ptr, gate_s=net.gates.s, gate_x=net.gates.x,
+                gate_pend=net.gates.pend)
 
 
 def build(network: Network, *, dt_ms: float = 0.1, seed: int = 0) -> Built:
@@ -588,14 +741,21 @@ def build(network: Network, *, dt_ms: float = 0.1, seed: int = 0) -> Built:
     pops = network.populations
     start = np.cumsum([0] + [p.n for p in pops]).astype(np.int64)
     rows, channel_index, ch_range, n_slots = _channel_rows(network, dt)
+    for r in rows:
+        r["gated"] = 0
+    gates = _gates(network, dt, channel_index, rows)
     table, units = _populations(network, dt, seed, start, ch_range)
+    for c in gates.chans:  # a gated channel is integrated by exponential Euler
+        table.cond[np.searchsorted(ch_range[1], c, side="right")] = 1
     chan_off = {k: int(rows[c]["off"]) for k, c in channel_index.items()}
     proj, stdp, syn, proj_index, plastic_state, max_d = _projections(
         network, dt, seed, start, chan_off)
     drive, input_names = _drive(network, dt, seed, start, channel_index)
     n_max = max([1] + [p.n for p in pops])
     work = E.Work(np.zeros(n_max, np.int64), *(np.zeros(n_max) for _ in E.Work._fields[1:]))
-    net = E.Net(dt, table, _channels(rows, n_slots, max_d), units, proj, stdp, drive, work)
+    chans = _channels(rows, n_slots, max_d)
+    chans.gated[:] = [int(r["gated"]) for r in rows]
+    net = E.Net(dt, table, chans, units, proj, stdp, drive, work, gates)
     return Built(network, dt, seed, {p.name: i for i, p in enumerate(pops)}, channel_index,
                  proj_index, syn, net, _state(net, np.zeros(1, np.int64)),
                  table.prob.copy(), drive.lam.copy(), units.ibias.copy(), table.cond.copy(),

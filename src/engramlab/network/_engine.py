@@ -33,8 +33,11 @@ Per step ``t`` (time :math:`t\,\Delta t` to :math:`(t+1)\,\Delta t`), stage by s
    none of which the rest of its step reads. A population without short-term
    plasticity or trace rules sends its spikes in one pass (:func:`_emit_all`): a 500-Hz
    input train onto every neuron is 200 spikes per step in a network of 4000;
-4. the sampled state variables are recorded (:func:`_record`);
-5. every ``CHECK_EVERY`` steps, and after the last step of the call, every integrated
+4. the gates of the dense projections integrate over the step and take the spikes
+   due (:func:`_gate_update`), and set the gated channels for the next step
+   (:func:`_gate_deliver`: a sum, a circular convolution by FFT or a matrix product);
+5. the sampled state variables are recorded (:func:`_record`);
+6. every ``CHECK_EVERY`` steps, and after the last step of the call, every integrated
    state variable is checked for non-finite values (:func:`_state_finite`): membrane
    potentials, AdEx ``w`` and the HH gates, the channels' currents, conductances and
    rise variables (NMDA included), the pending arrivals of the delay buffer, the
@@ -137,6 +140,7 @@ __all__ = [
     "V_LIMIT",
     "Chans",
     "Drive",
+    "Gates",
     "Net",
     "Out",
     "Pops",
@@ -155,6 +159,7 @@ I4 = npt.NDArray[np.int32]
 I8 = npt.NDArray[np.int64]
 U8 = npt.NDArray[np.uint64]
 F8 = npt.NDArray[np.float64]
+C16 = npt.NDArray[np.complex128]
 
 # --- codes and named columns ------------------------------------------------------
 
@@ -162,6 +167,11 @@ F8 = npt.NDArray[np.float64]
 K_LIF, K_ADEX, K_HH, K_POISSON, K_SCHEDULED = 0, 1, 2, 10, 11
 #: Channel kinds (:attr:`Chans.kind`).
 C_DELTA, C_CURRENT, C_COND = 0, 1, 2
+#: Gate kinds (:attr:`Gates.kind`): single exponential, linear bi-exponential,
+#: saturating two-stage (x, s).
+G_EXP, G_BIEXP, G_SAT = 0, 1, 2
+#: Dense row modes (:attr:`Gates.d_mode`): uniform, ring (FFT), explicit matrix.
+D_UNIFORM, D_RING, D_MATRIX = 0, 1, 2
 
 #: Columns of :attr:`Pops.par`, shared by every neuron model: capacitance (pF; HH:
 #: uF/cm2), leak conductance (nS; HH: mS/cm2), leak reversal (mV).
@@ -237,6 +247,7 @@ class Chans(NamedTuple):
     mg_mm: F8      # [Mg2+] (mM)
     p21: F8        # LIF current channel: its exact propagator onto V
     scale: F8      # receptor scaling (stimuli, drugs); 1 by default
+    gated: I8      # 1: set every step by dense projections (no arrivals, no decay)
     g: F8          # per slot: conductance (nS) or current (pA)
     h: F8          # per slot: rise variable of a bi-exponential channel
     buf: F8        # (D, S) ring buffer of arrivals: row t mod D arrives at step t
@@ -352,6 +363,42 @@ class Work(NamedTuple):
     itot: F8       # exponential Euler: total current
 
 
+class Gates(NamedTuple):
+    """Presynaptic gating of the dense projections (:class:`~engramlab.network.Dense`).
+
+    One gate per (presynaptic population, receptor kinetics), its state one value per
+    presynaptic neuron; one dense row per dense projection; the gated channels (every
+    channel a dense projection targets) are set from the gates after each step's
+    update of the gates (:func:`_gate_update`, :func:`_gate_deliver`)."""
+
+    pop: I8        # per gate: presynaptic population
+    kind: I8       # per gate: G_* code
+    off: I8        # per gate: first entry of s / x / pend
+    ed: F8         # per gate: exp(-dt / tau_decay)
+    er: F8         # per gate: exp(-dt / tau_rise) (linear bi-exponential; saturating: x)
+    coef: F8       # per gate: bi-exponential coupling of x into s over one step
+    norm: F8       # per gate: bi-exponential peak normalisation
+    alpha: F8      # per gate: saturation rate alpha (1/ms)
+    xmid: F8       # per gate: exp(-dt / (2 tau_rise)): x at mid-step
+    s: F8          # per presynaptic neuron: gating variable s
+    x: F8          # per presynaptic neuron: rise variable (x, or h of a bi-exponential)
+    pend: F8       # (D, n) spikes still on their way: row t mod D is added after step t
+    dly: I8        # per gate: delay (steps, >= 1) of its spikes onto the gates
+    inv_tau: F8    # per gate: 1 / tau_decay (1/ms)
+    first: I8      # per population: its first gate
+    last: I8       # per population: one past its last
+    chans: I8      # the gated channels
+    chan_n: I8     # per gated channel: its number of slots (the population's size)
+    d_gate: I8     # per dense row: its gate
+    d_chan: I8     # per dense row: the target channel
+    d_npost: I8    # per dense row: neurons of the postsynaptic population
+    d_mode: I8     # per dense row: D_* code
+    d_w: F8        # per dense row: weight (the receptor's unit)
+    d_k0: I8       # per dense row: first entry of its kernel in ``kern`` / ``mat``
+    kern: C16      # ring rows: the real FFT of the profile J at offsets 0 .. n-1
+    mat: F8        # matrix rows: W, (n_post, n_pre) row-major
+
+
 class Net(NamedTuple):
     """The whole network as the loop sees it."""
 
@@ -363,6 +410,7 @@ class Net(NamedTuple):
     stdp: Stdp
     drive: Drive
     work: Work
+    gates: Gates
 
 
 class Out(NamedTuple):
@@ -817,6 +865,7 @@ def _state_finite(net):
     pops, ch, un, pj, sd = net.pops, net.chans, net.units, net.proj, net.stdp
     if not (_finite(un.v) and _finite(un.a1) and _finite(un.a2) and _finite(un.a3)
             and _finite(ch.g) and _finite(ch.h) and _finite(ch.flat)
+            and _finite(net.gates.s) and _finite(net.gates.x)
             and _finite(pj.stp_u) and _finite(pj.stp_x)
             and _finite_rows(sd.tr_pre) and _finite_rows(sd.tr_post)):
         return False
@@ -842,15 +891,129 @@ def _fail_state(out, t, clean):
 
 # --- sources ------------------------------------------------------------------------
 
-def _scheduled_spikes(t, step, dt, refr, dr, ch, pj, sd, out):
-    """Send the spikes of spike sources due at step ``t``."""
+def _scheduled_spikes(t, step, dt, refr, dr, ch, pj, sd, out, pops, gt):
+    """Send the spikes of spike sources due at step ``t`` (and count them for the
+    gates of their population)."""
     ptr = dr.sch_ptr
     while ptr[0] < dr.sch_step.shape[0] and dr.sch_step[ptr[0]] <= t:
         if dr.sch_step[ptr[0]] == t:
             j = dr.sch_unit[ptr[0]]
             if refr[j] >= 0:
-                _emit(j, dr.sch_pop[ptr[0]], t, step, dt, ch, pj, sd, out)
+                p = dr.sch_pop[ptr[0]]
+                _emit(j, p, t, step, dt, ch, pj, sd, out)
+                for q in range(gt.first[p], gt.last[p]):
+                    row = (t + gt.dly[q] - 1) % gt.pend.shape[0]
+                    gt.pend[row, gt.off[q] + j - pops.start[p]] += 1.0
         ptr[0] += 1
+
+
+# --- presynaptic gating: the dense projections ----------------------------------------
+
+def _gate_deliver(pops, ch, gt):
+    r"""Set every gated channel from the gates (after their update: the conductance
+    of the next step, as a channel after its decay; and at the start of a call):
+    :math:`g_i = \sum_r a_r (W_r s_r)_i` over the dense rows :math:`r` onto it, with
+    :math:`a_r` the weight times the channel's scale. A ring row is a circular
+    convolution, :math:`W s = \mathcal{F}^{-1}(\mathcal{F}J \cdot \mathcal{F}s)`."""
+    for m in range(gt.chans.shape[0]):
+        c = gt.chans[m]
+        off = ch.off[c]
+        for i in range(gt.chan_n[m]):
+            ch.g[off + i] = 0.0
+    for r in range(gt.d_gate.shape[0]):
+        c = gt.d_chan[r]
+        a = gt.d_w[r] * ch.scale[c]
+        if a == 0.0:
+            continue
+        q = gt.d_gate[r]
+        p = gt.pop[q]
+        n_pre = pops.stop[p] - pops.start[p]
+        n_post = gt.d_npost[r]
+        sv = gt.s[gt.off[q]:gt.off[q] + n_pre]
+        gv = ch.g[ch.off[c]:ch.off[c] + n_post]
+        mode = gt.d_mode[r]
+        k0 = gt.d_k0[r]
+        if mode == D_UNIFORM:
+            tot = 0.0
+            for j in range(n_pre):
+                tot += sv[j]
+            tot *= a
+            for i in range(n_post):
+                gv[i] += tot
+        elif mode == D_RING:
+            y = np.fft.irfft(np.fft.rfft(sv) * gt.kern[k0:k0 + n_pre // 2 + 1], n_pre)
+            for i in range(n_post):
+                gv[i] += a * y[i]
+        else:
+            for i in range(n_post):
+                acc = 0.0
+                base = k0 + i * n_pre
+                for j in range(n_pre):
+                    acc += gt.mat[base + j] * sv[j]
+                gv[i] += a * acc
+
+
+def _gate_spikes(p, t, spiked, n, pops, gt):
+    """Count the ``n`` spikes of population ``p`` at step ``t`` (``spiked``, global
+    units) for its gates; they are added after step ``t + d - 1`` (:func:`_gate_update`,
+    ``d`` the gate's delay)."""
+    for q in range(gt.first[p], gt.last[p]):
+        o = gt.off[q] - pops.start[p]
+        row = (t + gt.dly[q] - 1) % gt.pend.shape[0]
+        for m in range(n):
+            gt.pend[row, o + spiked[m]] += 1.0
+
+
+def _gate_update(t, dt, pops, gt):
+    """The gates integrate over step ``t``, then take the spikes due (so a spike of
+    step :math:`t` acts on the gated conductances from step :math:`t + d`: linear
+    kinetics) or :math:`t + d + 1` (through the rise variable), :math:`d` the delay.
+
+    Single exponential: :math:`s \\leftarrow s e^{-\\Delta t/\tau_d} + n`. Bi-exponential
+    (as a channel, :func:`_decay`): :math:`s \\leftarrow s e^{-\\Delta t/\tau_d} + c\\,x`,
+    :math:`x \\leftarrow x e^{-\\Delta t/\tau_r} + \nu n`. Saturating, with :math:`x`
+    frozen at its mid-step value :math:`x_m = x e^{-\\Delta t/2\tau_r}` (second order
+    in :math:`\\Delta t`): :math:`k = 1/\tau_d + \alpha x_m`,
+    :math:`s_\\infty = \alpha x_m / k`, :math:`s \\leftarrow s_\\infty + (s - s_\\infty)
+    e^{-k \\Delta t}` (exact for frozen :math:`x`), then
+    :math:`x \\leftarrow x e^{-\\Delta t/\tau_r} + n`; :math:`n` the spikes of the step.
+    """
+    for q in range(gt.pop.shape[0]):
+        p = gt.pop[q]
+        o = gt.off[q]
+        n = pops.stop[p] - pops.start[p]
+        ed = gt.ed[q]
+        er = gt.er[q]
+        sv = gt.s[o:o + n]
+        xv = gt.x[o:o + n]
+        pv = gt.pend[t % gt.pend.shape[0], o:o + n]
+        kind = gt.kind[q]
+        if kind == G_EXP:
+            for j in range(n):
+                sv[j] = sv[j] * ed + pv[j]
+                pv[j] = 0.0
+        elif kind == G_BIEXP:
+            coef = gt.coef[q]
+            nm = gt.norm[q]
+            for j in range(n):
+                sv[j] = sv[j] * ed + xv[j] * coef
+                xv[j] = xv[j] * er + nm * pv[j]
+                pv[j] = 0.0
+        else:
+            alpha = gt.alpha[q]
+            xmid = gt.xmid[q]
+            itau = gt.inv_tau[q]
+            for j in range(n):
+                xm = xv[j] * xmid
+                if xm > 0.0:
+                    ax = alpha * xm
+                    k = itau + ax
+                    sinf = ax / k
+                    sv[j] = sinf + (sv[j] - sinf) * math.exp(-k * dt)
+                else:
+                    sv[j] *= ed
+                xv[j] = xv[j] * er + pv[j]
+                pv[j] = 0.0
 
 
 def _poisson_source(p, t, pops, un, spiked):
@@ -897,7 +1060,7 @@ def _arrivals(p, slot, fused, pops, ch, dv):
     n_p = pops.stop[p] - pops.start[p]
     has_dv = False
     for c in range(pops.ch0[p], pops.ch1[p]):
-        if fused and ch.kind[c] == C_CURRENT:
+        if (fused and ch.kind[c] == C_CURRENT) or ch.gated[c] == 1:
             continue
         off = ch.off[c]
         rv = ch.buf[slot, off:off + n_p]
@@ -1007,7 +1170,7 @@ def _decay(p, fused, pops, ch):
     the exact LIF decays its current channels itself)."""
     n_p = pops.stop[p] - pops.start[p]
     for c in range(pops.ch0[p], pops.ch1[p]):
-        if ch.kind[c] == C_DELTA or (fused and ch.kind[c] == C_CURRENT):
+        if ch.kind[c] == C_DELTA or (fused and ch.kind[c] == C_CURRENT) or ch.gated[c] == 1:
             continue
         off = ch.off[c]
         ed = ch.decay[c]
@@ -1328,15 +1491,18 @@ def _advance(t0, n_steps, net, out):
     early, before a step, when the spike buffer could overflow, within a step after a
     divergence, and after a step whose state check failed.
     """
-    dt, pops, ch, un, pj, sd, dr, wk = net
+    dt, pops, ch, un, pj, sd, dr, wk, gt = net
     clean = t0 - 1
     done = n_steps
+    gated = gt.pop.shape[0] > 0
+    if gated:  # from the gates as they are (a channel's scale may have changed)
+        _gate_deliver(pops, ch, gt)
     for step in range(n_steps):
         t = t0 + step
         if out.status[ST_SPIKES] + un.v.shape[0] > out.spk_t.shape[0]:
             done = step
             break
-        _scheduled_spikes(t, step, dt, un.refr, dr, ch, pj, sd, out)
+        _scheduled_spikes(t, step, dt, un.refr, dr, ch, pj, sd, out, pops, gt)
         for p in range(pops.kind.shape[0]):
             kind = pops.kind[p]
             if kind == K_SCHEDULED:
@@ -1347,8 +1513,13 @@ def _advance(t0, n_steps, net, out):
                 n = _neuron_step(p, t, dt, pops, ch, un, wk, dr, out)
             if n > 0:
                 _emit_all(wk.spiked, n, p, t, step, dt, ch, pj, sd, out)
+                if gated:
+                    _gate_spikes(p, t, wk.spiked, n, pops, gt)
             if out.status[ST_ERROR] != ERR_NONE:
                 return step
+        if gated:
+            _gate_update(t, dt, pops, gt)
+            _gate_deliver(pops, ch, gt)
         _record(t, un, ch.g, out)
         if (t + 1) % CHECK_EVERY == 0:
             if not _state_finite(net):
@@ -1366,7 +1537,8 @@ KERNEL = ("_mix", "_uniform", "_poisson", "_exp", "_trace", "_jump", "_potentiat
           "_release", "_deliver", "_deliver_plastic", "_co_trace", "_co_update",
           "_deliver_coincidence", "_emit", "_emit_all", "_fail", "_finite",
           "_finite_rows", "_state_finite", "_fail_state", "_scheduled_spikes",
-          "_poisson_source", "_arrivals", "_arrive", "_poisson_inputs", "_decay",
+          "_gate_deliver", "_gate_spikes", "_gate_update", "_poisson_source", "_arrivals",
+          "_arrive", "_poisson_inputs", "_decay",
           "_lif_exact", "_conductance_totals", "_lif_conductance", "_adex", "_hh",
           "_neuron_step", "_record", "_advance")
 SHARED = ("hh_rates_with", "hh_gate_step", "vtrap_scalar", "mg_unblocked_fraction")

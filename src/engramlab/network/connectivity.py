@@ -14,13 +14,14 @@ that many distinct targets), which costs :math:`O(\text{synapses})` rather than
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 
 from engramlab.core import ParameterError
 
-__all__ = ["Connectivity", "Explicit", "FixedInDegree", "FixedProbability", "OneToOne",
-           "RingProfile"]
+__all__ = ["AllToAll", "Connectivity", "Dense", "DenseMatrix", "DenseRing", "Explicit",
+           "FixedInDegree", "FixedProbability", "OneToOne", "RingProfile", "ring_distance"]
 
 #: Above this connection probability a dense Bernoulli draw (in row blocks) is cheaper
 #: than drawing distinct targets with rejection of duplicates.
@@ -238,3 +239,184 @@ class RingProfile(Connectivity):
             pres.append(r + start)
             posts.append(c)
         return _sorted(np.concatenate(pres), np.concatenate(posts))
+
+
+# --- dense connectivity: delivered by presynaptic gating, not synapse by synapse ----------
+
+def ring_distance(n: int) -> np.ndarray:
+    r"""Circular distance (rad) of ring offset ``k = 0 .. n-1``: :math:`2\pi \min(k, n - k) / n`.
+
+    Neuron ``i`` of a ring of ``n`` sits at angle :math:`\theta_i = 2\pi i / n`.
+
+    Examples
+    --------
+    >>> ring_distance(4).round(3).tolist()
+    [0.0, 1.571, 3.142, 1.571]
+    """
+    k = np.arange(n)
+    return 2.0 * np.pi * np.minimum(k, n - k) / n
+
+
+class Dense(Connectivity):
+    r"""Every presynaptic neuron contacts every postsynaptic one (autapses included).
+
+    A dense projection is not a list of synapses: the engine keeps one gating variable
+    :math:`s_j` per presynaptic neuron (the receptor's kinetics, saturating NMDA
+    included) and sets the postsynaptic conductance every step,
+
+    .. math:: g_i(t) = w \sum_j W_{ij}\, s_j(t),
+
+    with ``weight`` :math:`w` (one number, the receptor's unit per synapse) and the
+    profile :math:`W` (:meth:`matrix`). The spikes of step :math:`t` act from step
+    :math:`t + 1`: a dense projection has a delay of one time step. Subclasses say how
+    :math:`W s` is computed without :math:`N^2` work where the structure allows it.
+    """
+
+    #: how the engine computes :math:`W s`: ``"uniform"``, ``"ring"`` (circular
+    #: convolution by FFT), ``"matrix"`` (explicit :math:`W s`).
+    mode = "matrix"
+
+    def matrix(self, n_pre: int, n_post: int) -> np.ndarray:
+        """The profile :math:`W` as an ``(n_post, n_pre)`` array."""
+        raise NotImplementedError
+
+    def sample(self, n_pre, n_post, same, rng):
+        """Every pair ``(pre, post)``, sorted by pre then post.
+
+        This is the explicit synapse list of the same connectivity (autapses included);
+        :meth:`matrix` gives the factor of each pair.
+        """
+        pre = np.repeat(np.arange(n_pre, dtype=np.int64), n_post)
+        post = np.tile(np.arange(n_post, dtype=np.int64), n_pre)
+        return pre, post
+
+
+@dataclasses.dataclass(frozen=True)
+class AllToAll(Dense):
+    r"""Dense, uniform: :math:`W_{ij} = 1`, so :math:`g_i = w \sum_j s_j`.
+
+    The engine sums the gates once per step (:math:`O(N)`).
+
+    Examples
+    --------
+    >>> AllToAll().matrix(2, 3).tolist()
+    [[1.0, 1.0], [1.0, 1.0], [1.0, 1.0]]
+    """
+
+    mode = "uniform"
+
+    def matrix(self, n_pre, n_post):
+        """Ones, ``(n_post, n_pre)``."""
+        return np.ones((n_post, n_pre))
+
+
+@dataclasses.dataclass(frozen=True)
+class DenseRing(Dense):
+    r"""Dense, on a ring: :math:`W_{ij} = J(\theta_i - \theta_j)`, a circular Gaussian.
+
+    The profile is
+
+    .. math:: J(d) = J_- + (J_+ - J_-)\, e^{-d^2 / 2\sigma^2},
+              \quad d \in [-\pi, \pi),\ \theta_i = 2\pi i / N,
+
+    and :math:`J_-` set so that the mean of :math:`J` over the ring is 1 (recurrent
+    excitation then totals the same as uniform: Compte et al. 2000, Cereb. Cortex
+    10:910, the normalisation of their code):
+
+    .. math:: J_- = \frac{1 - J_+ c}{1 - c},
+              \quad c = \frac{\sigma}{\sqrt{2\pi}}\left(2\Phi(\pi/\sigma) - 1\right)
+
+    (:math:`\Phi` the standard normal distribution; :math:`c` is the mean over the ring
+    of the Gaussian of the continuum). Pre and post have the same number of neurons
+    :math:`N`; :math:`W s` is a circular convolution, computed every step by FFT
+    (:math:`O(N \log N)`).
+
+    Parameters
+    ----------
+    j_plus
+        :math:`J_+`, the weight factor between neurons of the same angle (1).
+    sigma_deg
+        :math:`\sigma`, the width of the profile (degrees).
+
+    Examples
+    --------
+    >>> ring = DenseRing(j_plus=1.62, sigma_deg=14.4)
+    >>> round(ring.j_minus, 4)
+    0.9309
+    >>> round(float(ring.profile(1024).mean()), 4)
+    1.0
+    """
+
+    j_plus: float
+    sigma_deg: float
+
+    mode = "ring"
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.j_plus) and self.j_plus >= 0):
+            raise ParameterError("connect.j_plus", "must be a finite number >= 0", self.j_plus)
+        if not 0 < self.sigma_deg <= 360:
+            raise ParameterError("connect.sigma_deg", "must lie in (0, 360] degrees",
+                                 self.sigma_deg)
+        if self.j_minus < 0:
+            raise ParameterError("connect.j_plus", f"must make J- >= 0 (J- = "
+                                 f"{self.j_minus:.3g} with sigma {self.sigma_deg} deg): "
+                                 "the profile would be negative far from the diagonal",
+                                 self.j_plus)
+
+    @property
+    def j_minus(self) -> float:
+        """:math:`J_-`, the weight factor far from the diagonal (1)."""
+        from scipy.stats import norm
+
+        sig = math.radians(self.sigma_deg)
+        c = sig * (2.0 * float(norm.cdf(math.pi / sig)) - 1.0) / math.sqrt(2.0 * math.pi)
+        return (1.0 - self.j_plus * c) / (1.0 - c)
+
+    def profile(self, n: int) -> np.ndarray:
+        """:math:`J` at ring offsets ``k = 0 .. n-1`` (the first column of :math:`W`)."""
+        d = ring_distance(n)
+        jm = self.j_minus
+        return jm + (self.j_plus - jm) * np.exp(-0.5 * (d / math.radians(self.sigma_deg)) ** 2)
+
+    def matrix(self, n_pre, n_post):
+        """:math:`W_{ij} = J(\\theta_i - \\theta_j)`, ``(n, n)``."""
+        if n_pre != n_post:
+            raise ParameterError("connect", "a DenseRing connects populations of the same "
+                                 f"size (have {n_pre} -> {n_post})")
+        j = self.profile(n_pre)
+        k = (np.arange(n_post)[:, None] - np.arange(n_pre)[None, :]) % n_pre
+        return j[k]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class DenseMatrix(Dense):
+    r"""Dense, with an explicit profile: :math:`W` given as an ``(n_post, n_pre)`` array.
+
+    The engine computes :math:`W s` in :math:`O(N_{pre} N_{post})` per step; this is the
+    reference the structured profiles are tested against.
+
+    Examples
+    --------
+    >>> DenseMatrix([[0.0, 1.0], [2.0, 0.5]]).matrix(2, 2).tolist()
+    [[0.0, 1.0], [2.0, 0.5]]
+    """
+
+    factors: np.ndarray | list
+
+    mode = "matrix"
+
+    def __post_init__(self) -> None:
+        w = np.asarray(self.factors, float)
+        if w.ndim != 2 or not np.all(np.isfinite(w)) or (w.size and w.min() < 0):
+            raise ParameterError("connect.factors", "must be a 2-D array (n_post, n_pre) of "
+                                 "finite numbers >= 0", w.shape)
+        object.__setattr__(self, "factors", w)
+
+    def matrix(self, n_pre, n_post):
+        """The given factors (checked against the populations' sizes)."""
+        w = np.asarray(self.factors)
+        if w.shape != (n_post, n_pre):
+            raise ParameterError("connect.factors", f"must have shape (n_post, n_pre) = "
+                                 f"({n_post}, {n_pre})", w.shape)
+        return w

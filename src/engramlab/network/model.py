@@ -244,22 +244,34 @@ def _window(field: str, start: float, stop: float) -> None:
         raise ParameterError(field, "needs 0 <= start_ms < stop_ms", (start, stop))
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class CurrentStep:
     """Inject ``amplitude_pa`` into ``population`` during ``[start_ms, stop_ms)``.
 
-    Optionally only into ``neurons``; times are simulated time. The shape of electrical
+    Optionally only into ``neurons``; times are simulated time. ``amplitude_pa`` is one
+    number or one value per neuron targeted (a profile: a cue on a ring,
+    :func:`~engramlab.network.working_memory.ring_current`). The shape of electrical
     stimulation and of a photocurrent.
     """
 
     population: str
-    amplitude_pa: float
+    amplitude_pa: float | Sequence[float] | np.ndarray
     start_ms: float = 0.0
     stop_ms: float = math.inf
     neurons: Sequence[int] | np.ndarray | None = None
 
     def __post_init__(self) -> None:
         _window(f"{self.population}.current_step", self.start_ms, self.stop_ms)
+        a = np.asarray(self.amplitude_pa, float)
+        if a.ndim > 1 or not np.all(np.isfinite(a)):
+            raise ParameterError(f"{self.population}.current_step.amplitude_pa",
+                                 "must be a finite number or a 1-D array of them", a.shape)
+        if a.ndim == 1:
+            if self.neurons is not None and a.size != len(self.neurons):
+                raise ParameterError(f"{self.population}.current_step.amplitude_pa",
+                                     f"must have one value per neuron targeted "
+                                     f"({len(self.neurons)})", a.size)
+            object.__setattr__(self, "amplitude_pa", a)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -417,6 +429,12 @@ class Network:
             if isinstance(st, ReceptorScale) and st.receptor not in pops[st.population].receptors:
                 raise ParameterError("stimuli.receptor",
                                      f"{st.population!r} has no receptor {st.receptor!r}")
+            if (isinstance(st, CurrentStep) and st.neurons is None
+                    and np.ndim(st.amplitude_pa) == 1
+                    and np.size(st.amplitude_pa) != pops[st.population].n):
+                raise ParameterError("stimuli.amplitude_pa", f"must have one value per neuron "
+                                     f"of {st.population!r} ({pops[st.population].n})",
+                                     np.size(st.amplitude_pa))
         proj_names = {pr.name for pr in self.projections}
         for les in self.lesions:
             if isinstance(les, RemoveNeurons):

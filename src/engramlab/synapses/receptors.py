@@ -177,6 +177,29 @@ class Receptor(Params):
         source="Jahr & Stevens 1990; Wang 2002: [Mg2+] = 1 mM",
     )
 
+    saturation_per_ms: float = param(
+        0.0, unit="1/ms", ge=0.0, le=1e3,
+        doc="Saturating two-stage kinetics (alpha): per presynaptic neuron, x jumps by 1 "
+            "at a spike and decays with tau_rise, the gating s obeys ds/dt = -s/tau_decay "
+            "+ alpha x (1 - s) (0 <= s < 1). 0: linear kinetics. Only dense projections "
+            "(presynaptic gating, engramlab.network.Dense) can target such a receptor.",
+        source="Wang 1999 (J Neurosci 19:9587) and Compte et al. 2000 (Cereb Cortex "
+               "10:910): NMDA with alpha = 0.5 /ms, tau_x = 2 ms, tau_s = 100 ms",
+    )
+
+    @field_validator("saturation_per_ms")
+    @classmethod
+    def _saturation_needs_rise(cls, value: float, info: ValidationInfo) -> float:
+        if value > 0 and not info.data.get("tau_rise_ms", 0.0) > 0:
+            raise PydanticCustomError(
+                "saturation_rise",
+                "needs tau_rise_ms > 0 (the decay time of x, the first stage of the "
+                "saturating kinetics)", {})
+        if value > 0 and info.data.get("kind") == "delta":
+            raise PydanticCustomError("saturation_kind",
+                                      "must be 0 for a delta receptor", {})
+        return value
+
     @field_validator("mg_block")
     @classmethod
     def _block_needs_conductance(cls, value: bool, info: ValidationInfo) -> bool:
