@@ -36,7 +36,18 @@ MAX_ENUMERATED_NEURONS = 20
 
 
 class StateKind(IntEnum):
-    """Where a recalled state ended, relative to the stored patterns."""
+    """Where a recalled state ended, relative to the stored patterns.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> xi = np.array([[1, -1, 1, -1, 1, -1], [1, 1, 1, -1, -1, -1]], dtype=float)
+    >>> kind, _ = classify_states(xi, np.vstack([xi[1], -xi[0]]))
+    >>> [StateKind(k).name for k in kind]
+    ['STORED', 'REVERSED']
+    >>> int(StateKind.SPURIOUS)
+    2
+    """
 
     STORED = 0
     REVERSED = 1
@@ -44,7 +55,29 @@ class StateKind(IntEnum):
 
 
 def overlaps(patterns: Array, states: Array) -> Array:
-    r"""Overlaps :math:`m^\mu` of each state with each pattern, shape ``(B, P)``."""
+    r"""Overlaps :math:`m^\mu` of each state with each pattern, shape ``(B, P)``.
+
+    Parameters
+    ----------
+    patterns
+        ``(P, N)`` stored patterns, values ±1.
+    states
+        ``(B, N)`` states, values ±1.
+
+    Returns
+    -------
+    Array
+        ``(B, P)`` overlaps in :math:`[-1, 1]`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> xi = np.array([[1, -1, 1, -1, 1, -1], [1, 1, 1, -1, -1, -1]], dtype=float)
+    >>> overlaps(xi, np.vstack([xi[0], -xi[1]])).round(3).tolist()
+    [[1.0, 0.333], [-0.333, -1.0]]
+    >>> round(float(overlaps(xi, np.array([[1, -1, 1, -1, 1, 1.0]]))[0, 0]), 3)  # 1 bit off
+    0.667
+    """
     xp = namespace(patterns, states)
     n = patterns.shape[-1]
     return xp.matmul(states, xp.permute_dims(patterns, (1, 0))) / n
@@ -59,6 +92,19 @@ def classify_states(patterns: Array, states: Array) -> tuple[np.ndarray, np.ndar
         :class:`StateKind` codes, shape ``(B,)``.
     index
         The pattern matched (stored or reversed), -1 for spurious states.
+
+    Examples
+    --------
+    Three random patterns in 12 neurons: of the 10 fixed points, 3 are the patterns,
+    3 their reversals and 4 spurious:
+
+    >>> import numpy as np
+    >>> from engramlab.core import make_rng
+    >>> from engramlab.memory.hopfield import hebbian_weights
+    >>> xi = make_rng(0).choice(np.array([-1.0, 1.0]), size=(3, 12))
+    >>> kind, index = classify_states(xi, fixed_points(hebbian_weights(xi)))
+    >>> np.bincount(kind, minlength=3).tolist(), sorted(index[kind == StateKind.STORED].tolist())
+    ([3, 3, 4], [0, 1, 2])
     """
     m = to_numpy(overlaps(patterns, states))
     if m.ndim == 1:
@@ -85,7 +131,29 @@ def all_states(n: int) -> np.ndarray:
 
 
 def fixed_points(weights: np.ndarray) -> np.ndarray:
-    """All fixed points of the sign dynamics (``s = sgn(T s)``), by enumeration."""
+    """All fixed points of the sign dynamics (``s = sgn(T s)``), by enumeration.
+
+    Parameters
+    ----------
+    weights
+        ``(N, N)`` weights, at most :data:`MAX_ENUMERATED_NEURONS` neurons.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(F, N)`` fixed points, values ±1, in the order of :func:`all_states`.
+
+    Examples
+    --------
+    Two stored patterns and their reversals are the only fixed points here:
+
+    >>> import numpy as np
+    >>> from engramlab.memory.hopfield import hebbian_weights
+    >>> xi = np.array([[1, -1, 1, -1, 1, -1], [1, 1, 1, -1, -1, -1]], dtype=float)
+    >>> fp = fixed_points(hebbian_weights(xi))
+    >>> len(fp), classify_states(xi, fp)[0].tolist()
+    (4, [0, 0, 1, 1])
+    """
     w = to_numpy(weights)
     states = all_states(w.shape[0])
     h = states @ w
@@ -100,6 +168,30 @@ def reachable_fixed_points(weights: np.ndarray, start: np.ndarray) -> np.ndarray
     sign disagrees with its field gives a successor. Each update lowers the energy
     strictly, so the search ends; the fixed points found are the only possible
     outcomes of asynchronous recall, whatever the visiting order.
+
+    Parameters
+    ----------
+    weights
+        ``(N, N)`` symmetric weights with zero diagonal, at most
+        :data:`MAX_ENUMERATED_NEURONS` neurons.
+    start
+        ``(N,)`` initial state (its signs are taken, ``sgn(0) = +1``).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(F, N)`` reachable fixed points, sorted by their bit code.
+
+    Examples
+    --------
+    A cue two bits from each of two patterns can end in either, depending on the order:
+
+    >>> import numpy as np
+    >>> from engramlab.memory.hopfield import hebbian_weights
+    >>> xi = np.array([[1, -1, 1, -1, 1, -1], [1, 1, 1, -1, -1, -1]], dtype=float)
+    >>> ends = reachable_fixed_points(hebbian_weights(xi), np.array([1, -1, 1, -1, -1, 1.0]))
+    >>> classify_states(xi, ends)
+    (array([0, 0], dtype=int8), array([1, 0]))
     """
     w = to_numpy(weights)
     n = w.shape[0]
@@ -144,6 +236,29 @@ def basin_radius(noise: np.ndarray, mean_overlap: np.ndarray,
     the threshold, ``noise[-1]`` if the overlap never falls below it on the grid. Such a
     value is a bound, not a measurement, so a :class:`~engramlab.core.Target` checking
     it must carry ``grid=(noise[0], noise[-1])`` (an edge value then fails).
+
+    Parameters
+    ----------
+    noise
+        Increasing flip fractions of the cues.
+    mean_overlap
+        Mean final overlap with the cued pattern at each flip fraction.
+    threshold
+        Overlap that counts as recalled (:data:`BASIN_OVERLAP` by default).
+
+    Returns
+    -------
+    float
+        The basin radius, as a flip fraction.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> noise = np.array([0.0, 0.1, 0.2, 0.3, 0.4])
+    >>> round(basin_radius(noise, np.array([1.0, 1.0, 0.96, 0.7, 0.3])), 3)  # 0.9 crossed
+    0.223
+    >>> basin_radius(noise, np.ones(5))  # censored at the end of the grid
+    0.4
     """
     radius = falls_below(noise, mean_overlap, threshold)
     return float(noise[-1]) if np.isnan(radius) else radius

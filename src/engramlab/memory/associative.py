@@ -66,8 +66,8 @@ Every adapter is NumPy-only (the circuits are). A memory whose structure is rand
 subject (a diluted CA3 net) is built by a *factory* ``(n_units, rng) -> memory``, e.g.
 :meth:`CA3Memory.diluted`.
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> from engramlab.core import make_rng
 >>> from engramlab.memory import sparse_patterns
@@ -117,6 +117,15 @@ class AssociativeMemory(Protocol):
 
     ``isinstance(obj, AssociativeMemory)`` checks that the members exist (a runtime
     protocol); :func:`check_memory` also checks ``n_units``.
+
+    Examples
+    --------
+    >>> adapters = [HopfieldMemory(50), CovarianceMemory(50), CA3Memory(50),
+    ...             ModernHopfieldMemory(50), DenseMemory(50)]
+    >>> all(isinstance(m, AssociativeMemory) for m in adapters)
+    True
+    >>> isinstance(object(), AssociativeMemory)
+    False
     """
 
     @property
@@ -151,12 +160,26 @@ MemoryFactory = Callable[[int, np.random.Generator], AssociativeMemory]
 
 
 def to_spins(x: np.ndarray) -> np.ndarray:
-    """Activities 0/1 -> spins ±1, :math:`s = 2x - 1`."""
+    """Activities 0/1 -> spins ±1, :math:`s = 2x - 1`.
+
+    Examples
+    --------
+    >>> to_spins([0, 1, 1]).tolist()
+    [-1.0, 1.0, 1.0]
+    """
     return 2.0 * np.asarray(x, dtype=float) - 1.0
 
 
 def to_rates(s: np.ndarray) -> np.ndarray:
-    """Spins ±1 (or states in [-1, 1]) -> activities in [0, 1], :math:`x = (s + 1)/2`."""
+    """Spins ±1 (or states in [-1, 1]) -> activities in [0, 1], :math:`x = (s + 1)/2`.
+
+    Examples
+    --------
+    >>> to_rates([-1.0, 1.0, 0.0]).tolist()  # an undecided spin 0 is the activity 1/2
+    [0.0, 1.0, 0.5]
+    >>> to_rates(to_spins([0, 1])).tolist()
+    [0.0, 1.0]
+    """
     return (np.asarray(s, dtype=float) + 1.0) / 2.0
 
 
@@ -165,6 +188,15 @@ def as_activity(x: Any, n_units: int, field: str) -> np.ndarray:
 
     Raises :class:`~engramlab.core.ParameterError` naming ``field`` for another shape or
     any value other than 0 and 1.
+
+    Examples
+    --------
+    >>> as_activity([0, 1, 1], 3, "cues").tolist()
+    [[0.0, 1.0, 1.0]]
+    >>> as_activity([0, 0.5, 1], 3, "cues")
+    Traceback (most recent call last):
+    ...
+    engramlab.core.errors.ParameterError: parameter 'cues' must contain only 0 and 1 ...
     """
     try:
         a = np.array(x, dtype=float)
@@ -186,6 +218,15 @@ def check_memory(memory: object, n_units: int, field: str) -> AssociativeMemory:
     """``memory``, checked: an :class:`AssociativeMemory` of ``n_units`` units.
 
     Anything else raises a :class:`~engramlab.core.ParameterError` naming ``field``.
+
+    Examples
+    --------
+    >>> check_memory(HopfieldMemory(10), 10, "memory")
+    HopfieldMemory(n_units=10, dynamics='async', max_sweeps=100)
+    >>> check_memory(HopfieldMemory(10), 20, "memory")
+    Traceback (most recent call last):
+    ...
+    engramlab.core.errors.ParameterError: parameter 'memory' must have n_units = 20 ... (got 10)
     """
     if isinstance(memory, type) or not isinstance(memory, AssociativeMemory):
         raise ParameterError(field, "must be an AssociativeMemory (n_units, patterns, "
@@ -269,6 +310,21 @@ class HopfieldMemory(_Stored):
     random order drawn from ``rng``, the seed's ``retrieve``; or ``"sync"``), then
     :math:`x = (s + 1)/2`. ``max_sweeps`` bounds the sweeps (100 is far above the few
     sweeps a cue in a basin needs at low load).
+
+    Examples
+    --------
+    Four unbiased patterns in 100 units are completed from cues with 30 units silenced;
+    ``store`` leaves the empty memory empty:
+
+    >>> import numpy as np
+    >>> from engramlab.core import make_rng
+    >>> x = (make_rng(0).random((4, 100)) < 0.5).astype(float)  # 4 patterns, coding level 1/2
+    >>> cue = x.copy()
+    >>> cue[:, :30] = 0.0  # the first 30 units silenced
+    >>> empty = HopfieldMemory(100)
+    >>> m = empty.store(x)
+    >>> empty.n_patterns, m.n_patterns, bool((m.recall(cue, make_rng(1)) == x).all())
+    (0, 4, True)
     """
 
     dynamics: Literal["async", "sync"] = "async"
@@ -300,6 +356,20 @@ class CovarianceMemory(_Stored):
     the default :math:`\theta = 0.1` (chosen, not from the paper) lies between the two
     for :math:`f \ge 0.2` at :math:`a \le 0.2`, cross-talk permitting, and below the
     field :math:`\approx 1 - a` of a retrieved pattern's units.
+
+    Examples
+    --------
+    Ten sparse patterns (20 of 200 units active) completed from the active units among
+    their first 100 units; with this much cross-talk a threshold of 0.3 is needed:
+
+    >>> import numpy as np
+    >>> from engramlab.core import make_rng
+    >>> from engramlab.memory.sparse import sparse_patterns
+    >>> xi = sparse_patterns(make_rng(0), 10, 200, 0.1)
+    >>> cue = xi * (np.arange(200) < 100)
+    >>> m = CovarianceMemory(200, threshold=0.3).store(xi)
+    >>> m.weights.shape, bool((m.recall(cue, make_rng(1)) == xi).all())
+    ((200, 200), True)
     """
 
     threshold: float = 0.1
@@ -339,6 +409,25 @@ class CA3Memory(_Stored):
     \mathrm{kWTA}_k(W x)` (:func:`~engramlab.memory.hippocampal.ca3_recall`; one cycle
     suffices, de Almeida, Idiart & Lisman 2007). ``k`` winners (None: the mean number of
     active units of the stored patterns, rounded, i.e. :math:`k = aN`).
+
+    Examples
+    --------
+    Fully connected, one cycle completes half cues of ten patterns; diluted to
+    :math:`c = 0.2`, the k-WTA still sets 20 winners, about 80 % of them right:
+
+    >>> import numpy as np
+    >>> from engramlab.core import make_rng
+    >>> from engramlab.memory.sparse import sparse_patterns
+    >>> xi = sparse_patterns(make_rng(0), 10, 200, 0.1)
+    >>> m = CA3Memory(200).store(xi)
+    >>> m.winners, bool((m.recall(xi * (np.arange(200) < 100), make_rng(1)) == xi).all())
+    (20, True)
+    >>> d = CA3Memory.diluted(0.2)(200, make_rng(2)).store(xi)
+    >>> out = d.recall(xi, make_rng(1))
+    >>> round(float(d.mask.mean()), 2), out.sum(axis=1).tolist()[:3]
+    (0.2, [20.0, 20.0, 20.0])
+    >>> round(float((out * xi).sum() / 200), 2)  # 200 = 10 patterns x 20 active units
+    0.79
     """
 
     k: int | None = None
@@ -411,6 +500,18 @@ class ModernHopfieldMemory(_Stored):
     overlap :math:`X^\top\xi` with its pattern exceeds that with another by
     :math:`\Delta` weights the two :math:`e^{\beta\Delta} : 1`, and :math:`\Delta` is of
     order :math:`N` for a 30 % cue, so one update retrieves).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from engramlab.core import make_rng
+    >>> x = (make_rng(0).random((4, 100)) < 0.5).astype(float)  # 4 patterns, coding level 1/2
+    >>> cue = x.copy()
+    >>> cue[:, :30] = 0.0  # the first 30 units silenced
+    >>> m = ModernHopfieldMemory(100).store(x)
+    >>> out = m.recall(cue, make_rng(1))
+    >>> out.shape, bool(np.abs(out - x).max() < 1e-9)
+    ((4, 100), True)
     """
 
     beta: float = 1.0
@@ -438,6 +539,17 @@ class DenseMemory(_Stored):
     (default :math:`F(x) = x^3`), recalled by :func:`~engramlab.memory.dense.dense_recall`
     from :math:`\sigma = 2x - 1` (``dynamics`` ``"async"``, random order from ``rng``, or
     ``"sync"``; at most ``max_sweeps`` sweeps), then :math:`x = (\sigma + 1)/2`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from engramlab.core import make_rng
+    >>> x = (make_rng(0).random((4, 100)) < 0.5).astype(float)  # 4 patterns, coding level 1/2
+    >>> cue = x.copy()
+    >>> cue[:, :30] = 0.0  # the first 30 units silenced
+    >>> m = DenseMemory(100).store(x)
+    >>> m.interaction, bool((m.recall(cue, make_rng(1)) == x).all())
+    (Interaction(kind='power', degree=3, rectified=False), True)
     """
 
     interaction: Interaction = dataclasses.field(default_factory=lambda: Interaction(

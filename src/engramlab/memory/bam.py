@@ -44,8 +44,8 @@ derived by statistical mechanics in Kurchan, Peliti & Saber 1994, J. Phys. I Fra
 All functions take batches ``(B, n)`` / ``(B, m)`` of cues and are written against the
 array namespace of their inputs.
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> x = np.array([[1, 1, 1, 1], [1, -1, 1, -1]], dtype=float)
 >>> y = np.array([[1, -1], [1, 1]], dtype=float)
@@ -120,6 +120,20 @@ def bam_weights(x_patterns: Array, y_patterns: Array) -> Array:
         :math:`x^k`, shape ``(P, n)``, values ±1.
     y_patterns
         :math:`y^k`, shape ``(P, m)``, values ±1.
+
+    Returns
+    -------
+    Array
+        ``(m, n)`` weights from the ``x`` layer to the ``y`` layer (the ``y`` to ``x``
+        direction uses the transpose).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([[1, 1, 1, 1], [1, -1, 1, -1]], dtype=float)
+    >>> y = np.array([[1, -1], [1, 1]], dtype=float)
+    >>> bam_weights(x, y).tolist()
+    [[2.0, 0.0, 2.0, 0.0], [0.0, -2.0, 0.0, -2.0]]
     """
     xp = namespace(x_patterns, y_patterns)
     if x_patterns.ndim != 2 or y_patterns.ndim != 2:
@@ -143,7 +157,33 @@ def threshold(h: Array, previous: Array) -> Array:
 
 
 def bam_energy(weights: Array, x: Array, y: Array) -> Array:
-    r"""Energy :math:`E(x, y) = -y^\top W x` of each pair in the batch, shape ``(B,)``."""
+    r"""Energy :math:`E(x, y) = -y^\top W x` of each pair in the batch, shape ``(B,)``.
+
+    Parameters
+    ----------
+    weights
+        ``(m, n)`` matrix of :func:`bam_weights`.
+    x, y
+        ``(B, n)`` and ``(B, m)`` states of the two layers.
+
+    Returns
+    -------
+    Array
+        ``(B,)`` energies; every half-step of recall leaves it equal or lower.
+
+    Examples
+    --------
+    The stored pairs lie at the bottom, and recall from a one-bit-off cue only goes down:
+
+    >>> import numpy as np
+    >>> x = np.array([[1, 1, 1, 1], [1, -1, 1, -1]], dtype=float)
+    >>> y = np.array([[1, -1], [1, 1]], dtype=float)
+    >>> w = bam_weights(x, y)
+    >>> bam_energy(w, x, y).tolist(), bam_energy(w, x, -y).tolist()
+    ([-8.0, -8.0], [8.0, 8.0])
+    >>> recall(w, np.array([[1.0, -1, 1, 1]])).energy[:, 0].tolist()
+    [-4.0, -4.0, -8.0, -8.0, -8.0]
+    """
     xp = namespace(weights, x, y)
     return -xp.sum(y * xp.matmul(x, xp.permute_dims(weights, (1, 0))), axis=-1)
 

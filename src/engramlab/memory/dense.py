@@ -54,15 +54,15 @@ All functions take ``patterns`` ``(K, N)`` and states ``(..., B, N)`` (or ``(N,)
 are written against the array namespace of their inputs (NumPy, array-api-strict,
 PyTorch give the same numbers).
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> from engramlab.core import make_rng
 >>> xi = make_rng(0).choice(np.array([-1.0, 1.0]), size=(40, 30))  # 40 patterns, 30 bits
 >>> F = Interaction("power", degree=3)
 >>> out = dense_recall(xi, xi, F, dynamics="sync")
->>> bool((out.states == xi).all())
-True
+>>> float((out.states == xi).all(axis=-1).mean())  # 39 of the 40 patterns are fixed points
+0.975
 """
 
 from __future__ import annotations
@@ -102,6 +102,17 @@ class Interaction:
         The power :math:`n \ge 2` (ignored for ``"exp"``). Unit: 1.
     rectified
         ``"power"`` only: :math:`F(x) = \max(x, 0)^n` (Krotov & Hopfield 2016, eq. 4).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([-2.0, 0.0, 3.0])
+    >>> Interaction("power", degree=3)(x).tolist()
+    [-8.0, 0.0, 27.0]
+    >>> Interaction("power", degree=2, rectified=True)(x).tolist()
+    [0.0, 0.0, 9.0]
+    >>> round(float(Interaction("exp")(np.array(1.0))), 3)
+    2.718
     """
 
     kind: Literal["power", "exp"] = "power"
@@ -159,6 +170,34 @@ def dense_energy(patterns: Array, states: Array, interaction: Interaction) -> Ar
 
     For ``"exp"`` the value overflows to ``-inf`` once :math:`N \gtrsim 709`
     (float64); the dynamics never need it.
+
+    Parameters
+    ----------
+    patterns
+        ``(K, N)`` stored patterns, values ±1.
+    states
+        ``(..., B, N)`` states, values ±1.
+    interaction
+        The interaction function :math:`F`.
+
+    Returns
+    -------
+    Array
+        ``(..., B)`` energies.
+
+    Examples
+    --------
+    Recall from cues with a fifth of their bits flipped lowers the energy:
+
+    >>> import numpy as np
+    >>> from engramlab.core import make_rng
+    >>> xi = make_rng(0).choice(np.array([-1.0, 1.0]), size=(20, 40))
+    >>> cues = xi[:5].copy()
+    >>> cues[:, :8] *= -1
+    >>> F = Interaction("power", degree=4)
+    >>> out = dense_recall(xi, cues, F, rng=make_rng(1))
+    >>> bool((dense_energy(xi, out.states, F) < dense_energy(xi, cues, F)).all())
+    True
     """
     xp = namespace(patterns, states)
     _check(patterns, states)
@@ -239,6 +278,24 @@ def dense_recall(
     neuron ``i`` of a cue changes by :math:`\\Delta`, :math:`a_\\mu` gains
     :math:`\\Delta\\, \\xi^\\mu_i`. One sweep costs ``O(B K N)``; all cues advance
     together (the loop runs over update positions, never over cues).
+
+    Examples
+    --------
+    Twenty patterns in 40 neurons (load 0.5, far above the classical 0.138): with
+    :math:`n = 2` none is a fixed point, with :math:`n = 3` all are, and :math:`n = 4`
+    recalls every pattern from a cue with 8 of its 40 bits flipped:
+
+    >>> import numpy as np
+    >>> from engramlab.core import make_rng
+    >>> xi = make_rng(0).choice(np.array([-1.0, 1.0]), size=(20, 40))
+    >>> [float((dense_recall(xi, xi, Interaction("power", degree=n), dynamics="sync")
+    ...         .states == xi).all(axis=1).mean()) for n in (2, 3)]
+    [0.0, 1.0]
+    >>> cues = xi[:5].copy()
+    >>> cues[:, :8] *= -1
+    >>> out = dense_recall(xi, cues, Interaction("power", degree=4), rng=make_rng(1))
+    >>> (out.states == xi[:5]).all(axis=1).tolist(), out.sweeps.tolist()
+    ([True, True, True, True, True], [2, 2, 2, 2, 2])
     """
     xp = namespace(patterns, cues)
     if max_sweeps < 1:

@@ -81,8 +81,8 @@ Sources and choices
 All arrays are NumPy float64; every quantity is dimensionless. Randomness comes only
 from an explicit ``numpy.random.Generator``. No function mutates its input.
 
-Example
--------
+Examples
+--------
 >>> from engramlab.core import make_rng
 >>> old = semantic_patterns()
 >>> net = init_semantic(make_rng(0))
@@ -247,6 +247,14 @@ def semantic_patterns(
     Patterns
         ``inputs = (item one-hot (P, n_items), relation one-hot (P, 4), empty (P, 0))``,
         targets ``(P, 36)``, labels ``"item relation"``.
+
+    Examples
+    --------
+    >>> p = semantic_patterns()
+    >>> p.n_patterns, [x.shape for x in p.inputs], p.targets.shape
+    (32, [(32, 8), (32, 4), (32, 0)], (32, 36))
+    >>> p.labels[:3]
+    ('pine ISA', 'pine is', 'pine can')
     """
     units = tuple(facts) if items is None else tuple(items)
     rows = [(item, rel, attrs) for item, by_rel in facts.items() for rel, attrs in by_rel.items()]
@@ -277,6 +285,14 @@ def penguin_patterns() -> tuple[Patterns, Patterns]:
     (old, new)
         ``old``: the 32 patterns of :data:`SEMANTIC_FACTS` with a ninth (silent) item
         unit; ``new``: the penguin's ISA and can patterns (:data:`PENGUIN_FACTS`).
+
+    Examples
+    --------
+    >>> old, new = penguin_patterns()
+    >>> old.n_patterns, old.inputs[0].shape, float(old.inputs[0][:, 8].max())
+    (32, (32, 9), 0.0)
+    >>> new.labels, new.targets.sum(axis=1).tolist()
+    (('penguin ISA', 'penguin can'), [3.0, 3.0])
     """
     units = (*ITEMS, *PENGUIN_FACTS)
     return semantic_patterns(SEMANTIC_FACTS, units), semantic_patterns(PENGUIN_FACTS, units)
@@ -376,6 +392,30 @@ def init_semantic(
     """The Rumelhart network: item -> representation (8); [rep, relation] -> hidden (15) -> 36.
 
     Layer sizes from Rumelhart & Todd (1993) / McClelland et al. (1995, Fig. 1).
+
+    Parameters
+    ----------
+    rng
+        Source of the initial weights and biases.
+    n_items
+        Item units (9 for a network that will learn the penguin).
+    n_representation, n_hidden
+        Units of the representation and hidden layers.
+    init_range
+        Half-width of the uniform initial distribution (1).
+
+    Returns
+    -------
+    Network
+        Three layers: item -> representation, [representation, relation] -> hidden,
+        hidden -> attributes.
+
+    Examples
+    --------
+    >>> from engramlab.core import make_rng
+    >>> net = init_semantic(make_rng(0))
+    >>> [w.shape for w in net.weights]  # 8 items; 8 + 4 relations; 15 hidden -> 36
+    [(8, 8), (12, 15), (15, 36)]
     """
     return init((n_representation, n_hidden, len(ATTRIBUTES)),
                 (n_items, len(RELATIONS), 0), rng, init_range)
@@ -522,6 +562,37 @@ def train_to_criterion(
 
     Stops at the first epoch after which :func:`correct` holds for all patterns, or
     after ``max_epochs``.
+
+    Parameters
+    ----------
+    net
+        The initial network.
+    patterns
+        The training set.
+    rng
+        Source of the presentation orders.
+    learning
+        Learning rate and update mode.
+    tolerance
+        Largest distance of an output unit from its target that counts as correct.
+    max_epochs
+        Upper bound on the epochs.
+
+    Returns
+    -------
+    Training
+        The trained network, the error after every epoch, the epochs run and whether
+        the criterion was met.
+
+    Examples
+    --------
+    The AB list of :func:`abac_lists` is learned to criterion in 83 epochs:
+
+    >>> from engramlab.core import make_rng
+    >>> lists = abac_lists(make_rng(0))
+    >>> t = train_to_criterion(init_abac(make_rng(1)), lists.ab, make_rng(2))
+    >>> t.epochs, t.reached, round(float(t.sse[0]), 1), round(float(t.sse[-1]), 1)
+    (83, True, 43.6, 1.3)
     """
     if not 0 < tolerance <= 1:
         raise ParameterError("tolerance", "must be in (0, 1]", tolerance)
@@ -548,6 +619,15 @@ class Continuation(NamedTuple):
     sse_new, sse_old
         :math:`E` on the new and on the old patterns before (entry 0) and after each
         epoch, ``(epochs + 1,)``.
+
+    Examples
+    --------
+    >>> from engramlab.core import make_rng
+    >>> old, new = penguin_patterns()
+    >>> c = continue_learning(init_semantic(make_rng(0), n_items=9), new, old, 5,
+    ...                       make_rng(1), "focused")
+    >>> c.sse_new.shape, c.sse_old.shape, bool(c.sse_new[-1] < c.sse_new[0])
+    ((6,), (6,), True)
     """
 
     net: Network
@@ -569,6 +649,42 @@ def continue_learning(
     An epoch is one presentation of each new pattern -- alone (``"focused"``) or shuffled
     among one presentation of each old pattern (``"interleaved"``; McClelland et al.
     1995). Both schedules give the new patterns the same number of steps of the same size.
+
+    Parameters
+    ----------
+    net
+        The network (trained on ``old``).
+    new, old
+        The new patterns and the old ones, coded for the same input layout.
+    epochs
+        Epochs to run.
+    rng
+        Source of the presentation orders.
+    schedule
+        ``"focused"`` or ``"interleaved"``.
+    learning
+        Learning rate and update mode.
+
+    Returns
+    -------
+    Continuation
+        The network and the error on the new and the old patterns after every epoch.
+
+    Examples
+    --------
+    The penguin learned on its own damages the old knowledge; interleaved with it, the
+    old error even keeps falling (McClelland et al. 1995):
+
+    >>> from engramlab.core import make_rng
+    >>> old, new = penguin_patterns()
+    >>> fast = Learning(learning_rate=0.5)
+    >>> net = train_to_criterion(init_semantic(make_rng(0), n_items=9), old, make_rng(1),
+    ...                          fast, max_epochs=100).net
+    >>> for schedule in ("focused", "interleaved"):
+    ...     c = continue_learning(net, new, old, 20, make_rng(2), schedule, fast)
+    ...     print(schedule, round(float(c.sse_old[0]), 1), round(float(c.sse_old[-1]), 1))
+    focused 10.8 15.8
+    interleaved 10.8 9.0
     """
     if schedule not in ("focused", "interleaved"):
         raise ParameterError("schedule", "must be 'focused' or 'interleaved'", schedule)
@@ -598,6 +714,15 @@ class ABAC(NamedTuple):
         The A, B and C patterns, ``(n_pairs, n_units)`` each.
     context_ab, context_ac
         The list-context pattern of each item, ``(n_pairs, n_units)``.
+
+    Examples
+    --------
+    >>> from engramlab.core import make_rng
+    >>> lists = abac_lists(make_rng(0))
+    >>> lists.stimuli.shape, lists.ab.labels[:2], lists.ac.labels[:2]
+    ((10, 25), ('AB 0', 'AB 1'), ('AC 0', 'AC 1'))
+    >>> bool((lists.ab.targets == lists.b).all()), bool((lists.ac.targets == lists.c).all())
+    (True, True)
     """
 
     ab: Patterns
@@ -649,6 +774,25 @@ def abac_lists(
     context_moves
         Active units of the list prototype moved to another place in each item's
         context (1 reproduces the 4-5 shared units of ``ab_pats.tsv``).
+
+    Returns
+    -------
+    ABAC
+        The two lists, which share their stimuli A, and the patterns they are made of.
+
+    Examples
+    --------
+    Both lists pair the same stimuli with new responses, in different list contexts:
+
+    >>> import numpy as np
+    >>> from engramlab.core import make_rng
+    >>> lists = abac_lists(make_rng(0))
+    >>> lists.ab.n_patterns, lists.ab.inputs[0].shape, lists.stimuli.sum(axis=1).tolist()[:3]
+    (10, (10, 50), [6.0, 6.0, 6.0])
+    >>> bool((lists.ab.inputs[0][:, :25] == lists.ac.inputs[0][:, :25]).all())
+    True
+    >>> int((lists.context_ab[0] * lists.context_ab[1]).sum())  # shared context units of 6
+    4
     """
     if n_pairs < 1 or n_units < 2 or not 1 <= n_active < n_units:
         raise ParameterError("n_active", "needs n_pairs >= 1 and 1 <= n_active < n_units",
@@ -673,7 +817,31 @@ def init_abac(
     n_hidden: int = 150,
     init_range: float = INIT_RANGE,
 ) -> Network:
-    """[A, context] (2 n_units) -> hidden (CCN: 150) -> response (n_units)."""
+    """[A, context] (2 n_units) -> hidden (CCN: 150) -> response (n_units).
+
+    Parameters
+    ----------
+    rng
+        Source of the initial weights and biases.
+    n_units
+        Units of each A, B, C and context pattern.
+    n_hidden
+        Hidden units.
+    init_range
+        Half-width of the uniform initial distribution (1).
+
+    Returns
+    -------
+    Network
+        Two layers, weights ``(2 n_units, n_hidden)`` and ``(n_hidden, n_units)``.
+
+    Examples
+    --------
+    >>> from engramlab.core import make_rng
+    >>> net = init_abac(make_rng(1))
+    >>> [w.shape for w in net.weights], [b.shape for b in net.biases]
+    ([(50, 150), (150, 25)], [(150,), (25,)])
+    """
     return init((n_hidden, n_units), (2 * n_units, 0), rng, init_range)
 
 
@@ -688,6 +856,35 @@ def recall_accuracy(
     ``"threshold"``: every output unit on the right side of 0.5 (CCN). ``"nearest"``:
     the output is closer (Euclidean) to the pattern's own target than to any other row
     of ``candidates`` (default: the targets; for AB retention give B and C together).
+
+    Parameters
+    ----------
+    net
+        The network.
+    patterns
+        The pairs to test.
+    method
+        ``"threshold"`` or ``"nearest"``.
+    candidates
+        ``(C, n_out)`` responses to choose from (``"nearest"`` only).
+
+    Returns
+    -------
+    float
+        The fraction in :math:`[0, 1]`; NaN for an empty set.
+
+    Examples
+    --------
+    After AB training every AB pair is recalled and no AC pair:
+
+    >>> import numpy as np
+    >>> from engramlab.core import make_rng
+    >>> lists = abac_lists(make_rng(0))
+    >>> net = train_to_criterion(init_abac(make_rng(1)), lists.ab, make_rng(2)).net
+    >>> recall_accuracy(net, lists.ab), recall_accuracy(net, lists.ac)
+    (1.0, 0.0)
+    >>> recall_accuracy(net, lists.ac, "nearest", np.vstack([lists.b, lists.c]))
+    0.0
     """
     if patterns.n_patterns == 0:
         return float("nan")
@@ -721,6 +918,14 @@ class ABACRun(NamedTuple):
         epoch, ``(ac_epochs + 1,)``.
     ac_accuracy
         Fraction of AC pairs recalled, same times.
+
+    Examples
+    --------
+    >>> from engramlab.core import make_rng
+    >>> lists = abac_lists(make_rng(0))
+    >>> run = run_abac(init_abac(make_rng(1)), lists, make_rng(2), ac_epochs=3)
+    >>> run.ab_epochs, run.ab_reached, run.retention.shape
+    (83, True, (4,))
     """
 
     net: Network
@@ -743,6 +948,39 @@ def run_abac(
 
     AB retention is measured after every AC epoch (an AC "trial" is one presentation of
     the whole AC list). Testing never changes the weights.
+
+    Parameters
+    ----------
+    net
+        The initial network, e.g. :func:`init_abac`.
+    lists
+        The AB and AC lists (:func:`abac_lists`).
+    rng
+        Source of the presentation orders.
+    ac_epochs
+        Epochs of AC training.
+    learning
+        Learning rate and update mode.
+    ab_max_epochs
+        Upper bound on the epochs of AB training.
+    method
+        How a pair counts as recalled (:func:`recall_accuracy`).
+
+    Returns
+    -------
+    ABACRun
+        The final network, the AB training and the retention and AC curves.
+
+    Examples
+    --------
+    Catastrophic interference (McCloskey & Cohen 1989): AB, learned to criterion in 83
+    epochs, is gone after three epochs of AC:
+
+    >>> from engramlab.core import make_rng
+    >>> lists = abac_lists(make_rng(0))
+    >>> run = run_abac(init_abac(make_rng(1)), lists, make_rng(2), ac_epochs=5)
+    >>> run.ab_epochs, run.ab_reached, run.retention.round(2).tolist()
+    (83, True, [1.0, 0.7, 0.1, 0.0, 0.0, 0.0])
     """
     if ac_epochs < 0:
         raise ParameterError("ac_epochs", "must be >= 0", ac_epochs)

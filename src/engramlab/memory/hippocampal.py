@@ -248,6 +248,14 @@ def active_overlap(x: Array, y: Array) -> Array:
     -------
     Array
         ``(...)`` overlaps in ``[0, 1]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> float(active_overlap(np.array([1.0, 1, 0, 0]), np.array([1.0, 0, 1, 0])))  # 1 of 2 shared
+    0.5
+    >>> active_overlap(np.array([[1.0, 1, 0, 0], [0, 0, 0, 0]]), np.array([1.0, 1, 0, 0])).tolist()
+    [1.0, 0.0]
     """
     xp = namespace(x, y)
     both = xp.sum(x * y, axis=-1)
@@ -261,6 +269,23 @@ def chance_corrected_overlap(overlap: Any, coding_level: float) -> np.ndarray:
     Exact for two patterns that both have :math:`aN` active units out of :math:`N`:
     :math:`\mathrm{cov} = (s\,aN)/N - a^2 = a(s - a)`, :math:`\mathrm{var} = a(1 - a)`.
     Chance (:math:`s = a`) maps to 0, identity to 1.
+
+    Parameters
+    ----------
+    overlap
+        :math:`s` (array-like).
+    coding_level
+        :math:`a`, between 0 and 1 (exclusive).
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`r`, shaped like ``overlap``.
+
+    Examples
+    --------
+    >>> chance_corrected_overlap([0.1, 0.55, 1.0], 0.1).round(3).tolist()
+    [0.0, 0.5, 1.0]
     """
     a = _check_fraction("coding_level", coding_level)
     return (np.asarray(overlap, dtype=float) - a) / (1.0 - a)
@@ -291,6 +316,21 @@ def expansion_weights(rng: np.random.Generator, n_in: int, n_out: int, *,
         :math:`p`, in ``(0, 1]``.
     distribution
         Law of the present weights.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n_out, n_in)`` weights.
+
+    Examples
+    --------
+    >>> from engramlab.core import make_rng
+    >>> w = expansion_weights(make_rng(0), 100, 500, connection_probability=0.2)
+    >>> w.shape, round(float((w != 0).mean()), 2)  # five-fold expansion, 20 % of synapses
+    ((500, 100), 0.2)
+    >>> u = expansion_weights(make_rng(0), 100, 500, distribution="uniform")
+    >>> bool((u >= 0).all() and (u < 1).all())
+    True
     """
     n_in = _check_count("n_in", n_in)
     n_out = _check_count("n_out", n_out)
@@ -329,6 +369,13 @@ def overlapping_pairs(rng: np.random.Generator, n_pairs: int, n_units: int, n_ac
     -------
     tuple of numpy.ndarray
         ``x, y``, each ``(B, N)`` float 0/1.
+
+    Examples
+    --------
+    >>> from engramlab.core import make_rng
+    >>> x, y = overlapping_pairs(make_rng(0), 3, 100, 10, 0.4)
+    >>> x.sum(axis=1).tolist(), y.sum(axis=1).tolist(), active_overlap(x, y).tolist()
+    ([10.0, 10.0, 10.0], [10.0, 10.0, 10.0], [0.4, 0.4, 0.4])
     """
     n_pairs = _check_count("n_pairs", n_pairs)
     n_units = _check_count("n_units", n_units)
@@ -378,6 +425,22 @@ def field_correlation(input_overlap: Any) -> np.ndarray:
     ----------
     input_overlap
         :math:`s` (array-like, in ``[0, 1]``).
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\rho`, equal to ``input_overlap``.
+
+    Examples
+    --------
+    The empirical correlation across 20,000 granule cells matches :math:`\rho = s`:
+
+    >>> import numpy as np
+    >>> from engramlab.core import make_rng
+    >>> x, y = overlapping_pairs(make_rng(0), 1, 200, 20, 0.6)
+    >>> w = expansion_weights(make_rng(1), 200, 20_000)
+    >>> float(field_correlation(0.6)), round(float(np.corrcoef(w @ x[0], w @ y[0])[0, 1]), 2)
+    (0.6, 0.6)
     """
     s = np.asarray(input_overlap, dtype=float)
     if np.any(~np.isfinite(s)) or np.any((s < 0) | (s > 1)):
@@ -409,6 +472,19 @@ def orthant_probability(rho: Any, threshold: Any) -> np.ndarray:
         Correlation(s) in ``[-1, 1]``.
     threshold
         :math:`\theta` (broadcast against ``rho``).
+
+    Returns
+    -------
+    numpy.ndarray
+        The probabilities, of the broadcast shape.
+
+    Examples
+    --------
+    At :math:`\theta = 0`: 1/4 for independent fields, 1/2 for identical ones, 0 for
+    opposite ones:
+
+    >>> orthant_probability([0.0, 1.0, -1.0], 0.0).round(6).tolist()
+    [0.25, 0.5, 0.0]
     """
     r = np.asarray(rho, dtype=float)
     theta = np.asarray(threshold, dtype=float)
@@ -451,6 +527,18 @@ def separation_theory(input_overlap: Any, coding_level_out: float) -> np.ndarray
     coding_level_out
         :math:`a_\mathrm{out}`, the fraction of DG cells active (2-5 % measured in the
         rat DG; e.g. Chawla et al. 2005, Hippocampus 15:579).
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`s_\mathrm{out}`, shaped like ``input_overlap``.
+
+    Examples
+    --------
+    With 2 % of DG cells active, inputs sharing half their units share 17 % at the output:
+
+    >>> separation_theory([0.0, 0.5, 0.8, 1.0], 0.02).round(3).tolist()
+    [0.02, 0.169, 0.423, 1.0]
     """
     a = _check_fraction("coding_level_out", coding_level_out)
     rho = field_correlation(input_overlap)
@@ -480,6 +568,14 @@ class SeparationCurve(NamedTuple):
         Pairs per level (pairs times networks).
     k_out
         Winners per pattern, :math:`\\operatorname{round}(a_\\mathrm{out} N_\\mathrm{out})`.
+
+    Examples
+    --------
+    >>> from engramlab.core import make_rng
+    >>> c = separation_monte_carlo(make_rng(0), [0.0, 0.5, 0.8], n_in=200, n_out=1000,
+    ...                            n_pairs=20, n_networks=2)
+    >>> c.input_overlap.tolist(), c.n_samples, c.k_out
+    ([0.0, 0.5, 0.8], 40, 20)
     """
 
     input_overlap: np.ndarray
@@ -528,6 +624,22 @@ def separation_monte_carlo(rng: np.random.Generator, input_overlaps: Sequence[fl
         Passed to :func:`expansion_weights`.
     n_pairs, n_networks
         Pairs per overlap level per network, and independent networks.
+
+    Returns
+    -------
+    SeparationCurve
+        Realised input overlaps, mean output overlaps and their errors.
+
+    Examples
+    --------
+    A small network (200 EC -> 1000 DG cells, 2 % active) against the large-N theory
+    (0.169 and 0.423 at input overlaps 0.5 and 0.8):
+
+    >>> from engramlab.core import make_rng
+    >>> c = separation_monte_carlo(make_rng(0), [0.0, 0.5, 0.8], n_in=200, n_out=1000,
+    ...                            n_pairs=20, n_networks=2)
+    >>> c.output_overlap.round(3).tolist(), c.binomial_se.round(3).tolist()
+    ([0.016, 0.156, 0.395], [0.004, 0.013, 0.017])
     """
     levels = np.atleast_1d(np.asarray(input_overlaps, dtype=float))
     if levels.ndim != 1 or levels.size == 0:
@@ -568,6 +680,13 @@ def dilution_mask(rng: np.random.Generator, n_units: int,
     Each directed synapse is present independently with probability :math:`c`
     (``connection_probability``; the recurrent connectivity of CA3a is
     :math:`c \approx 0.2`, de Almeida et al. 2007); no self-connections. ``(N, N)`` bool.
+
+    Examples
+    --------
+    >>> from engramlab.core import make_rng
+    >>> m = dilution_mask(make_rng(0), 1000, 0.2)
+    >>> m.shape, round(float(m.mean()), 3), bool(m.diagonal().any())
+    ((1000, 1000), 0.2, False)
     """
     n_units = _check_count("n_units", n_units, low=2)
     c = _check_fraction("connection_probability", connection_probability, closed_high=True)
@@ -619,6 +738,21 @@ def ca3_weights(patterns: Any, mask: Any | None = None, *, rule: Rule = "willsha
         ``"willshaw"``, ``"covariance"`` or ``"additive"``.
     coding_level
         :math:`a` of the covariance rule (default: the mean activity of ``patterns``).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, N)`` weights with zero diagonal.
+
+    Examples
+    --------
+    Two patterns sharing units 1 and 2: the clipped synapse between them is 1, the
+    additive one counts both patterns:
+
+    >>> import numpy as np
+    >>> xi = np.array([[1, 1, 1, 0, 0], [0, 1, 1, 1, 0.0]])
+    >>> ca3_weights(xi)[1].tolist(), ca3_weights(xi, rule="additive")[1].tolist()
+    ([1.0, 0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 2.0, 1.0, 0.0])
     """
     xi = np.asarray(patterns, dtype=float)
     if xi.ndim != 2:
@@ -657,6 +791,20 @@ def partial_cues(rng: np.random.Generator, patterns: Any, cue_fraction: float) -
         ``(B, N)`` 0/1 patterns to cue.
     cue_fraction
         :math:`f \in (0, 1]` (20-30 % for the pattern-completion experiment).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(B, N)`` cues, each a subset of its pattern.
+
+    Examples
+    --------
+    >>> from engramlab.core import make_rng
+    >>> from engramlab.memory.sparse import sparse_patterns
+    >>> xi = sparse_patterns(make_rng(0), 30, 400, 0.05)  # 20 active units each
+    >>> cues = partial_cues(make_rng(2), xi, 0.25)
+    >>> cues.sum(axis=1).tolist()[:3], bool((cues <= xi).all())
+    ([5.0, 5.0, 5.0], True)
     """
     xi = np.asarray(patterns, dtype=float)
     if xi.ndim != 2:
@@ -693,6 +841,26 @@ def ca3_recall(weights: Array, cues: Array, k: int) -> Array:
         ``(B, N)`` 0/1 cues.
     k
         Winners per cue.
+
+    Returns
+    -------
+    Array
+        ``(B, N)`` 0/1 states with exactly ``k`` active units each.
+
+    Examples
+    --------
+    One cycle completes a quarter of a pattern, fully connected or half diluted:
+
+    >>> from engramlab.core import make_rng
+    >>> from engramlab.memory.sparse import sparse_patterns
+    >>> xi = sparse_patterns(make_rng(0), 30, 400, 0.05)  # 30 patterns, 20 of 400 active
+    >>> cues = partial_cues(make_rng(2), xi, 0.25)  # 5 of the 20 units
+    >>> full = ca3_recall(ca3_weights(xi), cues, 20)
+    >>> half = ca3_recall(ca3_weights(xi, dilution_mask(make_rng(1), 400, 0.5)), cues, 20)
+    >>> full.sum(axis=1).tolist()[:3], round(float(recall_overlap(full, xi).mean()), 3)
+    ([20.0, 20.0, 20.0], 0.992)
+    >>> round(float(recall_overlap(half, xi).mean()), 3)
+    0.722
     """
     xp = namespace(weights, cues)
     return kwta(xp.matmul(cues, xp.matrix_transpose(weights)), k)
@@ -703,6 +871,25 @@ def recall_overlap(states: Array, patterns: Array) -> Array:
 
     With a k-WTA output of :math:`k = |\xi|` winners this equals :func:`active_overlap`
     (1 for perfect recall, about :math:`a` for a random output). Rows pair up.
+
+    Parameters
+    ----------
+    states
+        ``(..., N)`` 0/1 states.
+    patterns
+        ``(..., N)`` 0/1 patterns, paired row by row with ``states``.
+
+    Returns
+    -------
+    Array
+        ``(...)`` fractions in ``[0, 1]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> xi = np.array([[1.0, 1, 1, 1, 0, 0]])
+    >>> recall_overlap(np.array([[1.0, 1, 1, 0, 1, 0]]), xi).tolist()  # 3 of 4 recalled
+    [0.75]
     """
     xp = namespace(states, patterns)
     size = xp.sum(patterns, axis=-1)
@@ -725,6 +912,17 @@ class CapacityMeasurement(NamedTuple):
         Every load tested, in the order tested, ``(T,)`` int.
     overlaps
         Mean recall overlap over the test cues at each load, ``(T,)``.
+
+    Examples
+    --------
+    The doubling search, then the fine search by 5 % steps from the last pass:
+
+    >>> from engramlab.core import make_rng
+    >>> m = ca3_capacity(make_rng(0), 1000, 0.05, 0.5)
+    >>> m.loads.tolist()
+    [1, 2, 4, 8, 16, 32, 64, 34, 36, 38, 40, 42]
+    >>> bool(m.overlaps[m.loads == 40][0] >= 0.9 > m.overlaps[m.loads == 42][0])
+    True
     """
 
     capacity: float
@@ -893,6 +1091,16 @@ def ca3_capacity(rng: np.random.Generator, n_units: int, coding_level: float,
     -------
     CapacityMeasurement
         The capacity and every load tested with its mean overlap.
+
+    Examples
+    --------
+    1000 units, 50 active per pattern, half the synapses: about 41 patterns, below the
+    binomial theory's 58 (which ignores the correlations between synapses):
+
+    >>> from engramlab.core import make_rng
+    >>> m = ca3_capacity(make_rng(0), 1000, 0.05, 0.5)
+    >>> round(m.capacity, 1), round(willshaw_capacity_theory(1000, 0.05, 0.5), 1)
+    (41.2, 58.3)
     """
     n = _check_count("n_units", n_units, low=2)
     a = _check_fraction("coding_level", coding_level)
@@ -1000,6 +1208,14 @@ def ca3_recall_curve(rng: np.random.Generator, n_units: int, coding_level: float
     -------
     numpy.ndarray
         ``(len(cue_fractions), len(loads))`` mean overlaps.
+
+    Examples
+    --------
+    Recall degrades with the load and improves with the cue:
+
+    >>> from engramlab.core import make_rng
+    >>> ca3_recall_curve(make_rng(0), 1000, 0.05, 0.5, [10, 50, 100], [0.25, 0.5]).round(3).tolist()
+    [[0.972, 0.884, 0.772], [0.999, 0.975, 0.921]]
     """
     n = _check_count("n_units", n_units, low=2)
     a = _check_fraction("coding_level", coding_level)
@@ -1040,6 +1256,12 @@ class CapacityLaw(NamedTuple):
         :math:`\beta_c` and :math:`\beta_a` (de Almeida et al. 2007: +1 and -2).
     n_points
         Grid points with a positive capacity used in the fit.
+
+    Examples
+    --------
+    >>> law = fit_capacity_law([0.2, 0.4], [0.02, 0.05], [[500.0, 80.0], [1000.0, 160.0]])  # c/a^2
+    >>> round(law.prefactor, 3), round(law.slope_c, 3), round(law.slope_a, 3), law.n_points
+    (1.0, 1.0, -2.0, 4)
     """
 
     prefactor: float
@@ -1066,6 +1288,16 @@ def fit_capacity_law(connection_probabilities: Any, coding_levels: Any,
     -------
     CapacityLaw
         NaN slopes when fewer than three usable points (or a degenerate grid) remain.
+
+    Examples
+    --------
+    The law of de Almeida et al. (2007), with :math:`A = 2`, is recovered exactly:
+
+    >>> import numpy as np
+    >>> c, a = np.array([0.2, 0.4]), np.array([0.02, 0.05, 0.1])
+    >>> law = fit_capacity_law(c, a, almeida_capacity(c[:, None], a[None, :], prefactor=2.0))
+    >>> round(law.prefactor, 6), round(law.slope_c, 6), round(law.slope_a, 6), law.n_points
+    (2.0, 1.0, -2.0, 6)
     """
     cs = np.asarray(connection_probabilities, dtype=float)
     avals = np.asarray(coding_levels, dtype=float)
@@ -1099,6 +1331,12 @@ class CapacitySweep(NamedTuple):
         One :class:`CapacityLaw` per seed.
     theory_fit
         :class:`CapacityLaw` of ``theory``.
+
+    Examples
+    --------
+    >>> s = capacity_sweep(0, 1000, [0.3, 0.6], [0.04, 0.08], n_seeds=1)
+    >>> s.capacity.shape, s.theory.shape, len(s.fits), s.theory_fit.n_points
+    ((1, 2, 2), (2, 2), 1, 4)
     """
 
     connection_probabilities: np.ndarray
@@ -1146,6 +1384,22 @@ def capacity_sweep(seed: int, n_units: int, connection_probabilities: Sequence[f
         Independent repetitions of the grid.
     rule, cue_fraction, criterion, n_cues, growth
         Passed to :func:`ca3_capacity`.
+
+    Returns
+    -------
+    CapacitySweep
+        The measured capacities, the binomial theory and their fitted laws.
+
+    Examples
+    --------
+    A small grid at N = 1000: the capacity rises with :math:`c` much faster than
+    :math:`c^1`, as the theory also says at this size:
+
+    >>> s = capacity_sweep(0, 1000, [0.3, 0.6], [0.04, 0.08], n_seeds=1)
+    >>> s.capacity[0].round(1).tolist()
+    [[4.5, 13.5], [71.4, 50.4]]
+    >>> round(s.fits[0].slope_c, 2), round(s.theory_fit.slope_c, 2)
+    (2.94, 3.37)
     """
     n_seeds = _check_count("n_seeds", n_seeds)
     cs = np.asarray(connection_probabilities, dtype=float)
@@ -1184,6 +1438,27 @@ def almeida_capacity(connection_probability: Any, coding_level: Any,
     a memory item"; for CA3a, :math:`c = 0.2` and :math:`a = 0.003` (about 225 of 70,000
     cells) give about 20,000 items (:math:`0.2 / 0.003^2 \approx 22{,}000`, so
     :math:`A = 1` to the precision quoted). ``prefactor`` is :math:`A`.
+
+    Parameters
+    ----------
+    connection_probability
+        :math:`c` (array-like, in ``(0, 1]``).
+    coding_level
+        :math:`a` (array-like, in ``(0, 1)``), broadcast against ``c``.
+    prefactor
+        :math:`A`.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`P`, of the broadcast shape.
+
+    Examples
+    --------
+    >>> round(float(almeida_capacity(0.2, 0.003)))  # CA3a: about 20,000 items
+    22222
+    >>> almeida_capacity([0.1, 0.2], 0.05).round(6).tolist()
+    [40.0, 80.0]
     """
     c = np.asarray(connection_probability, dtype=float)
     a = np.asarray(coding_level, dtype=float)
@@ -1238,6 +1513,27 @@ def willshaw_recall_theory(load: float, n_units: int, coding_level: float,
     fitted slopes are :math:`\beta_c > 1`, :math:`\beta_a > -2` (e.g. 1.8 and -0.24 at
     N = 4000, :math:`f = 0.25`). Since :math:`P a^2` depends on :math:`c` and :math:`a`
     mostly through :math:`fcaN`, :math:`\beta_a \approx -2 + \beta_c` at fixed N.
+
+    Parameters
+    ----------
+    load
+        :math:`P \ge 1` stored patterns.
+    n_units, coding_level, connection_probability
+        :math:`N`, :math:`a`, :math:`c`.
+    cue_fraction
+        :math:`f`.
+
+    Returns
+    -------
+    float
+        The expected overlap in :math:`[0, 1]`.
+
+    Examples
+    --------
+    1000 units, 50 active per pattern, half the synapses, quarter cues:
+
+    >>> [round(willshaw_recall_theory(p, 1000, 0.05, 0.5), 3) for p in (10, 100)]
+    [0.98, 0.807]
     """
     n = _check_count("n_units", n_units, low=2)
     a = _check_fraction("coding_level", coding_level)
@@ -1269,6 +1565,28 @@ def willshaw_capacity_theory(n_units: int, coding_level: float, connection_proba
 
     Found by bisection in :math:`\ln P` (the theoretical overlap decreases with the load);
     the prediction for :func:`ca3_capacity` with ``rule="willshaw"``.
+
+    Parameters
+    ----------
+    n_units, coding_level, connection_probability
+        :math:`N`, :math:`a`, :math:`c`.
+    cue_fraction
+        :math:`f`.
+    criterion
+        The overlap that counts as recall.
+
+    Returns
+    -------
+    float
+        The capacity :math:`P` (``inf`` beyond :math:`10^{12}`).
+
+    Examples
+    --------
+    >>> p = willshaw_capacity_theory(1000, 0.05, 0.5)
+    >>> round(p, 1), round(willshaw_recall_theory(p, 1000, 0.05, 0.5), 3)
+    (58.3, 0.9)
+    >>> willshaw_capacity_theory(1000, 0.05, 0.5, cue_fraction=0.02)  # one cue unit
+    0.0
     """
     crit = _check_fraction("criterion", criterion, closed_high=True)
 

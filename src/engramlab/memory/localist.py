@@ -17,8 +17,8 @@ touches no other item: recall fails item by item (Page 2000, Behav. Brain Sci.
 23:443 on localist models; Rumelhart, McClelland & the PDP group 1986, ch. 1, for the
 contrast with distributed representations).
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> xi = np.array([[1., -1, 1, -1], [1, 1, -1, -1]])
 >>> out = localist_recall(localist_weights(xi), xi)
@@ -50,6 +50,14 @@ class LocalistRecall(NamedTuple):
         Read-out patterns, ``(B, N)``, values ±1.
     winner
         Index of the winning item unit, ``(B,)``; -1 when no unit is alive.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> xi = np.array([[1., -1, 1, -1], [1, 1, -1, -1]])
+    >>> out = localist_recall(localist_weights(xi), np.array([[1., 1, -1, 1]]))
+    >>> out.states.tolist(), out.winner.tolist()  # one bit off item 1: item 1 wins
+    ([[1.0, 1.0, -1.0, -1.0]], [1])
     """
 
     states: Array
@@ -57,7 +65,26 @@ class LocalistRecall(NamedTuple):
 
 
 def localist_weights(patterns: Array) -> Array:
-    r"""Synapses of the item units, :math:`W_{k i} = \xi^k_i`, shape ``(K, N)`` (a copy)."""
+    r"""Synapses of the item units, :math:`W_{k i} = \xi^k_i`, shape ``(K, N)`` (a copy).
+
+    Parameters
+    ----------
+    patterns
+        ``(K, N)`` items, values ±1.
+
+    Returns
+    -------
+    Array
+        ``(K, N)`` synapses: row :math:`k` is item :math:`k`, in a new array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> xi = np.array([[1., -1, 1, -1], [1, 1, -1, -1]])
+    >>> w = localist_weights(xi)
+    >>> w.shape, bool((w == xi).all()), w is xi
+    ((2, 4), True, False)
+    """
     xp = namespace(patterns)
     if patterns.ndim != 2:
         raise ParameterError("patterns", "must have shape (K, N)", tuple(patterns.shape))
@@ -76,6 +103,24 @@ def localist_recall(weights: Array, cues: Array, alive: Any = None) -> LocalistR
     alive
         ``(K,)`` bool mask of the item units present (all when omitted), e.g.
         :attr:`engramlab.interventions.Lesioned.alive`.
+
+    Returns
+    -------
+    LocalistRecall
+        The read-out patterns and the winning unit of each cue.
+
+    Examples
+    --------
+    Removing an item unit loses that item and no other:
+
+    >>> import numpy as np
+    >>> xi = np.array([[1., -1, 1, -1], [1, 1, -1, -1]])
+    >>> w = localist_weights(xi)
+    >>> out = localist_recall(w, xi, alive=[True, False])
+    >>> out.winner.tolist(), (out.states == xi).all(axis=1).tolist()
+    ([0, 0], [True, False])
+    >>> localist_recall(w, xi, alive=[False, False]).winner.tolist()
+    [-1, -1]
     """
     xp = namespace(weights, cues)
     n_items = weights.shape[0]

@@ -102,6 +102,22 @@ def mixture_states(patterns: Array, components: Any, signs: Any = None) -> Array
     -------
     Array
         ``(M, N)`` states, values ±1, in the namespace of ``patterns``.
+
+    Examples
+    --------
+    The symmetric 3-mixture overlaps each component by about :math:`m_3 = 1/2` and
+    lies at about :math:`-3/8` per neuron, above a stored pattern's :math:`-1/2`:
+
+    >>> import numpy as np
+    >>> from engramlab.core import make_rng
+    >>> from engramlab.memory.analysis import overlaps
+    >>> from engramlab.memory.hopfield import hebbian_weights
+    >>> xi = make_rng(0).choice(np.array([-1.0, 1.0]), size=(5, 1000))
+    >>> mix = mixture_states(xi, [[0, 1, 2]])
+    >>> overlaps(xi, mix).round(2).tolist()
+    [[0.51, 0.46, 0.5, 0.01, 0.0]]
+    >>> energy_per_neuron(hebbian_weights(xi), np.vstack([xi[:1], mix])).round(2).tolist()
+    [-0.5, -0.36]
     """
     xp = namespace(patterns)
     comp = np.asarray(components)
@@ -149,6 +165,15 @@ class MixtureClass(NamedTuple):
         ``(B,)`` number of members (1: a stored or reversed pattern, 3: a 3-mixture).
     symmetric
         ``(B,)`` bool: the members' overlap magnitudes agree to within ``spread``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from engramlab.core import make_rng
+    >>> xi = make_rng(0).choice(np.array([-1.0, 1.0]), size=(5, 1000))
+    >>> c = classify_mixtures(xi, -xi[1])  # a reversed pattern: one member, sign -1
+    >>> c.order.tolist(), c.signs.tolist(), c.symmetric.tolist()
+    ([1], [[0, -1, 0, 0, 0]], [True])
     """
 
     members: np.ndarray
@@ -166,6 +191,32 @@ def classify_mixtures(patterns: Array, states: Array, threshold: float = 0.2,
     about 6 standard deviations :math:`N^{-1/2}` of a chance overlap at ``N = 1000``.
     A mixture is symmetric when its members' :math:`|m^\mu|` differ by at most
     ``spread`` (a sampling fluctuation of order :math:`N^{-1/2}` is allowed for).
+
+    Parameters
+    ----------
+    patterns
+        ``(P, N)`` stored patterns, values ±1.
+    states
+        ``(B, N)`` or ``(N,)`` states, values ±1.
+    threshold
+        Overlap magnitude above which a pattern is a member.
+    spread
+        Largest difference of the members' overlap magnitudes of a symmetric mixture.
+
+    Returns
+    -------
+    MixtureClass
+        Members, their signs, the order and the symmetry of each state.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from engramlab.core import make_rng
+    >>> xi = make_rng(0).choice(np.array([-1.0, 1.0]), size=(5, 1000))
+    >>> mix = mixture_states(xi, [[0, 1, 2], [1, 3, 4]], signs=[[1, 1, 1], [1, -1, 1]])
+    >>> c = classify_mixtures(xi, np.vstack([xi[:1], mix]))
+    >>> c.order.tolist(), c.signs[2].tolist(), c.symmetric.tolist()
+    ([1, 3, 3], [0, 1, 0, -1, 1], [True, True, True])
     """
     if not 0.0 < threshold < 1.0:
         raise ParameterError("threshold", "must be between 0 and 1", threshold)

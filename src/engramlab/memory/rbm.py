@@ -48,8 +48,8 @@ against the array namespace of its inputs. Randomness comes only from a NumPy
 ``Generator``: uniforms are drawn with NumPy and moved to the backend, so NumPy and
 array-api-strict give identical numbers.
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> from engramlab.core import make_rng
 >>> data = np.array([[1, 1, 0, 0], [0, 0, 1, 1]] * 5, dtype=float)

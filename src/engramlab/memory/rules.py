@@ -26,8 +26,8 @@ weights; they are written against the array namespace of their inputs (NumPy and
 array-api-strict give identical numbers) and loop over patterns at most, never over
 neurons.
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> xi = np.array([[1, 1, 1, 1, -1, -1], [1, -1, 1, -1, 1, -1], [1, 1, -1, 1, 1, 1.0]])
 >>> bool(fixed_point_mask(pseudo_inverse_weights(xi), xi).all())
@@ -118,6 +118,20 @@ def storkey_weights(patterns: Array) -> Array:
     Cost :math:`O(P N^2)` per pattern set: a Python loop over the :math:`P` patterns,
     none over neurons. The result is exactly symmetric (the update is symmetric in
     :math:`i, j` term by term).
+
+    Examples
+    --------
+    Ten correlated patterns (mean overlap 0.25) in 100 neurons: Hebb keeps none of them
+    as a fixed point, Storkey keeps seven.
+
+    >>> from engramlab.core import make_rng
+    >>> from engramlab.memory.hopfield import hebbian_weights
+    >>> xi = correlated_patterns(make_rng(0), 10, 100, 0.5)
+    >>> w = storkey_weights(xi)
+    >>> w.shape, bool((w == w.T).all()), bool((w.diagonal() == 0).all())
+    ((100, 100), True, True)
+    >>> int(fixed_point_mask(hebbian_weights(xi), xi).sum()), int(fixed_point_mask(w, xi).sum())
+    (0, 7)
     """
     _check_patterns(patterns)
     xp = namespace(patterns)
@@ -198,6 +212,20 @@ def pseudo_inverse_weights(patterns: Array, *, zero_diagonal: bool = False,
     -------
     Array
         ``(..., N, N)`` symmetric weights.
+
+    Examples
+    --------
+    The same correlated patterns as in :func:`storkey_weights`: all ten are fixed
+    points, each with field exactly its own pattern, and :math:`W` projects onto a
+    10-dimensional span (trace 10).
+
+    >>> from engramlab.core import make_rng
+    >>> xi = correlated_patterns(make_rng(0), 10, 100, 0.5)
+    >>> w = pseudo_inverse_weights(xi)
+    >>> int(fixed_point_mask(w, xi).sum()), round(float(w.trace()), 3)
+    (10, 10.0)
+    >>> float(field_residual(w, xi).max()) < 1e-12
+    True
     """
     _check_patterns(patterns)
     xp = namespace(patterns)

@@ -22,13 +22,13 @@ V frozen. The argument of the exponential is capped at
 overflow (the cap only binds at or above :math:`V_{peak}`, where the neuron fires).
 The scheme is first-order accurate; 0.1 ms or less is a reasonable step.
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> p = AdEx()
 >>> s = adex_init(p, 1)
 >>> n_spikes = 0
->>> for _ in range(5000):  # 500 ms at 0.1 ms, 1 nA
+>>> for _ in range(2000):  # 200 ms at 0.1 ms, 1 nA
 ...     s = adex_step(p, s, 1000.0, 0.1)
 ...     n_spikes += int(s.spike[0])
 >>> n_spikes > 5
@@ -62,6 +62,18 @@ class AdEx(Params):
     94:3637, doi:10.1152/jn.00686.2005, Table 1), reset at rest, with the spike cut at
     :math:`V_{peak} = V_T + 5 \\Delta_T` (a convention chosen here); it adapts under a
     current step.
+
+    References
+    ----------
+    R. Brette, W. Gerstner (2005). Adaptive exponential integrate-and-fire model as an
+    effective description of neuronal activity. J. Neurophysiol. 94:3637-3642,
+    doi:10.1152/jn.00686.2005 (Table 1).
+
+    Examples
+    --------
+    >>> p = AdEx()
+    >>> round(p.tau_m_ms, 3), p.a_ns, p.b_pa  # ms, nS, pA
+    (9.367, 4.0, 80.5)
     """
 
     c_m_pf: float = param(281.0, unit="pF", gt=0.0, doc="Membrane capacitance C_m.",
@@ -106,7 +118,16 @@ class AdEx(Params):
 
 
 class AdExState(NamedTuple):
-    """State of a population of AdEx neurons (arrays of shape ``(n,)``)."""
+    """State of a population of AdEx neurons (arrays of shape ``(n,)``).
+
+    Examples
+    --------
+    >>> s = adex_init(AdEx(), 2, w0=50.0)
+    >>> s._fields
+    ('v', 'w', 'refractory_ms', 'spike')
+    >>> s.w.tolist()  # pA
+    [50.0, 50.0]
+    """
 
     v: Array
     """Membrane potential (mV)."""
@@ -120,7 +141,32 @@ class AdExState(NamedTuple):
 
 def adex_init(params: AdEx, n: int, *, v0: Any = None, w0: Any = 0.0,
               xp: Any = np) -> AdExState:
-    """``n`` AdEx neurons at ``v0`` (default :math:`E_L`) with adaptation ``w0`` (pA)."""
+    """``n`` AdEx neurons at ``v0`` (default :math:`E_L`) with adaptation ``w0`` (pA).
+
+    Parameters
+    ----------
+    params
+        The neuron parameters.
+    n
+        Number of neurons.
+    v0
+        Initial membrane potential(s) in mV, a number or an array of shape ``(n,)``.
+    w0
+        Initial adaptation current(s) in pA.
+    xp
+        Array namespace of the state (NumPy by default).
+
+    Returns
+    -------
+    AdExState
+        ``v`` (mV), ``w`` (pA), ``refractory_ms`` (ms) and ``spike`` (bool), shape ``(n,)``.
+
+    Examples
+    --------
+    >>> s = adex_init(AdEx(), 2, v0=-65.0)
+    >>> s.v.tolist(), s.w.tolist(), s.spike.tolist()
+    ([-65.0, -65.0], [0.0, 0.0], [False, False])
+    """
     zeros = xp.zeros((n,), dtype=xp.float64)
     v = zeros + params.e_l_mv if v0 is None else as_input(v0, zeros) + zeros
     return AdExState(v=v, w=as_input(w0, zeros) + zeros, refractory_ms=zeros,
@@ -148,6 +194,21 @@ def adex_step(params: AdEx, state: AdExState, i_pa: Any, dt_ms: float, *,
     ------
     SimulationError
         If V or w becomes NaN or infinite.
+
+    Returns
+    -------
+    AdExState
+        The state at the end of the step.
+
+    Examples
+    --------
+    >>> p = AdEx()
+    >>> s = adex_step(p, adex_init(p, 1), 500.0, 0.1)
+    >>> round(float(s.v[0]), 4), round(float(s.w[0]), 6)  # mV, pA
+    (-70.423, 0.0)
+    >>> s = adex_step(p, adex_init(p, 1, v0=-40.0), 0.0, 0.1)  # above V_peak: a spike
+    >>> bool(s.spike[0]), float(s.v[0]), round(float(s.w[0]), 3)  # reset, w jumped by b
+    (True, -70.6, 80.585)
     """
     v, w, r = state.v, state.w, state.refractory_ms
     xp = namespace(v)

@@ -36,8 +36,8 @@ conductance :math:`G` and :math:`V_\infty = (\sum_k g_k E_k + I) / G`. The schem
 stable for any step but first-order accurate; use ``dt`` at most half of
 :func:`hh_fastest_time_constant_ms`.
 
-Example
--------
+Examples
+--------
 >>> p = HodgkinHuxley()
 >>> round(hh_resting_potential_mv(p), 3)
 -64.996
@@ -95,6 +95,20 @@ class HodgkinHuxley(Params):
     ``area_um2`` is a convention chosen here, not a value from the paper: the model is
     a current density, and input currents in pA are converted to µA/cm² through this
     membrane area (1 µA/cm² = 100 pA at the default 10 000 µm²).
+
+    References
+    ----------
+    A. L. Hodgkin, A. F. Huxley (1952). A quantitative description of membrane current
+    and its application to conduction and excitation in nerve. J. Physiol. 117:500-544,
+    doi:10.1113/jphysiol.1952.sp004764.
+
+    Examples
+    --------
+    >>> p = HodgkinHuxley()
+    >>> p.g_na_ms_cm2, p.g_k_ms_cm2, p.e_na_mv, p.e_k_mv  # mS/cm2, mV
+    (120.0, 36.0, 50.0, -77.0)
+    >>> p.pa_to_ua_cm2  # 100 pA is 1 uA/cm2 on 10 000 um2
+    0.01
     """
 
     c_m_uf_cm2: float = param(1.0, unit="uF/cm2", gt=0.0, doc="Membrane capacitance C_m.",
@@ -127,7 +141,16 @@ class HodgkinHuxley(Params):
 
 
 class HHState(NamedTuple):
-    """State of a population of Hodgkin-Huxley neurons (arrays of shape ``(n,)``)."""
+    """State of a population of Hodgkin-Huxley neurons (arrays of shape ``(n,)``).
+
+    Examples
+    --------
+    >>> s = hh_init(HodgkinHuxley(), 1)
+    >>> s._fields
+    ('v', 'm', 'h', 'n', 'spike')
+    >>> [round(float(x[0]), 4) for x in (s.v, s.m, s.h, s.n)]  # mV, then the gates
+    [-64.9964, 0.053, 0.596, 0.3177]
+    """
 
     v: Array
     """Membrane potential (mV)."""
@@ -149,7 +172,27 @@ def _vtrap(u: Array, xp: Any) -> Array:
 
 
 def vtrap_scalar(u: float) -> float:
-    """:func:`_vtrap` for one float (plain arithmetic: the network loop compiles it)."""
+    """:func:`_vtrap` for one float (plain arithmetic: the network loop compiles it).
+
+    .. math::
+
+        \\mathrm{vtrap}(u) = \\frac{u}{1 - e^{-u}}, \\qquad \\mathrm{vtrap}(0) = 1 .
+
+    Parameters
+    ----------
+    u
+        The argument (dimensionless).
+
+    Returns
+    -------
+    float
+        :math:`u / (1 - e^{-u})`, with its Taylor expansion :math:`1 + u/2` near 0.
+
+    Examples
+    --------
+    >>> vtrap_scalar(0.0), round(vtrap_scalar(1.0), 6), round(vtrap_scalar(-1.0), 6)
+    (1.0, 1.581977, 0.581977)
+    """
     if abs(u) < _TAYLOR:
         return 1.0 + u / 2.0
     return u / -math.expm1(-u)
@@ -162,6 +205,27 @@ def hh_rates_with(v: Any, exp: Callable[[Any], Any],
     Written once: ``vtrap`` is :math:`u / (1 - e^{-u})`. :func:`hh_rates` calls it on
     arrays (``xp.exp``); the network loop compiles it per neuron with ``math.exp`` and
     :func:`vtrap_scalar`.
+
+    Parameters
+    ----------
+    v
+        Membrane potential (mV).
+    exp
+        Elementwise exponential (``math.exp``, ``numpy.exp``, ...).
+    vtrap
+        Elementwise :math:`u / (1 - e^{-u})`.
+
+    Returns
+    -------
+    tuple
+        ``(alpha_m, beta_m, alpha_h, beta_h, alpha_n, beta_n)`` in 1/ms.
+
+    Examples
+    --------
+    >>> import math
+    >>> rates = hh_rates_with(-65.0, math.exp, vtrap_scalar)
+    >>> [round(r, 4) for r in rates]
+    [0.2236, 4.0, 0.07, 0.0474, 0.0582, 0.125]
     """
     am = vtrap((v + 40.0) / 10.0)
     bm = 4.0 * exp(-(v + 65.0) / 18.0)
@@ -178,6 +242,28 @@ def hh_gate_step(x: Any, alpha: Any, beta: Any, dt_ms: float,
 
     :math:`x_\infty + (x - x_\infty) e^{-(\alpha + \beta)\, dt}`; used by
     :func:`hh_step` (``xp.exp``) and compiled into the network loop.
+
+    Parameters
+    ----------
+    x
+        Gate value(s) at the start of the step (dimensionless, in [0, 1]).
+    alpha, beta
+        Opening and closing rates (1/ms).
+    dt_ms
+        Step (ms).
+    exp
+        Elementwise exponential.
+
+    Returns
+    -------
+    same as ``x``
+        The gate at the end of the step.
+
+    Examples
+    --------
+    >>> import math
+    >>> round(hh_gate_step(0.0, 1.0, 1.0, 0.5, math.exp), 6)  # 0.5 (1 - e^-1)
+    0.31606
     """
     k = alpha + beta
     x_inf = alpha / k
@@ -200,6 +286,13 @@ def hh_rates(v: Any, xp: Any = None) -> tuple[Array, ...]:
     Returns ``(alpha_m, beta_m, alpha_h, beta_h, alpha_n, beta_n)`` (equations in the
     module docstring), in the array namespace of ``v`` (NumPy for Python numbers)
     unless ``xp`` is given.
+
+    Examples
+    --------
+    >>> [round(float(r), 4) for r in hh_rates(-65.0)]
+    [0.2236, 4.0, 0.07, 0.0474, 0.0582, 0.125]
+    >>> hh_rates([-40.0, -55.0])[0].round(4).tolist()  # alpha_m at its removable singularity
+    [1.0, 0.4308]
     """
     v, xp = _array(v, xp)
     return hh_rates_with(v, xp.exp, lambda u: _vtrap(u, xp))
@@ -209,6 +302,11 @@ def hh_steady_state(v: Any, xp: Any = None) -> tuple[Array, Array, Array]:
     r"""Steady-state gates :math:`x_\infty = \alpha_x / (\alpha_x + \beta_x)` at ``v`` (mV).
 
     Returned as ``(m, h, n)``.
+
+    Examples
+    --------
+    >>> [round(float(x), 4) for x in hh_steady_state(-65.0)]  # m, h, n at rest
+    [0.0529, 0.5961, 0.3177]
     """
     am, bm, ah, bh, an, bn = hh_rates(v, xp)
     return am / (am + bm), ah / (ah + bh), an / (an + bn)
@@ -230,13 +328,44 @@ def hh_fastest_time_constant_ms(params: HodgkinHuxley) -> float:
 
     ``params`` is taken for the future (a temperature factor would change it); the
     rates of the 1952 paper do not depend on the other parameters.
+
+    Examples
+    --------
+    >>> round(hh_fastest_time_constant_ms(HodgkinHuxley()), 4)
+    0.0357
     """
     del params
     return _fastest_tau_ms()
 
 
 def hh_ionic_current(params: HodgkinHuxley, v: Any, m: Any, h: Any, n: Any) -> Array:
-    """Total ionic current density (µA/cm², outward positive) at ``(v, m, h, n)``."""
+    """Total ionic current density (µA/cm², outward positive) at ``(v, m, h, n)``.
+
+    .. math::
+
+        I_{ion} = \\bar g_{Na} m^3 h (V - E_{Na}) + \\bar g_K n^4 (V - E_K) + g_L (V - E_L)
+
+    Parameters
+    ----------
+    params
+        The membrane parameters.
+    v
+        Membrane potential (mV).
+    m, h, n
+        Gate values (dimensionless).
+
+    Returns
+    -------
+    array
+        Current density (µA/cm²).
+
+    Examples
+    --------
+    >>> p = HodgkinHuxley()
+    >>> v = hh_resting_potential_mv(p)
+    >>> abs(float(hh_ionic_current(p, v, *hh_steady_state(v)))) < 1e-9  # zero at rest
+    True
+    """
     return (params.g_na_ms_cm2 * m**3 * h * (v - params.e_na_mv)
             + params.g_k_ms_cm2 * n**4 * (v - params.e_k_mv)
             + params.g_l_ms_cm2 * (v - params.e_l_mv))
@@ -247,6 +376,21 @@ def hh_resting_potential_mv(params: HodgkinHuxley) -> float:
 
     The V at which the ionic current with every gate at steady state vanishes (Brent's
     method in [-100, -40] mV; -64.996 mV for the defaults).
+
+    Parameters
+    ----------
+    params
+        The membrane parameters.
+
+    Returns
+    -------
+    float
+        The resting potential (mV).
+
+    Examples
+    --------
+    >>> round(hh_resting_potential_mv(HodgkinHuxley()), 3)
+    -64.996
     """
 
     def current(v: float) -> float:
@@ -272,6 +416,17 @@ def hh_init(params: HodgkinHuxley, n: int, *, v0: Any = None, xp: Any = np) -> H
         the resting potential.
     xp
         Array namespace of the state (NumPy by default).
+
+    Returns
+    -------
+    HHState
+        ``v`` (mV), gates ``m``, ``h``, ``n`` at steady state, ``spike`` all False.
+
+    Examples
+    --------
+    >>> s = hh_init(HodgkinHuxley(), 2, v0=[-65.0, -60.0])
+    >>> s.m.round(4).tolist()
+    [0.0529, 0.0936]
     """
     zeros = xp.zeros((n,), dtype=xp.float64)
     v = zeros + (hh_resting_potential_mv(params) if v0 is None else as_input(v0, zeros))
@@ -301,6 +456,16 @@ def hh_step(params: HodgkinHuxley, state: HHState, i_pa: Any, dt_ms: float, *,
     ------
     SimulationError
         If the membrane potential becomes NaN or infinite.
+
+    Examples
+    --------
+    >>> p = HodgkinHuxley()
+    >>> s, n_spikes = hh_init(p, 1), 0
+    >>> for _ in range(500):  # 10 ms at 0.02 ms, 1000 pA = 10 uA/cm2
+    ...     s = hh_step(p, s, 1000.0, 0.02)
+    ...     n_spikes += int(s.spike[0])
+    >>> n_spikes
+    1
     """
     v = state.v
     xp = namespace(v)

@@ -37,12 +37,12 @@ Press, eq. 1.11; Burkitt 2006, Biol. Cybern. 95:1, doi:10.1007/s00422-006-0068-6
 for :math:`I` above the rheobase :math:`g_L (V_{th} - E_L)` and zero below it
 (:func:`lif_rate_hz`).
 
-Example
--------
+Examples
+--------
 >>> p = LIF()
 >>> state, n_spikes = lif_init(p, 1), 0
->>> for _ in range(10_000):  # 1 s at 0.1 ms under 150 pA
-...     state = lif_step(p, state, 150.0, 0.1)
+>>> for _ in range(1000):  # 1 s in 1 ms steps under 150 pA (exact for any dt)
+...     state = lif_step(p, state, 150.0, 1.0)
 ...     n_spikes += int(state.spike[0])
 >>> n_spikes, round(float(lif_rate_hz(p, 150.0)), 2)
 (37, 37.08)
@@ -85,6 +85,19 @@ class LIF(Params):
     2005, J. Neurosci. 25:10786): a 200 pF, 10 nS membrane (:math:`\\tau_m` = 20 ms),
     rest and reset at -60 mV, threshold -50 mV, 5 ms refractory period. (The CUBA
     benchmark uses the same neuron with E_L = -49 mV.)
+
+    References
+    ----------
+    R. Brette et al. (2007). Simulation of networks of spiking neurons: a review of tools
+    and strategies. J. Comput. Neurosci. 23:349-398, doi:10.1007/s10827-007-0038-6.
+
+    Examples
+    --------
+    >>> p = LIF()
+    >>> p.tau_m_ms, lif_rheobase_pa(p)
+    (20.0, 100.0)
+    >>> LIF(t_ref_ms=2.0).t_ref_ms
+    2.0
     """
 
     c_m_pf: float = param(200.0, unit="pF", gt=0.0, doc="Membrane capacitance C_m.",
@@ -127,7 +140,16 @@ def order_error(model: str, field: str, value: float, bound: float) -> Validatio
 
 
 class LIFState(NamedTuple):
-    """State of a population of LIF neurons (arrays of shape ``(n,)``)."""
+    """State of a population of LIF neurons (arrays of shape ``(n,)``).
+
+    Examples
+    --------
+    >>> s = lif_init(LIF(), 3)
+    >>> s._fields
+    ('v', 'refractory_ms', 'spike')
+    >>> s.v.tolist(), s.spike.tolist()
+    ([-60.0, -60.0, -60.0], [False, False, False])
+    """
 
     v: Array
     """Membrane potential (mV)."""
@@ -174,6 +196,18 @@ def lif_init(params: LIF, n: int, *, v0: Any = None, xp: Any = np) -> LIFState:
         Initial membrane potential(s) in mV: a number or an array of shape ``(n,)``.
     xp
         Array namespace of the state (NumPy by default).
+
+    Returns
+    -------
+    LIFState
+        Potentials ``v`` (mV), refractory time left ``refractory_ms`` (ms, all 0) and
+        ``spike`` (bool, all False), each of shape ``(n,)``.
+
+    Examples
+    --------
+    >>> s = lif_init(LIF(), 2, v0=[-65.0, -55.0])
+    >>> s.v.tolist(), s.refractory_ms.tolist()
+    ([-65.0, -55.0], [0.0, 0.0])
     """
     zeros = xp.zeros((n,), dtype=xp.float64)
     v = zeros + params.e_l_mv if v0 is None else as_input(v0, zeros) + zeros
@@ -215,6 +249,15 @@ def lif_advance(params: LIF, state: LIFState, i_pa: Any, dt_ms: float, *,
     ------
     SimulationError
         If the membrane potential becomes NaN or infinite.
+
+    Examples
+    --------
+    >>> p = LIF()
+    >>> s, offset = lif_advance(p, lif_init(p, 2, v0=[-60.0, -50.5]), 200.0, 1.0)
+    >>> s.spike.tolist(), [round(float(x), 4) for x in offset]  # ms after the start of the step
+    ([False, True], [nan, 0.9758])
+    >>> s.refractory_ms.round(4).tolist()  # the 5 ms refractory period began at the crossing
+    [0.0, 4.9758]
     """
     v, r = state.v, state.refractory_ms
     xp = namespace(v)
@@ -265,6 +308,21 @@ def lif_rheobase_pa(params: LIF) -> float:
     """The smallest constant current that makes the neuron fire (pA).
 
     :math:`g_L (V_{th} - E_L)`.
+
+    Parameters
+    ----------
+    params
+        The neuron parameters.
+
+    Returns
+    -------
+    float
+        The rheobase current (pA).
+
+    Examples
+    --------
+    >>> lif_rheobase_pa(LIF())  # 10 nS * (-50 - (-60)) mV
+    100.0
     """
     return params.g_l_ns * (params.v_th_mv - params.e_l_mv)
 
@@ -286,6 +344,21 @@ def lif_rate_hz(params: LIF, i_pa: Any) -> np.ndarray:
         The neuron parameters.
     i_pa
         Current(s) in pA (NumPy-convertible).
+
+    Returns
+    -------
+    numpy.ndarray
+        Firing rate(s) in Hz, shaped like ``i_pa``.
+
+    References
+    ----------
+    W. Gerstner, W. M. Kistler, R. Naud, L. Paninski (2014). *Neuronal Dynamics*.
+    Cambridge University Press, eq. 1.11.
+
+    Examples
+    --------
+    >>> lif_rate_hz(LIF(), [50.0, 100.0, 150.0, 300.0]).round(2).tolist()
+    [0.0, 0.0, 37.08, 76.28]
     """
     drive = np.asarray(i_pa, dtype=np.float64) / params.g_l_ns + params.e_l_mv  # V_inf
     above = drive > params.v_th_mv

@@ -66,6 +66,23 @@ domain interaction. Science 287:2262-2267, doi:10.1126/science.287.5461.2262.
 E. C. Beattie, R. C. Carroll, X. Yu, W. Morishita, H. Yasuda, M. von Zastrow,
 R. C. Malenka (2000). Regulation of AMPA receptor endocytosis by a signaling mechanism
 shared with LTD. Nat. Neurosci. 3:1291-1300, doi:10.1038/81823.
+
+Examples
+--------
+The calcium of 900 pulses at 1 Hz (LFS) removes receptors and dephosphorylates them,
+100 pulses at 100 Hz (a tetanus) inserts and phosphorylates them:
+
+>>> from engramlab.plasticity.calcium_control import (CalciumControl, evolve_affine,
+...                                                    pulse_protocol)
+>>> p, cc = AMPAExpression(), CalciumControl()
+>>> n0, phi0 = rest_state(p)
+>>> for freq_hz, n_pulses in ((1.0, 900), (100.0, 100)):
+...     prot = pulse_protocol(cc, freq_hz, n_pulses)
+...     n = evolve_affine(prot, lambda ca: surface_rates(p, ca), n0).final
+...     phi = evolve_affine(prot, lambda ca: phosphorylation_rates(p, ca), phi0).final
+...     print(freq_hz, round(float(epsc_pa(p, n, phi) / epsc_pa(p, n0, phi0)), 3))
+1.0 0.25
+100.0 1.85
 """
 
 from __future__ import annotations
@@ -92,7 +109,19 @@ _CHOSEN = "chosen (structure after Castellani et al. 2001, PNAS 98:12772): "
 
 
 class AMPAExpression(Params):
-    """Parameters of the AMPA-receptor expression model (all chosen; see the docstring)."""
+    """Parameters of the AMPA-receptor expression model (all chosen; see the docstring).
+
+    Calcium half-activations in uM, rates in 1/s, the single-channel conductance in pS
+    and the holding potential in mV; the equations are in the module docstring.
+
+    Examples
+    --------
+    >>> p = AMPAExpression()
+    >>> p.n_total, p.kinase_half_um, p.phosphatase_half_um  # K_P < K_K
+    (150.0, 1.0, 0.3)
+    >>> rest_state(p)  # a third of the receptors on the surface, 20 % phosphorylated
+    (50.0, 0.2)
+    """
 
     n_total: float = param(150.0, unit="1", gt=0.0, le=1e5,
                            doc="Receptors per synapse, surface + reserve pool N_tot.",
@@ -163,17 +192,82 @@ def _hill(ca_um: Array, half: float, n: float) -> np.ndarray:
 
 
 def kinase_activity(params: AMPAExpression, ca_um: Array) -> np.ndarray:
-    """K([Ca]) = Ca^n / (K_K^n + Ca^n), in [0, 1)."""
+    """K([Ca]) = Ca^n / (K_K^n + Ca^n), in [0, 1).
+
+    Parameters
+    ----------
+    params
+        The model.
+    ca_um
+        Calcium concentration (uM); negative values count as 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        Kinase activity (dimensionless), shape of ``ca_um``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = AMPAExpression()
+    >>> np.round(kinase_activity(p, [0.0, 0.4, 1.0, 3.0]), 3).tolist()  # half at K_K = 1 uM
+    [0.0, 0.025, 0.5, 0.988]
+    """
     return _hill(ca_um, params.kinase_half_um, params.kinase_hill)
 
 
 def phosphatase_activity(params: AMPAExpression, ca_um: Array) -> np.ndarray:
-    """P([Ca]) = Ca^n / (K_P^n + Ca^n), in [0, 1)."""
+    """P([Ca]) = Ca^n / (K_P^n + Ca^n), in [0, 1).
+
+    Parameters
+    ----------
+    params
+        The model.
+    ca_um
+        Calcium concentration (uM); negative values count as 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        Phosphatase activity (dimensionless), shape of ``ca_um``.
+
+    Examples
+    --------
+    The phosphatase is already active at the 0.4 uM of low-frequency stimulation,
+    where the kinase is not:
+
+    >>> import numpy as np
+    >>> p = AMPAExpression()
+    >>> np.round(phosphatase_activity(p, [0.0, 0.3, 0.4, 3.0]), 3).tolist()
+    [0.0, 0.5, 0.703, 0.999]
+    """
     return _hill(ca_um, params.phosphatase_half_um, params.phosphatase_hill)
 
 
 def surface_rates(params: AMPAExpression, ca_um: Array) -> tuple[np.ndarray, np.ndarray]:
-    """``(k, b)`` (1/s, receptors/s) of dN/dt = -k N + b."""
+    """``(k, b)`` (1/s, receptors/s) of dN/dt = -k N + b.
+
+    Parameters
+    ----------
+    params
+        The model.
+    ca_um
+        Calcium concentration (uM).
+
+    Returns
+    -------
+    k, b : numpy.ndarray
+        Total rate ``k_in + k_out`` (1/s) and inflow ``k_in N_tot`` (receptors/s), shape
+        of ``ca_um``; ``b / k`` is the surface number calcium held fixed would lead to.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = AMPAExpression()
+    >>> k, b = surface_rates(p, [0.0, 0.4, 3.0])
+    >>> np.round(b / k, 2).tolist()  # rest, LTD-like, LTP-like calcium
+    [50.0, 18.88, 119.64]
+    """
     k_in = params.k_in_basal + params.k_in * kinase_activity(params, ca_um)
     k_out = params.k_out_basal + params.k_out * phosphatase_activity(params, ca_um)
     return k_in + k_out, k_in * params.n_total
@@ -181,14 +275,50 @@ def surface_rates(params: AMPAExpression, ca_um: Array) -> tuple[np.ndarray, np.
 
 def phosphorylation_rates(params: AMPAExpression,
                           ca_um: Array) -> tuple[np.ndarray, np.ndarray]:
-    """``(k, b)`` (1/s) of dphi/dt = -k phi + b."""
+    """``(k, b)`` (1/s) of dphi/dt = -k phi + b.
+
+    Parameters
+    ----------
+    params
+        The model.
+    ca_um
+        Calcium concentration (uM).
+
+    Returns
+    -------
+    k, b : numpy.ndarray
+        Total rate ``k_p + k_dp`` and phosphorylation rate ``k_p`` (1/s), shape of
+        ``ca_um``; ``b / k`` is the phosphorylated fraction at fixed calcium.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = AMPAExpression()
+    >>> k, b = phosphorylation_rates(p, [0.0, 0.4, 3.0])
+    >>> np.round(b / k, 3).tolist()
+    [0.2, 0.151, 0.831]
+    """
     kp = params.k_p_basal + params.k_p * kinase_activity(params, ca_um)
     kdp = params.k_dp_basal + params.k_dp * phosphatase_activity(params, ca_um)
     return kp + kdp, kp
 
 
 def rest_state(params: AMPAExpression) -> tuple[float, float]:
-    """``(N_0, phi_0)``, the fixed point at zero calcium."""
+    """``(N_0, phi_0)``, the fixed point at zero calcium.
+
+    Returns
+    -------
+    n0, phi0 : float
+        Surface receptors :math:`N_0 = N_\\mathrm{tot} k^0_\\mathrm{in} / (k^0_\\mathrm{in}
+        + k^0_\\mathrm{out})` and phosphorylated fraction :math:`\\varphi_0`.
+
+    Examples
+    --------
+    >>> rest_state(AMPAExpression())
+    (50.0, 0.2)
+    >>> rest_state(AMPAExpression(k_out_basal=1e-4))  # equal basal rates: half inserted
+    (75.0, 0.2)
+    """
     k, b = surface_rates(params, 0.0)
     kp, bp = phosphorylation_rates(params, 0.0)
     n0 = float(b / k) if k > 0 else params.n_total / 2
@@ -197,7 +327,32 @@ def rest_state(params: AMPAExpression) -> tuple[float, float]:
 
 
 def epsc_pa(params: AMPAExpression, n_surface: Array, phospho: Array) -> np.ndarray:
-    """EPSC amplitude (pA): N gamma_0 (1 + (r - 1) phi) abs(V_h - 0 mV) (pS mV = 1e-3 pA)."""
+    """EPSC amplitude (pA): N gamma_0 (1 + (r - 1) phi) abs(V_h - 0 mV) (pS mV = 1e-3 pA).
+
+    Parameters
+    ----------
+    params
+        The model.
+    n_surface
+        Surface receptors :math:`N`.
+    phospho
+        Phosphorylated fraction :math:`\\varphi` (broadcasts against ``n_surface``).
+
+    Returns
+    -------
+    numpy.ndarray
+        EPSC amplitude (pA, positive).
+
+    Examples
+    --------
+    At rest, 50 receptors of 10 pS, 20 % of them conducting twice as much, at -70 mV:
+
+    >>> p = AMPAExpression()
+    >>> round(float(epsc_pa(p, *rest_state(p))), 3)
+    42.0
+    >>> round(float(epsc_pa(p, 50.0, 1.0)), 3)  # all phosphorylated: r = 2 times
+    70.0
+    """
     g_ps = (np.asarray(n_surface, dtype=float) * params.g_single_ps
             * (1.0 + (params.conductance_ratio - 1.0) * np.asarray(phospho, dtype=float)))
     return g_ps * abs(params.v_hold_mv) * 1e-3
@@ -209,6 +364,30 @@ def relax(params: AMPAExpression, n_surface: Array, phospho: Array,
 
     ``t_s`` broadcasts against the trailing axis: inputs of shape ``(...)`` and times of
     shape ``(m,)`` give ``(..., m)``.
+
+    Parameters
+    ----------
+    params
+        The model.
+    n_surface, phospho
+        State at the end of the protocol.
+    t_s
+        Times after the protocol (s).
+
+    Returns
+    -------
+    n, phi : numpy.ndarray
+        Surface receptors and phosphorylated fraction, shape ``(..., m)``.
+
+    Examples
+    --------
+    A potentiated synapse decays back to rest with the basal turnover (hours):
+
+    >>> import numpy as np
+    >>> p = AMPAExpression()
+    >>> n, phi = relax(p, 80.0, 0.6, np.array([0.0, 3600.0, 36000.0]))
+    >>> np.round(n, 2).tolist(), np.round(phi, 3).tolist()
+    ([80.0, 60.19, 50.0], [0.6, 0.211, 0.2])
     """
     t = np.asarray(t_s, dtype=float)
     n0, phi0 = rest_state(params)

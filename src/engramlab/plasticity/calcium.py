@@ -98,6 +98,14 @@ timing-dependent integration of synaptic potentiation and depression. Nat. Neuro
 P. J. Sjöström, G. G. Turrigiano, S. B. Nelson (2001). Rate, timing, and cooperativity
 jointly determine cortical synaptic plasticity. Neuron 32:1149-1164,
 doi:10.1016/S0896-6273(01)00542-6.
+
+Examples
+--------
+>>> import numpy as np
+>>> p = GraupnerBrunel()  # parameter set DP
+>>> th = pair_protocol_theory(p, np.array([-50.0, 10.0]), n_pairs=60, freq_hz=1.0)
+>>> np.round(th.change, 3).tolist()  # w_after / w_before: LTD, then LTP
+[0.905, 1.221]
 """
 
 from __future__ import annotations
@@ -135,7 +143,27 @@ _GB = "Graupner & Brunel 2012, parameter set DP (Fig. 2; parameter table of the 
 
 
 class GraupnerBrunel(Params):
-    """Parameters of the Graupner-Brunel rule; defaults: set DP (pyramidal cells, Fig. 2)."""
+    """Parameters of the Graupner-Brunel rule; defaults: set DP (pyramidal cells, Fig. 2).
+
+    Calcium amplitudes and thresholds are in units of :math:`\\theta_d` (dimensionless),
+    ``tau_ca_ms`` and ``delay_ms`` in ms, ``tau_s`` (:math:`\\tau`) in s, rates
+    :math:`\\gamma_{p,d}` dimensionless (per :math:`\\tau`); the equations are in the module
+    docstring. :data:`GB_PARAMETER_SETS` holds the nine published sets.
+
+    References
+    ----------
+    M. Graupner, N. Brunel (2012). Calcium-based plasticity model explains sensitivity of
+    synaptic changes to spike pattern, rate, and dendritic location. PNAS 109:3991-3996,
+    doi:10.1073/pnas.1109359109.
+
+    Examples
+    --------
+    >>> p = GraupnerBrunel()
+    >>> p.theta_d, p.theta_p, p.gamma_p, p.tau_s, p.delay_ms
+    (1.0, 1.3, 321.808, 150.0, 13.7)
+    >>> sorted(GB_PARAMETER_SETS)[:3]
+    ['D', "D'", 'DP']
+    """
 
     tau_ca_ms: float = param(20.0, unit="ms", gt=0.0, le=10_000.0,
                              doc="Calcium decay time tau_Ca.", source=_GB)
@@ -231,14 +259,30 @@ GB_PARAMETER_SETS: Mapping[str, GraupnerBrunel] = MappingProxyType({
 
 
 class GBState(NamedTuple):
-    """Calcium ``c`` and efficacy ``rho`` of a batch of synapses (both dimensionless)."""
+    """Calcium ``c`` and efficacy ``rho`` of a batch of synapses (both dimensionless).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> s = gb_init(GraupnerBrunel(), np.array([0.0, 1.0]))
+    >>> s.c.tolist(), s.rho.tolist()
+    ([0.0, 0.0], [0.0, 1.0])
+    """
 
     c: Array
     rho: Array
 
 
 class PairProtocolTheory(NamedTuple):
-    """The analytic pair-protocol result, one entry per timing (NumPy arrays)."""
+    """The analytic pair-protocol result, one entry per timing (NumPy arrays).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> th = pair_protocol_theory(GraupnerBrunel(), np.array([10.0]))
+    >>> [round(float(x[0]), 3) for x in (th.alpha_d, th.alpha_p, th.rho_bar)]
+    [0.023, 0.018, 0.555]
+    """
 
     alpha_d: np.ndarray  #: fraction of time with c > theta_d
     alpha_p: np.ndarray  #: fraction of time with c > theta_p
@@ -272,6 +316,34 @@ def calcium_trace(params: GraupnerBrunel, t_ms: Array, pre_times_ms: Array,
         \\Theta(t - t_j)
 
     ``c`` is right-continuous: at a spike's arrival time the jump is included.
+
+    Parameters
+    ----------
+    params
+        The rule.
+    t_ms
+        Times (ms) at which to evaluate :math:`c`.
+    pre_times_ms, post_times_ms
+        Spike times (ms).
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`c(t)` (units of :math:`\\theta_d`), shape of ``t_ms``.
+
+    References
+    ----------
+    M. Graupner, N. Brunel (2012). Calcium-based plasticity model explains sensitivity of
+    synaptic changes to spike pattern, rate, and dendritic location. PNAS 109:3991-3996,
+    doi:10.1073/pnas.1109359109.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = GraupnerBrunel()
+    >>> c = calcium_trace(p, np.array([0.0, 13.7, 20.0, 33.7]), [0.0], [20.0])
+    >>> np.round(c, 4).tolist()  # pre calcium arrives at D = 13.7 ms; post spike at 20 ms
+    [0.0, 1.0, 2.7298, 1.3761]
     """
     t = np.asarray(t_ms, dtype=float)[..., None]
     pre = np.asarray(pre_times_ms, dtype=float).ravel() + params.delay_ms
@@ -293,6 +365,27 @@ def pair_time_above_ms(params: GraupnerBrunel, dt_ms: Array, theta: float) -> np
 
     .. math:: T_\\theta = \\min\\bigl(g, \\tau_{Ca} [\\ln(A_1/\\theta)]_+\\bigr)
         + \\tau_{Ca} \\bigl[\\ln\\bigl((A_1 e^{-g/\\tau_{Ca}} + A_2)/\\theta\\bigr)\\bigr]_+
+
+    Parameters
+    ----------
+    params
+        The rule.
+    dt_ms
+        Timings :math:`\\Delta t = t_\\mathrm{post} - t_\\mathrm{pre}` (ms).
+    theta
+        Threshold (units of :math:`\\theta_d`).
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`T_\\theta` (ms), shape of ``dt_ms``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = GraupnerBrunel()
+    >>> np.round(pair_time_above_ms(p, np.array([-100.0, 0.0, 10.0]), p.theta_p), 3).tolist()
+    [8.616, 17.313, 18.036]
     """
     theta = _check_positive("theta", theta)
     dt = np.asarray(dt_ms, dtype=float)
@@ -334,6 +427,28 @@ def train_time_above_ms(params: GraupnerBrunel, pre_times_ms: Array, post_times_
     """Exact total time (ms) with :math:`c > \\theta` for given pre and post trains.
 
     Presynaptic calcium arrives ``D`` after each pre spike; see the module docstring.
+
+    Parameters
+    ----------
+    params
+        The rule.
+    pre_times_ms, post_times_ms
+        Spike times (ms).
+    theta
+        Threshold (units of :math:`\\theta_d`).
+
+    Returns
+    -------
+    float
+        Total time above ``theta`` (ms).
+
+    Examples
+    --------
+    >>> p = GraupnerBrunel()
+    >>> round(train_time_above_ms(p, [0.0], [10.0], p.theta_d), 4)
+    23.2831
+    >>> round(train_time_above_ms(p, [0.0], [], p.theta_d), 4)  # C_pre = theta_d: never above
+    0.0
     """
     theta = _check_positive("theta", theta)
     pre = np.asarray(pre_times_ms, dtype=float).ravel() + params.delay_ms
@@ -360,6 +475,20 @@ def pair_train_time_above_ms(params: GraupnerBrunel, dt_ms: Array, theta: float,
     one value per timing in ``dt_ms``: the total time above divided by ``n_pairs``
     (``"exact"``), the time above in one period of the stationary periodic trace
     (``"periodic"``) or of one isolated pair (``"isolated"``). See the module docstring.
+
+    Returns
+    -------
+    numpy.ndarray
+        Time above ``theta`` per pair (ms), shape of ``dt_ms``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = GraupnerBrunel()
+    >>> dt = np.array([10.0])
+    >>> [round(float(pair_train_time_above_ms(p, dt, p.theta_d, freq_hz=f, n_pairs=60)[0]), 3)
+    ...  for f in (1.0, 20.0)]  # at 20 Hz calcium of consecutive pairs adds up
+    [23.283, 24.965]
     """
     theta = _check_positive("theta", theta)
     period = 1000.0 / _check_positive("freq_hz", freq_hz)
@@ -405,7 +534,32 @@ def pair_train_time_above_ms(params: GraupnerBrunel, dt_ms: Array, theta: float,
 
 
 def strength_change(params: GraupnerBrunel, p_up: Array, p_down: Array) -> np.ndarray:
-    """Ratio of mean synaptic weight after / before, from U and D (see module docstring)."""
+    """Ratio of mean synaptic weight after / before, from U and D (see module docstring).
+
+    Parameters
+    ----------
+    params
+        The rule (``beta`` and ``b`` enter).
+    p_up, p_down
+        Probabilities :math:`U` (DOWN to UP) and :math:`D_\\downarrow` (UP to DOWN).
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`w_\\mathrm{after} / w_\\mathrm{before}`.
+
+    References
+    ----------
+    M. Graupner, N. Brunel (2012). Calcium-based plasticity model explains sensitivity of
+    synaptic changes to spike pattern, rate, and dendritic location. PNAS 109:3991-3996,
+    doi:10.1073/pnas.1109359109.
+
+    Examples
+    --------
+    >>> p = GraupnerBrunel()  # beta = 0.5, b = 5
+    >>> float(strength_change(p, 0.0, 0.0)), round(float(strength_change(p, 1.0, 0.0)), 4)
+    (1.0, 1.6667)
+    """
     u = np.asarray(p_up, dtype=float)
     d = np.asarray(p_down, dtype=float)
     beta, b = params.beta, params.b
@@ -422,6 +576,26 @@ def pair_protocol_theory(params: GraupnerBrunel, dt_ms: Array, *, n_pairs: int =
     many at ``freq_hz``, far apart (``None``: one train). ``calcium``: how the fractions
     of time above threshold are computed (module docstring; at 1 Hz all agree). See the
     module docstring for the equations.
+
+    Returns
+    -------
+    PairProtocolTheory
+        Fractions of time above threshold, OU parameters (``tau_eff_s`` in s), transition
+        probabilities ``p_up`` / ``p_down`` and ``change`` (:math:`w_\\mathrm{after} /
+        w_\\mathrm{before}`), one entry per timing.
+
+    References
+    ----------
+    M. Graupner, N. Brunel (2012). Calcium-based plasticity model explains sensitivity of
+    synaptic changes to spike pattern, rate, and dendritic location. PNAS 109:3991-3996,
+    doi:10.1073/pnas.1109359109.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> th = pair_protocol_theory(GraupnerBrunel(), np.array([-20.0, 0.0, 20.0]))
+    >>> np.round(th.p_up, 3).tolist(), np.round(th.change, 3).tolist()
+    ([0.244, 0.487, 0.585], [0.764, 1.008, 1.172])
     """
     if n_pairs < 1:
         raise ParameterError("n_pairs", "must be >= 1", n_pairs)
@@ -468,7 +642,26 @@ def _drift(params: GraupnerBrunel, rho: Array, hd: Array, hp: Array,
 
 
 def gb_init(params: GraupnerBrunel, rho0: Array) -> GBState:
-    """State with no calcium and efficacy ``rho0`` (any shape)."""
+    """State with no calcium and efficacy ``rho0`` (any shape).
+
+    Parameters
+    ----------
+    params
+        The rule.
+    rho0
+        Initial efficacies (dimensionless; 0 is DOWN, 1 is UP).
+
+    Returns
+    -------
+    GBState
+        ``c = 0`` and ``rho = rho0``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> gb_init(GraupnerBrunel(), np.array([0.5])).c.tolist()
+    [0.0]
+    """
     xp = namespace(rho0)
     rho = xp.asarray(rho0)
     return GBState(c=xp.zeros_like(rho), rho=rho)
@@ -494,6 +687,21 @@ def gb_step(params: GraupnerBrunel, state: GBState, pre_arrival: Array, post: Ar
         c \\leftarrow c\\, e^{-h/\\tau_{Ca}}
 
     with the jumps added to :math:`c` before :math:`\\rho` is updated.
+
+    References
+    ----------
+    M. Graupner, N. Brunel (2012). Calcium-based plasticity model explains sensitivity of
+    synaptic changes to spike pattern, rate, and dendritic location. PNAS 109:3991-3996,
+    doi:10.1073/pnas.1109359109.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = GraupnerBrunel()
+    >>> s = gb_init(p, np.array([0.5]))
+    >>> s = gb_step(p, s, np.array([False]), np.array([True]), 0.1)  # post spike
+    >>> round(float(s.c[0]), 4), round(float(s.rho[0]), 6)  # above theta_p: rho grows
+    (1.99, 0.500041)
     """
     h_ms = _check_positive("dt", dt)
     xp = namespace(state.rho)
@@ -540,6 +748,20 @@ def simulate_pair_protocol(params: GraupnerBrunel, dt_ms: Array, rho0: Array,
     evaluated at the left end of each step; pairs are isolated (no calcium carried
     between periods). Each period simulates the window where any timing may have
     :math:`c > \\theta_d` at ``step_ms``, then the remaining time at ``quiet_step_ms``.
+
+    References
+    ----------
+    M. Graupner, N. Brunel (2012). Calcium-based plasticity model explains sensitivity of
+    synaptic changes to spike pattern, rate, and dendritic location. PNAS 109:3991-3996,
+    doi:10.1073/pnas.1109359109.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rho = simulate_pair_protocol(GraupnerBrunel(), np.array([-50.0, 10.0]), np.zeros(4),
+    ...                              np.random.default_rng(0), n_pairs=3)
+    >>> rho.shape, np.round(rho.mean(axis=1), 2).tolist()
+    ((2, 4), [0.08, 0.11])
     """
     dts = np.atleast_1d(np.asarray(dt_ms, dtype=float))
     r0 = np.atleast_1d(np.asarray(rho0, dtype=float))
@@ -692,6 +914,20 @@ def simulate_pair_train(params: GraupnerBrunel, dt_ms: Array, rho0: Array,
     :math:`c > \\theta_d` are simulated with ``step_ms`` (and the noise); the time between
     them, and between trains, only has the deterministic cubic drift. The grid of one
     train is the same for every train.
+
+    References
+    ----------
+    M. Graupner, N. Brunel (2012). Calcium-based plasticity model explains sensitivity of
+    synaptic changes to spike pattern, rate, and dendritic location. PNAS 109:3991-3996,
+    doi:10.1073/pnas.1109359109.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rho = simulate_pair_train(GraupnerBrunel(), np.array([10.0]), np.zeros(3),
+    ...                           np.random.default_rng(0), n_pairs=3, freq_hz=20.0)
+    >>> rho.shape, np.round(rho, 2).tolist()
+    ((1, 3), [[-0.12, 0.21, 0.04]])
     """
     dts = np.atleast_1d(np.asarray(dt_ms, dtype=float))
     r0 = np.atleast_1d(np.asarray(rho0, dtype=float))

@@ -86,6 +86,20 @@ hippocampus and effects of N-methyl-D-aspartate receptor blockade. PNAS
 89:4363-4367, doi:10.1073/pnas.89.10.4363 (900 pulses at 0.5-50 Hz).
 J. Lisman (1989). A mechanism for the Hebb and the anti-Hebb processes underlying
 learning and memory. PNAS 86:9574-9578, doi:10.1073/pnas.86.23.9574.
+
+Examples
+--------
+The rate dependence of Fig. 3B: 900 pulses depress at 1-3 Hz and potentiate at 10 Hz
+(weights relative to the rest weight :math:`W_0`):
+
+>>> p = CalciumControl()
+>>> for freq_hz in (1.0, 3.0, 10.0):
+...     prot = pulse_protocol(p, freq_hz, 900)
+...     w = evolve_affine(prot, lambda ca: weight_rates(p, ca), p.w_rest).final
+...     print(freq_hz, round(float(w / p.w_rest), 3))
+1.0 0.511
+3.0 0.348
+10.0 3.832
 """
 
 from __future__ import annotations
@@ -127,7 +141,25 @@ _SBC_M = _SBC + ", Methods"
 
 
 class CalciumControl(Params):
-    """Parameters of the calcium-control model (defaults: Shouval, Bear & Cooper 2002)."""
+    """Parameters of the calcium-control model (defaults: Shouval, Bear & Cooper 2002).
+
+    Calcium in uM (relative to rest), times in ms, potentials in mV, the rate constants
+    of :math:`\\eta` in s; the equations are in the module docstring.
+
+    References
+    ----------
+    H. Z. Shouval, M. F. Bear, L. N. Cooper (2002). A unified model of NMDA
+    receptor-dependent bidirectional synaptic plasticity. PNAS 99:10831-10836,
+    doi:10.1073/pnas.152343099.
+
+    Examples
+    --------
+    >>> p = CalciumControl()
+    >>> p.alpha1_um, p.alpha2_um, p.tau_ca_ms
+    (0.35, 0.55, 50.0)
+    >>> round(p.w_rest, 3)  # Omega(0) / lambda
+    0.25
+    """
 
     tau_ca_ms: float = param(50.0, unit="ms", gt=0.0, le=10_000.0,
                              doc="Calcium decay time tau_Ca.", source=_SBC_M)
@@ -210,6 +242,15 @@ class CalciumState(NamedTuple):
     """Pulse-driven state at one instant (floats).
 
     NMDA components, EPSP and BPAP components (mV) and calcium (uM).
+
+    Examples
+    --------
+    >>> rest = CalciumState()
+    >>> rest.ca, rest.o_fast
+    (0.0, 0.0)
+    >>> end = simulate(CalciumControl(), [0.0], 100.0).end  # 100 ms after one pulse
+    >>> end.ca > 0, round(end.distance(rest), 3)
+    (True, 1.0)
     """
 
     o_fast: float = 0.0
@@ -221,7 +262,13 @@ class CalciumState(NamedTuple):
     ca: float = 0.0
 
     def distance(self, other: CalciumState) -> float:
-        """Largest relative difference of two states (scale: ``max(abs(a), abs(b), 1e-12)``)."""
+        """Largest relative difference of two states (scale: ``max(abs(a), abs(b), 1e-12)``).
+
+        Examples
+        --------
+        >>> CalciumState(ca=1.0).distance(CalciumState(ca=0.5))
+        0.5
+        """
         a = np.asarray(self, dtype=float)
         b = np.asarray(other, dtype=float)
         return float(np.max(np.abs(a - b) / np.maximum(np.maximum(np.abs(a), np.abs(b)),
@@ -229,7 +276,17 @@ class CalciumState(NamedTuple):
 
 
 class CalciumTrace(NamedTuple):
-    """A simulated stretch on a uniform grid (``n + 1`` points, first = initial state)."""
+    """A simulated stretch on a uniform grid (``n + 1`` points, first = initial state).
+
+    Times in ms, potential in mV, open fraction dimensionless, calcium in uM; ``end`` is
+    the state at the last point, from which a following stretch continues.
+
+    Examples
+    --------
+    >>> tr = simulate(CalciumControl(), [0.0], 300.0)  # one pulse, 0.1 ms grid
+    >>> tr.t_ms.shape, round(float(tr.ca_um.max()), 3), round(float(tr.v_mv.max()), 3)
+    ((3001,), 0.399, -55.0)
+    """
 
     t_ms: np.ndarray
     v_mv: np.ndarray
@@ -243,32 +300,128 @@ class CalciumTrace(NamedTuple):
 
 
 def omega(params: CalciumControl, ca_um: Array) -> np.ndarray:
-    """Target Omega([Ca]) = 0.25 + sig(Ca - alpha2, beta2) - 0.25 sig(Ca - alpha1, beta1)."""
+    """Target Omega([Ca]) = 0.25 + sig(Ca - alpha2, beta2) - 0.25 sig(Ca - alpha1, beta1).
+
+    Parameters
+    ----------
+    params
+        The model.
+    ca_um
+        Calcium concentration (uM).
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\\Omega` (dimensionless), shape of ``ca_um``.
+
+    Examples
+    --------
+    No change at rest, depression between the thresholds, potentiation above:
+
+    >>> import numpy as np
+    >>> np.round(omega(CalciumControl(), [0.0, 0.45, 1.0]), 3).tolist()
+    [0.25, 0.0, 1.0]
+    """
     ca = np.asarray(ca_um, dtype=float)
     return (0.25 + expit(params.beta2_per_um * (ca - params.alpha2_um))
             - 0.25 * expit(params.beta1_per_um * (ca - params.alpha1_um)))
 
 
 def eta_per_s(params: CalciumControl, ca_um: Array) -> np.ndarray:
-    """Learning rate eta([Ca]) = 1 / (P1 / (P2 + Ca^P3) + P4), in 1/s."""
+    """Learning rate eta([Ca]) = 1 / (P1 / (P2 + Ca^P3) + P4), in 1/s.
+
+    Parameters
+    ----------
+    params
+        The model.
+    ca_um
+        Calcium concentration (uM); negative values count as 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\\eta` (1/s), shape of ``ca_um``.
+
+    Examples
+    --------
+    The time scale :math:`1/\\eta` is about 3 h at rest and 1 s at high calcium:
+
+    >>> import numpy as np
+    >>> np.round(1.0 / eta_per_s(CalciumControl(), [0.0, 0.5, 2.0]), 1).tolist()
+    [10001.0, 1.8, 1.0]
+    """
     ca = np.maximum(np.asarray(ca_um, dtype=float), 0.0)
     return 1.0 / (params.p1_s / (params.p2 + ca ** params.p3) + params.p4_s)
 
 
 def weight_rates(params: CalciumControl, ca_um: Array) -> tuple[np.ndarray, np.ndarray]:
-    """``(k, b)`` of dW/dt = -k W + b: ``k = lambda eta``, ``b = eta Omega`` (1/s)."""
+    """``(k, b)`` of dW/dt = -k W + b: ``k = lambda eta``, ``b = eta Omega`` (1/s).
+
+    The form :func:`evolve_affine` and :func:`solve_affine` propagate exactly.
+
+    Returns
+    -------
+    k, b : numpy.ndarray
+        Decay rate and drive (1/s), shape of ``ca_um``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> k, b = weight_rates(CalciumControl(), [0.0, 0.45, 1.0])
+    >>> np.round(b / k, 3).tolist()  # the fixed point Omega / lambda
+    [0.25, 0.0, 1.0]
+    """
     eta = eta_per_s(params, ca_um)
     return params.lam * eta, eta * omega(params, ca_um)
 
 
 def nmda_drive(params: CalciumControl, v_mv: Array) -> np.ndarray:
-    """H(V) = B(V) (V_Ca - V) in mV (positive: calcium enters)."""
+    """H(V) = B(V) (V_Ca - V) in mV (positive: calcium enters).
+
+    Parameters
+    ----------
+    params
+        The model.
+    v_mv
+        Membrane potential (mV).
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`H(V)` (mV), shape of ``v_mv``.
+
+    Examples
+    --------
+    Depolarisation relieves the Mg2+ block: :math:`H` grows almost ninefold from rest
+    to 0 mV although the driving force falls:
+
+    >>> import numpy as np
+    >>> np.round(nmda_drive(CalciumControl(), [-65.0, 0.0]), 3).tolist()
+    [11.635, 101.554]
+    """
     v = np.asarray(v_mv, dtype=float)
     return mg_block(v, params.mg_mm) * (params.v_ca_mv - v)
 
 
 def epsp_norm(params: CalciumControl) -> float:
-    """Peak of e^{-t/tau1} - e^{-t/tau2}, so that one EPSP peaks at ``epsp_mv``."""
+    """Peak of e^{-t/tau1} - e^{-t/tau2}, so that one EPSP peaks at ``epsp_mv``.
+
+    Returns
+    -------
+    float
+        The peak, reached at :math:`t^* = \\tau_1 \\tau_2 \\ln(\\tau_1/\\tau_2) /
+        (\\tau_1 - \\tau_2)`.
+
+    Raises
+    ------
+    ParameterError
+        If ``epsp_tau2_ms`` is not below ``epsp_tau1_ms``.
+
+    Examples
+    --------
+    >>> round(epsp_norm(CalciumControl()), 4)  # tau_1 = 50 ms, tau_2 = 5 ms
+    0.6968
+    """
     t1, t2 = params.epsp_tau1_ms, params.epsp_tau2_ms
     if not t1 > t2:
         raise ParameterError("epsp_tau2_ms", "must be < epsp_tau1_ms", t2)
@@ -286,6 +439,21 @@ def solve_affine(log_a: Array, b: Array, x0: Array) -> np.ndarray:
     ``x0`` broadcasts against the leading axes. Vectorised with cumulative sums,
     :math:`x_j = e^{L_j}(x_0 + \\sum_{m \\le j} b_m e^{-L_m})`, :math:`L_j = \\sum_{m \\le
     j} \\log a_m`, in chunks over which :math:`-L` grows by at most 300 (no overflow).
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`x_j`, shape of ``log_a`` and ``b`` broadcast together.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = solve_affine(np.log([0.5, 0.5, 0.5]), [1.0, 1.0, 1.0], 0.0)
+    >>> np.round(x, 6).tolist()  # x_j = x_{j-1} / 2 + 1
+    [1.0, 1.5, 1.75]
+    >>> x = solve_affine(np.full(5000, -0.5), np.ones(5000), 0.0)  # no overflow
+    >>> round(float(x[-1]), 6), round(float(1.0 / (1.0 - np.exp(-0.5))), 6)  # fixed point
+    (2.541494, 2.541494)
     """
     la = np.maximum(np.asarray(log_a, dtype=float), -200.0)
     bb = np.asarray(b, dtype=float)
@@ -424,6 +592,22 @@ def simulate(params: CalciumControl, pre_times_ms: Sequence[float] | np.ndarray,
     Pulse times are rounded to the grid (error <= step / 2); postsynaptic spikes act
     after ``bpap_delay_ms``. ``v_clamp_mv`` clamps the spine (EPSPs and BPAPs then have
     no effect). ``nmda_factor(t_s)`` scales the NMDA conductance (AP5).
+
+    Returns
+    -------
+    CalciumTrace
+        The trace on the grid ``0, step_ms, ..., >= t_end_ms``.
+
+    Examples
+    --------
+    A back-propagating action potential 10 ms after the pulse unblocks the NMDA
+    receptors and doubles the calcium peak:
+
+    >>> p = CalciumControl()
+    >>> alone = simulate(p, [0.0], 200.0)
+    >>> paired = simulate(p, [0.0], 200.0, post_times_ms=[10.0])
+    >>> round(float(alone.ca_um.max()), 3), round(float(paired.ca_um.max()), 3)
+    (0.399, 0.817)
     """
     h = _check_step(step_ms)
     if not math.isfinite(t_end_ms) or t_end_ms <= 0:
@@ -444,6 +628,21 @@ def weight_change(params: CalciumControl, trace: CalciumTrace,
 
     ``nmda_scale`` (array of synapses) multiplies the calcium: exact, since calcium is
     linear in g_NMDA and does not act back on the potential.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`W` at every grid point of ``trace``, shape ``(*nmda_scale.shape, n)``.
+
+    Examples
+    --------
+    One pulse with the spine clamped at -10 mV potentiates within 300 ms:
+
+    >>> p = CalciumControl()
+    >>> tr = simulate(p, [0.0], 300.0, v_clamp_mv=-10.0)
+    >>> w = weight_change(p, tr)
+    >>> w.shape, round(float(w[0] / p.w_rest), 3), round(float(w[-1] / p.w_rest), 3)
+    ((3001,), 1.0, 1.724)
     """
     scale = np.asarray(nmda_scale, dtype=float)[..., None]
     ca_mid = 0.5 * (trace.ca_um[1:] + trace.ca_um[:-1]) * scale
@@ -467,6 +666,16 @@ class PulseProtocol(NamedTuple):
     tail), or two -- the first ``n_explicit`` intervals, then the last pulse and the
     tail -- with the last interval of the first one repeated ``n_repeat`` times in
     between (the periodic state).
+
+    Examples
+    --------
+    900 pulses at 1 Hz: 8 intervals are simulated, 891 repeated in closed form:
+
+    >>> prot = pulse_protocol(CalciumControl(), 1.0, 900)
+    >>> len(prot.segments), prot.n_explicit, prot.n_repeat, prot.steps_per_period
+    (2, 8, 891, 10000)
+    >>> prot.t_end_ms, round(prot.peak_ca_um, 3), prot.periodicity_error < 1e-12
+    (901000.0, 0.401, True)
     """
 
     freq_hz: float
@@ -517,6 +726,25 @@ def pulse_protocol(params: CalciumControl, freq_hz: float, n_pulses: int, *,
         grid of a tenth of a period); otherwise the whole train is simulated.
     post_offset_ms
         A postsynaptic spike this long after every pulse (``None``: no spikes).
+
+    Returns
+    -------
+    PulseProtocol
+        The simulated segments and how the periodic state is repeated.
+
+    Examples
+    --------
+    The pairing protocol of Fig. 3A (100 pulses at 1 Hz, spine clamped): no change at
+    rest, LTD at moderate and LTP at strong depolarisation:
+
+    >>> p = CalciumControl()
+    >>> for v in (-65.0, -55.0, -10.0):
+    ...     prot = pulse_protocol(p, 1.0, 100, v_clamp_mv=v)
+    ...     w = evolve_affine(prot, lambda ca: weight_rates(p, ca), p.w_rest).final
+    ...     print(v, round(float(w / p.w_rest), 3))
+    -65.0 0.999
+    -55.0 0.331
+    -10.0 3.275
     """
     if not math.isfinite(freq_hz) or not 0 < freq_hz <= 1000:
         raise ParameterError("freq_hz", "must be in (0, 1000] Hz", freq_hz)
@@ -588,7 +816,18 @@ def pulse_protocol_steps(freq_hz: float, n_pulses: int, *, step_ms: float = 0.1,
 
 
 class AffineResult(NamedTuple):
-    """A variable obeying dx/dt = -k(Ca) x + b(Ca) over a :class:`PulseProtocol`."""
+    """A variable obeying dx/dt = -k(Ca) x + b(Ca) over a :class:`PulseProtocol`.
+
+    Examples
+    --------
+    >>> p = CalciumControl()
+    >>> prot = pulse_protocol(p, 1.0, 900)
+    >>> res = evolve_affine(prot, lambda ca: weight_rates(p, ca), p.w_rest)
+    >>> res.at_pulses.shape, [tr.shape for tr in res.traces]
+    ((900,), [(80001,), (20001,)])
+    >>> round(float(res.final / p.w_rest), 3)  # LTD
+    0.511
+    """
 
     at_pulses: np.ndarray  #: x just before each pulse, shape (..., n_pulses)
     final: np.ndarray  #: x at the end of the protocol, shape (...)
@@ -603,6 +842,24 @@ def evolve_affine(protocol: PulseProtocol,
     ``nmda_scale`` (one value per synapse, leading axis) multiplies the calcium, which
     is linear in g_NMDA. Calcium is held at its step midpoint; repeated intervals are
     applied in closed form (see the module docstring).
+
+    Returns
+    -------
+    AffineResult
+        ``x`` before each pulse, at the end and along the explicit segments.
+
+    Examples
+    --------
+    The same 1 Hz train depresses synapses with half the NMDA conductance less and
+    potentiates those with twice as much (the sliding of the BCM curve):
+
+    >>> import numpy as np
+    >>> p = CalciumControl()
+    >>> prot = pulse_protocol(p, 1.0, 900)
+    >>> res = evolve_affine(prot, lambda ca: weight_rates(p, ca), p.w_rest,
+    ...                     nmda_scale=np.array([0.5, 1.0, 2.0]))
+    >>> np.round(res.final / p.w_rest, 3).tolist()
+    [1.0, 0.511, 2.546]
     """
     scale = np.asarray(nmda_scale, dtype=float)
     lead = scale.shape
@@ -653,6 +910,17 @@ def calcium_steady_pulse(protocol: PulseProtocol) -> tuple[np.ndarray, np.ndarra
     """``(t_ms, ca_um)`` of the last explicit inter-pulse interval (the periodic one).
 
     Times (ms) are relative to the pulse that starts the interval.
+
+    Returns
+    -------
+    t_ms, ca_um : numpy.ndarray
+        Times (ms, from 0 to the period) and calcium (uM).
+
+    Examples
+    --------
+    >>> t, ca = calcium_steady_pulse(pulse_protocol(CalciumControl(), 10.0, 900))
+    >>> t.shape, float(t[-1]), round(float(ca.max()), 3)  # 10 Hz: summation to 0.84 uM
+    ((1001,), 100.0, 0.836)
     """
     seg = protocol.segments[0]
     m = protocol.steps_per_period

@@ -99,6 +99,22 @@ U. Frey, R. G. M. Morris (1997). Synaptic tagging and long-term potentiation. Na
 S. Sajikumar, J. U. Frey (2004). Late-associativity, synaptic tagging, and the role of
 dopamine during LTP and LTD. Neurobiol. Learn. Mem. 82:12-25,
 doi:10.1016/j.nlm.2004.03.003 (low-frequency protocols).
+
+Examples
+--------
+Synaptic capture (Frey & Morris 1997): a weak tetanus alone gives early LTP only; 30 min
+after a strong tetanus on the other pathway it is consolidated as well (pathway 1, 4 h
+after the start; 4 neurons each):
+
+>>> import numpy as np
+>>> model = TagTriggerConsolidation()
+>>> weak = Protocol("weak alone", (weak_tetanus(1, 1800.0),))
+>>> capture = Protocol("capture", (strong_tetanus(0, 60.0), weak_tetanus(1, 1800.0)))
+>>> res = simulate_tagging(model, [weak, capture], t_start_s=0.0, t_stop_s=4 * 3600.0,
+...                        n_trials=4, rng=np.random.default_rng(0), step_s=60.0,
+...                        record_every=30)
+>>> np.round(res.consolidated[:, :, -1, 1].mean(axis=1), 3).tolist()  # from 0.3
+[0.3, 0.345]
 """
 
 from __future__ import annotations
@@ -139,7 +155,25 @@ _ADEX = ("Brette & Gerstner 2005 (AdEx), as used by Clopath et al. 2008 (ModelDB
 
 
 class TagTriggerConsolidation(Params):
-    """Parameters of the tag-trigger-consolidation model (defaults: Clopath et al. 2008)."""
+    """Parameters of the tag-trigger-consolidation model (defaults: Clopath et al. 2008).
+
+    Times in s (slow dynamics) or ms (induction), potentials in mV, weights in units of
+    :math:`w_0`; the equations are in the module docstring.
+
+    References
+    ----------
+    C. Clopath, L. Ziegler, E. Vasilaki, L. Büsing, W. Gerstner (2008). Tag-trigger-
+    consolidation: a model of early and late long-term-potentiation and depression.
+    PLoS Comput. Biol. 4(12):e1000248, doi:10.1371/journal.pcbi.1000248.
+
+    Examples
+    --------
+    >>> model = TagTriggerConsolidation()
+    >>> model.n_synapses, model.n_pathways, model.theta_p, model.kappa
+    (100, 2, 60.0, 0.5)
+    >>> model.baseline_weight()  # w0 + g_Z x 30 % of the synapses with z = 1
+    1.6
+    """
 
     n_synapses: int = param(100, unit="1", ge=1, le=100_000,
                             doc="Synapses per pathway n.", source=_C08)
@@ -226,7 +260,13 @@ class TagTriggerConsolidation(Params):
                        source=_C08)
 
     def baseline_weight(self) -> float:
-        """Mean weight before any stimulus: w0 + g_Z (fraction initially with z = 1)."""
+        """Mean weight before any stimulus: w0 + g_Z (fraction initially with z = 1).
+
+        Examples
+        --------
+        >>> TagTriggerConsolidation(initial_up_fraction=0.5).baseline_weight()
+        2.0
+        """
         k = int(self.initial_up_fraction * self.n_synapses)
         return self.w0 + self.g_z * k / self.n_synapses
 
@@ -240,6 +280,15 @@ class Stimulus:
 
     ``n_bursts`` bursts of ``pulses_per_burst`` pulses at ``pulse_rate_hz``, burst
     onsets ``burst_interval_s`` apart, the first at ``start_s``.
+
+    Examples
+    --------
+    Two bursts of three pulses at 50 Hz, one second apart, starting at 2 s:
+
+    >>> s = Stimulus(pathway=0, start_s=2.0, n_bursts=2, pulses_per_burst=3,
+    ...              pulse_rate_hz=50.0, burst_interval_s=1.0)
+    >>> s.pulse_steps().tolist()
+    [2000, 2020, 2040, 3000, 3020, 3040]
     """
 
     pathway: int
@@ -267,7 +316,13 @@ class Stimulus:
                                  self.burst_interval_s)
 
     def pulse_steps(self) -> np.ndarray:
-        """Pulse times on the 1-ms grid (integer ms)."""
+        """Pulse times on the 1-ms grid (integer ms).
+
+        Examples
+        --------
+        >>> weak_tetanus(0, 1.0).pulse_steps()[:3].tolist()
+        [1000, 1010, 1020]
+        """
         k = np.arange(self.pulses_per_burst) * (1000.0 / self.pulse_rate_hz)
         b = np.arange(self.n_bursts) * (1000.0 * self.burst_interval_s)
         t = 1000.0 * self.start_s + (b[:, None] + k[None, :]).ravel()
@@ -275,22 +330,98 @@ class Stimulus:
 
 
 def weak_tetanus(pathway: int, start_s: float) -> Stimulus:
-    """1 train of 21 pulses at 100 Hz (Frey & Morris 1997; Clopath et al. 2008)."""
+    """1 train of 21 pulses at 100 Hz (Frey & Morris 1997; Clopath et al. 2008).
+
+    Parameters
+    ----------
+    pathway
+        Index of the stimulated pathway.
+    start_s
+        Time of the first pulse (s).
+
+    Returns
+    -------
+    Stimulus
+        The train, named ``"weak tetanus"``.
+
+    Examples
+    --------
+    >>> s = weak_tetanus(0, 60.0)
+    >>> s.name, s.pulse_steps().size, s.pulse_steps()[[0, -1]].tolist()  # 200 ms long
+    ('weak tetanus', 21, [60000, 60200])
+    """
     return Stimulus(pathway, start_s, 1, 21, 100.0, 0.0, "weak tetanus")
 
 
 def strong_tetanus(pathway: int, start_s: float) -> Stimulus:
-    """3 trains of 100 pulses at 100 Hz, 10 min apart (Frey & Morris 1997)."""
+    """3 trains of 100 pulses at 100 Hz, 10 min apart (Frey & Morris 1997).
+
+    Parameters
+    ----------
+    pathway
+        Index of the stimulated pathway.
+    start_s
+        Time of the first pulse (s).
+
+    Returns
+    -------
+    Stimulus
+        The trains, named ``"strong tetanus"``.
+
+    Examples
+    --------
+    >>> steps = strong_tetanus(0, 0.0).pulse_steps()
+    >>> steps.size, steps[[0, 99, 100, 200]].tolist()  # train onsets at 0, 600, 1200 s
+    (300, [0, 990, 600000, 1200000])
+    """
     return Stimulus(pathway, start_s, 3, 100, 100.0, 600.0, "strong tetanus")
 
 
 def weak_lfs(pathway: int, start_s: float) -> Stimulus:
-    """900 pulses at 1 Hz (Sajikumar & Frey 2004; Clopath et al. 2008)."""
+    """900 pulses at 1 Hz (Sajikumar & Frey 2004; Clopath et al. 2008).
+
+    Parameters
+    ----------
+    pathway
+        Index of the stimulated pathway.
+    start_s
+        Time of the first pulse (s).
+
+    Returns
+    -------
+    Stimulus
+        The train, named ``"weak LFS"``.
+
+    Examples
+    --------
+    >>> steps = weak_lfs(1, 0.0).pulse_steps()
+    >>> steps.size, int(steps[-1])  # 15 min
+    (900, 899000)
+    """
     return Stimulus(pathway, start_s, 1, 900, 1.0, 0.0, "weak LFS")
 
 
 def strong_lfs(pathway: int, start_s: float) -> Stimulus:
-    """900 bursts of 3 pulses at 20 Hz, one burst per second (Sajikumar & Frey 2004)."""
+    """900 bursts of 3 pulses at 20 Hz, one burst per second (Sajikumar & Frey 2004).
+
+    Parameters
+    ----------
+    pathway
+        Index of the stimulated pathway.
+    start_s
+        Time of the first pulse (s).
+
+    Returns
+    -------
+    Stimulus
+        The bursts, named ``"strong LFS"``.
+
+    Examples
+    --------
+    >>> steps = strong_lfs(1, 0.0).pulse_steps()
+    >>> steps.size, steps[:4].tolist()
+    (2700, [0, 50, 100, 1000])
+    """
     return Stimulus(pathway, start_s, 900, 3, 20.0, 1.0, "strong LFS")
 
 
@@ -299,6 +430,16 @@ class Protocol:
     """One experimental condition: stimuli and a protein-synthesis factor of time.
 
     A ``synthesis_factor`` of ``None`` leaves synthesis untouched.
+
+    Examples
+    --------
+    A strong tetanus with protein synthesis blocked (anisomycin) for the first 3 h:
+
+    >>> import numpy as np
+    >>> prot = Protocol("strong + anisomycin", (strong_tetanus(0, 60.0),),
+    ...                 synthesis_factor=lambda t_s: np.where(t_s < 3 * 3600.0, 0.0, 1.0))
+    >>> prot.name, len(prot.stimuli), float(prot.synthesis_factor(3600.0))
+    ('strong + anisomycin', 1, 0.0)
     """
 
     name: str
@@ -311,7 +452,14 @@ class Protocol:
 
 @dataclasses.dataclass(frozen=True)
 class InductionEvents:
-    """Transition probabilities at the pulse steps of a protocol."""
+    """Transition probabilities at the pulse steps of a protocol.
+
+    Examples
+    --------
+    >>> ev = induction_events(TagTriggerConsolidation(), [weak_tetanus(0, 1.0)])
+    >>> ev.step_ms[:3].tolist(), ev.rho_h.shape, ev.rho_l.shape, ev.weight_needed.shape
+    ([1000, 1010, 1020], (21, 2), (21, 2), (21,))
+    """
 
     step_ms: np.ndarray  #: (n_events,) int, time of the step (ms)
     rho_h: np.ndarray  #: (n_events, n_pathways) neutral -> high probability
@@ -390,6 +538,35 @@ def induction_events(model: TagTriggerConsolidation,
 
     The neuron is propagated exactly between pulses (module docstring, "Time
     stepping").
+
+    Parameters
+    ----------
+    model
+        The model.
+    stimuli
+        The pulses of one protocol (at least 2 ms apart).
+
+    Returns
+    -------
+    InductionEvents
+        One row per distinct pulse step, in time order.
+
+    Examples
+    --------
+    Summed over the pulses, a weak tetanus favours the high tag, 900 pulses at 1 Hz
+    only the low one; the unstimulated pathway gets nothing:
+
+    >>> model = TagTriggerConsolidation()
+    >>> ev = induction_events(model, [weak_tetanus(0, 1.0)])
+    >>> [round(float(x), 3) for x in (ev.rho_h[:, 0].sum(), ev.rho_l[:, 0].sum())]
+    [0.454, 0.174]
+    >>> float(ev.rho_h[:, 1].sum() + ev.rho_l[:, 1].sum())
+    0.0
+    >>> ev = induction_events(model, [weak_lfs(0, 0.0)])
+    >>> [round(float(x), 3) for x in (ev.rho_h[:, 0].sum(), ev.rho_l[:, 0].sum())]
+    [0.0, 0.407]
+    >>> bool(ev.weight_needed.max() < model.n_synapses * model.baseline_weight())
+    True
     """
     steps, xs = _pulse_table(model, stimuli)
     n_ev, n_p = steps.size, model.n_pathways
@@ -424,6 +601,21 @@ def induction_events_stepwise(model: TagTriggerConsolidation,
 
     The loop runs over the whole stimulation with the full AdEx (exponential term
     kept), every pathway at its baseline summed weight. Slow; for tests.
+
+    Returns
+    -------
+    InductionEvents
+        As :func:`induction_events`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> model, stim = TagTriggerConsolidation(), [weak_tetanus(0, 1.0)]
+    >>> fast = induction_events(model, stim)
+    >>> ref = induction_events_stepwise(model, stim)
+    >>> bool(np.allclose(fast.rho_h, ref.rho_h, atol=1e-6)
+    ...      and np.allclose(fast.rho_l, ref.rho_l, atol=1e-6))
+    True
     """
     steps, xs = _pulse_table(model, stimuli)
     n_p = model.n_pathways
@@ -468,7 +660,25 @@ def induction_events_stepwise(model: TagTriggerConsolidation,
 
 @dataclasses.dataclass(frozen=True)
 class TaggingResult:
-    """Recorded means, each (n_protocols, n_trials, n_times, n_pathways) unless noted."""
+    """Recorded means, each (n_protocols, n_trials, n_times, n_pathways) unless noted.
+
+    Examples
+    --------
+    A strong tetanus sets high tags on more than half of the synapses and triggers
+    protein synthesis (values at 10 min, 2 neurons):
+
+    >>> import numpy as np
+    >>> model = TagTriggerConsolidation()
+    >>> res = simulate_tagging(model, [Protocol("strong", (strong_tetanus(0, 60.0),))],
+    ...                        t_start_s=0.0, t_stop_s=3600.0, n_trials=2,
+    ...                        rng=np.random.default_rng(0), step_s=60.0, record_every=10)
+    >>> res.t_s.tolist()
+    [0.0, 600.0, 1200.0, 1800.0, 2400.0, 3000.0, 3600.0]
+    >>> res.weight.shape, res.protein.shape
+    ((1, 2, 7, 2), (1, 2, 7))
+    >>> round(float(res.high[0, :, 1, 0].mean()), 3), bool(res.protein[0, :, 1].min() > 0.5)
+    (0.58, True)
+    """
 
     t_s: np.ndarray  #: (n_times,) recording times (s)
     weight: np.ndarray  #: mean weight of the pathway (units of w0)
@@ -496,6 +706,29 @@ def slow_step(model: TagTriggerConsolidation, p: np.ndarray, z: np.ndarray,
     The tags are frozen: ``drive`` = gamma (h - l) (B x n), ``synthesis`` = s(t) times
     the trigger (B, or a number). ``p`` is exact (a linear ODE), ``z`` one classical
     Runge-Kutta step using the exact ``p`` at the stage times.
+
+    Returns
+    -------
+    p, z : numpy.ndarray
+        Protein and late phases after ``dt_s``.
+
+    Examples
+    --------
+    Without protein the late phase relaxes to 0 or 1, away from ``kappa`` = 0.5:
+
+    >>> import numpy as np
+    >>> model = TagTriggerConsolidation()
+    >>> p, z = slow_step(model, np.zeros(1), np.array([[0.0, 0.4, 0.6, 1.0]]),
+    ...                  np.zeros((1, 4)), 0.0, 60.0)
+    >>> p.tolist(), np.round(z, 3).tolist()
+    ([0.0], [[0.0, 0.396, 0.604, 1.0]])
+
+    With synthesis running, :math:`p` approaches 10/11 with the time constant
+    :math:`(1/360 + 1/3600)^{-1}` s:
+
+    >>> p, _ = slow_step(model, np.zeros(1), np.zeros((1, 1)), np.zeros((1, 1)), 1.0, 360.0)
+    >>> round(float(p[0]), 4), round(float(10 / 11 * (1 - np.exp(-1.1))), 4)
+    (0.6065, 0.6065)
     """
     c = np.asarray(synthesis, dtype=float) / model.tau_p_synthesis_s
     rate = c + 1.0 / model.tau_p_decay_s
@@ -569,6 +802,47 @@ def simulate_tagging(model: TagTriggerConsolidation, protocols: Sequence[Protoco
     depend on ``step_s`` (the tags come out identical for any step). A protocol's
     ``synthesis_factor`` is sampled at the step midpoints, so drug windows must be long
     against ``step_s``.
+
+    Parameters
+    ----------
+    model
+        The model.
+    protocols
+        The conditions, simulated side by side.
+    t_start_s, t_stop_s
+        Simulated time (s); every pulse must fall inside it.
+    n_trials
+        Independent neurons per protocol.
+    rng
+        Generator (e.g. :func:`engramlab.core.make_rng`); spawned, one stream per
+        protocol.
+    step_s
+        Step of the protein and late-phase dynamics (s); must divide the simulated time.
+    record_every
+        Record every this many steps.
+
+    Returns
+    -------
+    TaggingResult
+        Means over each pathway's synapses, per protocol, trial and recording time.
+
+    Examples
+    --------
+    Late LTP needs protein synthesis: blocked for 3 h (anisomycin), the strong tetanus
+    leaves no consolidated synapses and the weight returns to baseline (1.6) within 4 h:
+
+    >>> import numpy as np
+    >>> model = TagTriggerConsolidation()
+    >>> strong = Protocol("strong", (strong_tetanus(0, 60.0),))
+    >>> aniso = Protocol("strong + anisomycin", (strong_tetanus(0, 60.0),),
+    ...                  synthesis_factor=lambda t_s: np.where(t_s < 3 * 3600.0, 0.0, 1.0))
+    >>> res = simulate_tagging(model, [strong, aniso], t_start_s=0.0, t_stop_s=4 * 3600.0,
+    ...                        n_trials=4, rng=np.random.default_rng(0), step_s=60.0,
+    ...                        record_every=30)
+    >>> np.round(res.weight[:, :, -1, 0].mean(axis=1), 3).tolist()
+    [2.017, 1.601]
+    >>> np.round(res.consolidated[:, :, -1, 0].mean(axis=1), 3).tolist()
+    [0.508, 0.3]
     """
     n_steps = _tagging_steps(t_start_s, t_stop_s, n_trials, step_s, record_every)
     n_prot, n_syn, n_p = len(protocols), model.n_synapses, model.n_pathways

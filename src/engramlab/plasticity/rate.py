@@ -28,6 +28,17 @@ E. L. Bienenstock, L. N. Cooper, P. W. Munro (1982). Theory for the development 
 neuron selectivity. J. Neurosci. 2:32-48, doi:10.1523/JNEUROSCI.02-01-00032.1982.
 N. Intrator, L. N. Cooper (1992). Objective function formulation of the BCM theory of
 visual cortical plasticity. Neural Networks 5:3-17, doi:10.1016/S0893-6080(05)80003-6.
+
+Examples
+--------
+>>> import numpy as np
+>>> rng = np.random.default_rng(0)
+>>> x = rng.standard_normal((2000, 2)) * np.array([2.0, 0.5])  # PC1 along the first axis
+>>> w = np.array([[0.3, 0.9]])
+>>> for xt in x:
+...     w = oja_update(w, xt[None, :], linear_response(w, xt[None, :]), eta=0.01)
+>>> np.round(np.abs(w), 2).tolist()  # unit norm, along PC1
+[[1.0, 0.02]]
 """
 
 from __future__ import annotations
@@ -58,7 +69,21 @@ Array = Any
 
 
 class HebbParams(Params):
-    """Parameters of the plain Hebb and covariance rules."""
+    """Parameters of the plain Hebb and covariance rules.
+
+    .. math:: \\Delta w = \\eta\\, y\\, x
+
+    References
+    ----------
+    D. O. Hebb (1949). *The Organization of Behavior*. Wiley, New York.
+
+    Examples
+    --------
+    >>> HebbParams().eta
+    0.001
+    >>> HebbParams(eta=0.01).eta
+    0.01
+    """
 
     eta: float = param(
         1e-3, unit="1", ge=0.0, le=1.0,
@@ -69,7 +94,20 @@ class HebbParams(Params):
 
 
 class OjaParams(Params):
-    """Parameters of Oja's rule."""
+    """Parameters of Oja's rule.
+
+    .. math:: \\Delta w = \\eta\\, y\\, (x - y\\, w)
+
+    References
+    ----------
+    E. Oja (1982). A simplified neuron model as a principal component analyzer.
+    J. Math. Biol. 15:267-273, doi:10.1007/BF00275687.
+
+    Examples
+    --------
+    >>> OjaParams().eta
+    0.001
+    """
 
     eta: float = param(
         1e-3, unit="1", ge=0.0, le=1.0,
@@ -80,7 +118,26 @@ class OjaParams(Params):
 
 
 class BCMParams(Params):
-    """Parameters of the BCM rule with a sliding threshold theta_M = <y^2>."""
+    """Parameters of the BCM rule with a sliding threshold theta_M = <y^2>.
+
+    .. math::
+
+        \\Delta w = \\eta\\, x\\, y\\, (y - \\theta_M), \\qquad
+        \\tau_\\theta\\, \\dot\\theta_M = |y|^p - \\theta_M
+
+    References
+    ----------
+    E. L. Bienenstock, L. N. Cooper, P. W. Munro (1982). Theory for the development of
+    neuron selectivity. J. Neurosci. 2:32-48, doi:10.1523/JNEUROSCI.02-01-00032.1982.
+    N. Intrator, L. N. Cooper (1992). Objective function formulation of the BCM theory of
+    visual cortical plasticity. Neural Networks 5:3-17, doi:10.1016/S0893-6080(05)80003-6.
+
+    Examples
+    --------
+    >>> p = BCMParams()
+    >>> p.eta, p.tau_theta, p.theta_power
+    (0.0002, 50.0, 2.0)
+    """
 
     eta: float = param(
         2e-4, unit="1", ge=0.0, le=1.0,
@@ -110,7 +167,24 @@ def _check_finite_rate(name: str, value: float, *, lower: float = 0.0) -> float:
 
 
 def linear_response(w: Array, x: Array) -> Array:
-    """Rate of a linear neuron, :math:`y = \\sum_i w_i x_i`, over the last axis."""
+    """Rate of a linear neuron, :math:`y = \\sum_i w_i x_i`, over the last axis.
+
+    Parameters
+    ----------
+    w, x
+        Weights and presynaptic rates, shape ``(..., n)`` (dimensionless).
+
+    Returns
+    -------
+    array
+        The rate :math:`y`, shape ``(...)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> linear_response(np.array([[1.0, 2.0]]), np.array([[0.5, 0.25]])).tolist()
+    [1.0]
+    """
     xp = namespace(w, x)
     return xp.sum(w * x, axis=-1)
 
@@ -137,6 +211,24 @@ def hebb_update(w: Array, x: Array, y: Array, eta: float, decay: float = 0.0) ->
     decay
         Passive weight decay :math:`\\gamma` (>= 0, per unit of :math:`\\eta`); 0 is
         the plain rule of Hebb 1949.
+
+    Returns
+    -------
+    array
+        The new weights, shape ``(..., n)``.
+
+    References
+    ----------
+    D. O. Hebb (1949). *The Organization of Behavior*. Wiley, New York.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> w, x = np.array([[0.5, 0.5]]), np.array([[1.0, 0.0]])
+    >>> hebb_update(w, x, linear_response(w, x), eta=0.1).tolist()
+    [[0.55, 0.5]]
+    >>> hebb_update(w, x, linear_response(w, x), eta=0.1, decay=1.0).tolist()
+    [[0.5, 0.45]]
     """
     eta = _check_finite_rate("eta", eta)
     decay = _check_finite_rate("decay", decay)
@@ -153,6 +245,34 @@ def covariance_update(w: Array, x: Array, y: Array, eta: float, x_mean: Array,
 
     ``x_mean`` broadcasts against ``x`` and ``y_mean`` against ``y``; both are
     averages (rates), so LTD appears when one side is below its mean.
+
+    Parameters
+    ----------
+    w, x
+        Weights and presynaptic rates, shape ``(..., n)`` (dimensionless).
+    y
+        Postsynaptic rate, shape ``(...)``.
+    eta
+        Learning rate (>= 0).
+    x_mean, y_mean
+        Mean presynaptic and postsynaptic rates :math:`\\bar x`, :math:`\\bar y`.
+
+    Returns
+    -------
+    array
+        The new weights, shape ``(..., n)``.
+
+    References
+    ----------
+    T. J. Sejnowski (1977). Storing covariance with nonlinearly interacting neurons.
+    J. Math. Biol. 4:303-321, doi:10.1007/BF00275079.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> w, x = np.zeros((1, 2)), np.array([[1.0, 0.0]])
+    >>> covariance_update(w, x, np.array([1.0]), 0.1, x_mean=0.5, y_mean=0.5).tolist()  # LTP, LTD
+    [[0.025, -0.025]]
     """
     eta = _check_finite_rate("eta", eta)
     return w + eta * _col(y - y_mean) * (x - x_mean)
@@ -167,6 +287,34 @@ def oja_update(w: Array, x: Array, y: Array, eta: float, alpha: float = 1.0) -> 
     :math:`\\eta` the averaged flow :math:`\\dot w = C w - \\alpha (w^T C w) w` has the
     first principal component of :math:`C`, of norm :math:`\\alpha^{-1/2}`, as its
     stable fixed point. ``alpha = 1`` (unit norm) is Oja's rule.
+
+    Parameters
+    ----------
+    w, x
+        Weights and presynaptic rates, shape ``(..., n)`` (dimensionless).
+    y
+        Postsynaptic rate, shape ``(...)``.
+    eta
+        Learning rate (>= 0).
+    alpha
+        Weight of the decay term (> 0; fixed-point norm :math:`\\alpha^{-1/2}`).
+
+    Returns
+    -------
+    array
+        The new weights, shape ``(..., n)``.
+
+    References
+    ----------
+    E. Oja (1982). A simplified neuron model as a principal component analyzer.
+    J. Math. Biol. 15:267-273, doi:10.1007/BF00275687.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> w, x = np.array([[1.0, 0.0]]), np.array([[1.0, 1.0]])
+    >>> oja_update(w, x, linear_response(w, x), eta=0.1).tolist()  # w + 0.1 * 1 * (x - 1 * w)
+    [[1.0, 0.1]]
     """
     eta = _check_finite_rate("eta", eta)
     alpha = _check_finite_rate("alpha", alpha)
@@ -186,6 +334,36 @@ def bcm_update(w: Array, x: Array, y: Array, theta: Array, eta: float) -> Array:
     shown with probability :math:`1/K`, the stable fixed points respond with
     :math:`y = \\theta_M = K` to one pattern and :math:`y = 0` to the others.
     ``theta`` has the shape of ``y``.
+
+    Parameters
+    ----------
+    w, x
+        Weights and presynaptic rates, shape ``(..., n)`` (dimensionless).
+    y
+        Postsynaptic rate, shape ``(...)``.
+    theta
+        Modification threshold :math:`\\theta_M`, shape ``(...)``.
+    eta
+        Learning rate (>= 0).
+
+    Returns
+    -------
+    array
+        The new weights, shape ``(..., n)``.
+
+    References
+    ----------
+    E. L. Bienenstock, L. N. Cooper, P. W. Munro (1982). Theory for the development of
+    neuron selectivity. J. Neurosci. 2:32-48, doi:10.1523/JNEUROSCI.02-01-00032.1982.
+    N. Intrator, L. N. Cooper (1992). Objective function formulation of the BCM theory of
+    visual cortical plasticity. Neural Networks 5:3-17, doi:10.1016/S0893-6080(05)80003-6.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> w, x = np.array([[0.5], [0.5]]), np.array([[1.0], [1.0]])
+    >>> bcm_update(w, x, np.array([0.5, 0.5]), np.array([1.0, 0.25]), eta=1.0).tolist()  # LTD, LTP
+    [[0.25], [0.625]]
     """
     eta = _check_finite_rate("eta", eta)
     return w + eta * x * _col(y * (y - theta))
@@ -201,6 +379,35 @@ def bcm_threshold_step(theta: Array, y: Array, tau_over_dt: float,
     ``tau_over_dt`` (>= 1) is the averaging time in presentations; 1 sets
     :math:`\\theta_M = |y|^p` of the last presentation. ``power`` :math:`p` is 2 in
     BCM (Intrator & Cooper 1992).
+
+    Parameters
+    ----------
+    theta
+        Threshold :math:`\\theta_M`, shape ``(...)``.
+    y
+        Postsynaptic rate, shape ``(...)``.
+    tau_over_dt
+        :math:`\\tau_\\theta / \\Delta t` (presentations, >= 1).
+    power
+        Exponent :math:`p` (> 1).
+
+    Returns
+    -------
+    array
+        The new threshold.
+
+    References
+    ----------
+    E. L. Bienenstock, L. N. Cooper, P. W. Munro (1982). Theory for the development of
+    neuron selectivity. J. Neurosci. 2:32-48, doi:10.1523/JNEUROSCI.02-01-00032.1982.
+    N. Intrator, L. N. Cooper (1992). Objective function formulation of the BCM theory of
+    visual cortical plasticity. Neural Networks 5:3-17, doi:10.1016/S0893-6080(05)80003-6.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> bcm_threshold_step(np.zeros(1), np.array([2.0]), 4.0).tolist()  # (4 - 0) / 4
+    [1.0]
     """
     tau_over_dt = _check_finite_rate("tau_over_dt", tau_over_dt, lower=1.0)
     if power == 2.0:
@@ -210,7 +417,15 @@ def bcm_threshold_step(theta: Array, y: Array, tau_over_dt: float,
 
 
 class BCMState(NamedTuple):
-    """State of a batch of BCM neurons: weights ``(B, n)`` and thresholds ``(B,)``."""
+    """State of a batch of BCM neurons: weights ``(B, n)`` and thresholds ``(B,)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> s = bcm_init(BCMParams(), 3, np.ones((2, 3)))
+    >>> s.w.shape, s.theta.tolist()
+    ((2, 3), [0.0, 0.0])
+    """
 
     w: Array
     theta: Array
@@ -220,6 +435,28 @@ def bcm_init(params: BCMParams, n: int, w0: Array, theta0: Array | None = None) 
     """Initial BCM state from initial weights ``w0`` of shape ``(B, n)``.
 
     The threshold starts at ``theta0``, or at zero when not given.
+
+    Parameters
+    ----------
+    params
+        The rule parameters.
+    n
+        Number of inputs (last dimension of ``w0``).
+    w0
+        Initial weights, shape ``(B, n)``.
+    theta0
+        Initial thresholds, shape ``(B,)``; zero when ``None``.
+
+    Returns
+    -------
+    BCMState
+        The weights and the thresholds.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> bcm_init(BCMParams(), 2, np.full((1, 2), 0.5), theta0=np.array([1.0])).theta.tolist()
+    [1.0]
     """
     if w0.shape[-1] != n:
         raise ParameterError("w0", f"must have last dimension n = {n}", tuple(w0.shape))
@@ -233,6 +470,41 @@ def bcm_step(params: BCMParams, state: BCMState, x: Array, dt: float = 1.0) -> B
 
     The weight step uses the threshold *before* this presentation; ``dt`` is in
     presentations (the threshold relaxes by ``dt / tau_theta``).
+
+    Parameters
+    ----------
+    params
+        The rule parameters.
+    state
+        Weights ``(B, n)`` and thresholds ``(B,)``.
+    x
+        Presynaptic rates of this presentation, shape ``(B, n)``.
+    dt
+        Duration of the presentation (presentations).
+
+    Returns
+    -------
+    BCMState
+        The state after the presentation.
+
+    References
+    ----------
+    E. L. Bienenstock, L. N. Cooper, P. W. Munro (1982). Theory for the development of
+    neuron selectivity. J. Neurosci. 2:32-48, doi:10.1523/JNEUROSCI.02-01-00032.1982.
+    N. Intrator, L. N. Cooper (1992). Objective function formulation of the BCM theory of
+    visual cortical plasticity. Neural Networks 5:3-17, doi:10.1016/S0893-6080(05)80003-6.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> patterns = np.eye(2)  # two orthogonal patterns, shown at random
+    >>> p = BCMParams(eta=0.02, tau_theta=10.0)
+    >>> s = bcm_init(p, 2, np.full((1, 2), 0.6))
+    >>> for k in rng.integers(0, 2, size=3000):
+    ...     s = bcm_step(p, s, patterns[k][None, :])
+    >>> np.round(s.w, 2).tolist()  # selective: only the second pattern drives the neuron
+    [[0.0, 1.62]]
     """
     y = linear_response(state.w, x)
     w = bcm_update(state.w, x, y, state.theta, params.eta * dt)
@@ -244,6 +516,24 @@ def pc_angle_deg(w: Array, v: Array) -> Array:
     """Angle (degrees, 0 to 90) between the lines spanned by ``w`` and unit ``v``.
 
     Sign-invariant, because a principal component is defined up to sign.
+
+    Parameters
+    ----------
+    w
+        Weight vector(s), shape ``(..., n)``.
+    v
+        Reference direction (e.g. the first principal component), shape ``(n,)``.
+
+    Returns
+    -------
+    array
+        :math:`\\arccos(|w \\cdot v| / (|w|\\,|v|))` in degrees, shape ``(...)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(float(pc_angle_deg(np.array([1.0, 1.0]), np.array([-1.0, 0.0]))), 6)
+    45.0
     """
     xp = namespace(w, v)
     norm = xp.sqrt(xp.sum(w * w, axis=-1))

@@ -43,6 +43,15 @@ doi:10.1523/JNEUROSCI.20-23-08812.2000.
 A. Morrison, M. Diesmann, W. Gerstner (2008). Phenomenological models of synaptic
 plasticity based on spike timing. Biol. Cybern. 98:459-478,
 doi:10.1007/s00422-008-0233-1.
+
+Examples
+--------
+>>> import numpy as np
+>>> p = PairSTDP()
+>>> np.round(stdp_window(p, np.array([-20.0, 10.0, 20.0])), 5).tolist()
+[-0.00331, 0.00551, 0.00304]
+>>> np.round(pair_protocol(p, np.array([-10.0, 10.0]), n_pairs=60), 4).tolist()
+[-0.2676, 0.3309]
 """
 
 from __future__ import annotations
@@ -85,6 +94,18 @@ class TraceRule(NamedTuple):
     with :math:`s_\pm = 1` (additive: amplitudes in weight units) or
     :math:`s_+ = w_\max - w`, :math:`s_- = w - w_\min` (``soft``: amplitudes are
     fractions), then :math:`w` clipped to :math:`[w_\min, w_\max]`.
+
+    References
+    ----------
+    J.-P. Pfister, W. Gerstner (2006). Triplets of spikes in a model of spike
+    timing-dependent plasticity. J. Neurosci. 26:9673-9682,
+    doi:10.1523/JNEUROSCI.1425-06.2006.
+
+    Examples
+    --------
+    >>> rule = PairSTDP().trace_rule()
+    >>> rule.tau_r1_ms, rule.tau_o1_ms, rule.a2p, rule.a3p, rule.soft
+    (16.8, 33.7, 0.01, 0.0, False)
     """
 
     tau_r1_ms: float
@@ -107,6 +128,29 @@ class PairSTDP(Params):
     On a network projection (``Projection(..., plasticity=PairSTDP(...))``) it runs
     inside the compiled loop; ``w_max`` is then in the projection's weight unit (nS for
     a conductance receptor, pA for a current one).
+
+    .. math::
+
+        \\Delta w = A_+(w)\\, e^{-\\Delta t / \\tau_+} \\ (\\Delta t > 0), \\qquad
+        \\Delta w = -A_-(w)\\, e^{\\Delta t / \\tau_-} \\ (\\Delta t < 0)
+
+    Time constants in ms (:math:`\\tau_+` = 16.8 ms, :math:`\\tau_-` = 33.7 ms, the fit of
+    Bi & Poo 2001); amplitudes ``a_plus``, ``a_minus`` in weight units (additive bounds) or as
+    fractions of the distance to the bound (multiplicative bounds).
+
+    References
+    ----------
+    G. Bi, M. Poo (2001). Synaptic modification by correlated activity: Hebb's postulate
+    revisited. Annu. Rev. Neurosci. 24:139-166, doi:10.1146/annurev.neuro.24.1.139.
+    A. Morrison, M. Diesmann, W. Gerstner (2008). Phenomenological models of synaptic
+    plasticity based on spike timing. Biol. Cybern. 98:459-478,
+    doi:10.1007/s00422-008-0233-1.
+
+    Examples
+    --------
+    >>> p = PairSTDP(bounds="multiplicative")
+    >>> p.tau_plus_ms, p.tau_minus_ms, p.bounds
+    (16.8, 33.7, 'multiplicative')
     """
 
     a_plus: float = param(
@@ -170,6 +214,13 @@ class STDPState(NamedTuple):
         Presynaptic trace (1), same shape.
     y
         Postsynaptic trace (1), same shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> s = stdp_init(PairSTDP(), np.full(2, 0.5))
+    >>> s.w.tolist(), s.x.tolist(), s.y.tolist()
+    ([0.5, 0.5], [0.0, 0.0], [0.0, 0.0])
     """
 
     w: Array
@@ -218,6 +269,21 @@ def stdp_window(params: PairSTDP, dt_ms: Array, w: Array | float | None = None) 
     The change :math:`\\Delta w`, same shape as ``dt_ms``; for additive bounds it is
     the unclipped window (the event implementation clips the weight to
     :math:`[0, w_\\max]`).
+
+    References
+    ----------
+    G. Bi, M. Poo (2001). Synaptic modification by correlated activity: Hebb's postulate
+    revisited. Annu. Rev. Neurosci. 24:139-166, doi:10.1146/annurev.neuro.24.1.139.
+    A. Morrison, M. Diesmann, W. Gerstner (2008). Phenomenological models of synaptic
+    plasticity based on spike timing. Biol. Cybern. 98:459-478,
+    doi:10.1007/s00422-008-0233-1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> dw = stdp_window(PairSTDP(), np.array([-33.7, 0.0, 16.8]))  # one time constant apart
+    >>> np.round(dw, 6).tolist()  # -a- / e, 0, a+ / e
+    [-0.002207, 0.0, 0.003679]
     """
     dt = np.asarray(dt_ms, dtype=float)
     w_arr = np.asarray(params.w_max / 2 if w is None else w, dtype=float)
@@ -227,7 +293,26 @@ def stdp_window(params: PairSTDP, dt_ms: Array, w: Array | float | None = None) 
 
 
 def stdp_init(params: PairSTDP, w0: Array) -> STDPState:
-    """Initial state: weights ``w0`` (shape ``(...)``), both traces zero."""
+    """Initial state: weights ``w0`` (shape ``(...)``), both traces zero.
+
+    Parameters
+    ----------
+    params
+        The rule.
+    w0
+        Initial weights (units of ``w_max``), any shape.
+
+    Returns
+    -------
+    STDPState
+        ``w = w0``, traces ``x = y = 0`` of the same shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> stdp_init(PairSTDP(), np.array([0.2, 0.8])).x.tolist()
+    [0.0, 0.0]
+    """
     xp = namespace(w0)
     w = xp.asarray(w0)
     if not bool(xp.all((w >= 0) & (w <= params.w_max))):
@@ -252,6 +337,20 @@ def stdp_step(params: PairSTDP, state: STDPState, pre: Array, post: Array,
     -----
     Both updates use the traces after the decay and before this step's increments, so a
     pre and a post spike in the same step do not interact.
+
+    Returns
+    -------
+    STDPState
+        The state after the step.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = PairSTDP()
+    >>> s = stdp_step(p, stdp_init(p, np.array([0.5])), np.array([True]), np.array([False]), 1.0)
+    >>> s = stdp_step(p, s, np.array([False]), np.array([True]), 10.0)  # post 10 ms after pre
+    >>> round(float(s.w[0]) - 0.5, 6), round(float(stdp_window(p, 10.0)), 6)
+    (0.005514, 0.005514)
     """
     dt = _check_dt(dt)
     xp = namespace(state.w)
@@ -286,6 +385,13 @@ def stdp_spike_trains(params: PairSTDP, w0: Array, pre_times_ms: Array,
     Returns
     -------
     The state after the last spike (traces as of that time).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> s = stdp_spike_trains(PairSTDP(), np.array([0.5]), [0.0, 100.0], [10.0, 90.0])
+    >>> round(float(s.w[0]), 5)  # a +10 ms and a -10 ms pair (all-to-all)
+    0.50069
     """
     return run_spike_trains(stdp_init, stdp_step, params, w0, pre_times_ms, post_times_ms)
 
@@ -297,6 +403,30 @@ def run_spike_trains(init: Any, step: Any, params: Any, w0: Array, pre_times_ms:
     The rule is a pair ``init(params, w0)``, ``step(params, state, pre, post, dt)``; it
     takes one step per distinct spike time, with the exact time (ms) since the
     previous one.
+
+    Parameters
+    ----------
+    init, step
+        The rule's initial-state and step functions (e.g. :func:`stdp_init`,
+        :func:`stdp_step`).
+    params
+        The rule's parameters.
+    w0
+        Initial weights, any shape.
+    pre_times_ms, post_times_ms
+        1-D spike times (ms), any order.
+
+    Returns
+    -------
+    state
+        The rule's state after the last spike.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> s = run_spike_trains(stdp_init, stdp_step, PairSTDP(), np.array([0.5]), [0.0], [10.0])
+    >>> round(float(s.w[0]), 6)
+    0.505514
     """
     pre = np.sort(np.asarray(pre_times_ms, dtype=float).ravel())
     post = np.sort(np.asarray(post_times_ms, dtype=float).ravel())
@@ -326,6 +456,25 @@ def pair_protocol(params: PairSTDP, dt_ms: Array, *, n_pairs: int = 1,
     Returns
     -------
     ``w_final - w0`` (NumPy), shape of ``dt_ms``.
+
+    Parameters
+    ----------
+    params
+        The rule.
+    dt_ms
+        Timings :math:`\\Delta t = t_\\mathrm{post} - t_\\mathrm{pre}` (ms), any shape.
+    n_pairs
+        Number of pairs.
+    period_ms
+        Time between the pairs (ms).
+    w0
+        Initial weight (default ``w_max / 2``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> np.round(pair_protocol(PairSTDP(), np.array([-10.0, 10.0]), n_pairs=5), 5).tolist()
+    [-0.0223, 0.02757]
     """
     if n_pairs < 1:
         raise ParameterError("n_pairs", "must be >= 1", n_pairs)

@@ -87,6 +87,16 @@ Sjöström et al. 2001).
 P. J. Sjöström, G. G. Turrigiano, S. B. Nelson (2001). Rate, timing, and cooperativity
 jointly determine cortical synaptic plasticity. Neuron 32:1149-1164,
 doi:10.1016/S0896-6273(01)00542-6.
+
+Examples
+--------
+>>> import numpy as np
+>>> p = TripletSTDP()  # visual cortex, all-to-all (Pfister & Gerstner 2006, Table 2)
+>>> dw = pairing_protocol_theory(p, np.array([-10.0, 10.0]), 20.0)  # 60 pairs at 20 Hz
+>>> np.round(dw, 3).tolist()  # LTD for post-before-pre, LTP for pre-before-post
+[-0.352, 0.247]
+>>> np.round(pairing_protocol_theory(p, np.array([-10.0, 10.0]), 50.0), 3).tolist()  # 50 Hz: LTP
+[0.727, 0.741]
 """
 
 from __future__ import annotations
@@ -117,7 +127,25 @@ _PG = "Pfister & Gerstner 2006, Table 2 (visual cortex, all-to-all, full model)"
 
 
 class TripletSTDP(Params):
-    """Parameters of triplet STDP; defaults: the all-to-all visual-cortex fit."""
+    """Parameters of triplet STDP; defaults: the all-to-all visual-cortex fit.
+
+    Time constants in ms, amplitudes dimensionless (weights in units of their initial
+    value). :data:`TRIPLET_PARAMETER_SETS` holds the four fits of the paper's Table 2.
+
+    References
+    ----------
+    J.-P. Pfister, W. Gerstner (2006). Triplets of spikes in a model of spike
+    timing-dependent plasticity. J. Neurosci. 26:9673-9682,
+    doi:10.1523/JNEUROSCI.1425-06.2006 (Table 2).
+
+    Examples
+    --------
+    >>> p = TripletSTDP()
+    >>> p.tau_x_ms, p.tau_y_ms, p.a3_plus, p.a2_minus
+    (101.0, 125.0, 0.0062, 0.007)
+    >>> sorted(TRIPLET_PARAMETER_SETS)
+    ['all-to-all', 'all-to-all minimal', 'nearest', 'nearest minimal']
+    """
 
     tau_plus_ms: float = param(16.8, unit="ms", gt=0.0, le=10_000.0,
                                doc="Decay time tau+ of the presynaptic pair trace r1.",
@@ -177,7 +205,17 @@ TRIPLET_PARAMETER_SETS: Mapping[str, TripletSTDP] = MappingProxyType({
 
 
 class TripletState(NamedTuple):
-    """Weights ``w`` and the four traces (all the same shape, dimensionless)."""
+    """Weights ``w`` and the four traces (all the same shape, dimensionless).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> s = triplet_init(TripletSTDP(), np.ones(2))
+    >>> s._fields
+    ('w', 'r1', 'r2', 'o1', 'o2')
+    >>> s.r2.tolist()
+    [0.0, 0.0]
+    """
 
     w: Array
     r1: Array
@@ -194,7 +232,26 @@ def _check_dt(dt: float) -> float:
 
 
 def triplet_init(params: TripletSTDP, w0: Array) -> TripletState:
-    """Initial state: weights ``w0`` (any shape, finite), all traces zero."""
+    """Initial state: weights ``w0`` (any shape, finite), all traces zero.
+
+    Parameters
+    ----------
+    params
+        The rule.
+    w0
+        Initial weights (units of the initial weight: 1 for the relative change).
+
+    Returns
+    -------
+    TripletState
+        ``w = w0`` and the four traces at zero, same shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> triplet_init(TripletSTDP(), np.array([1.0])).o1.tolist()
+    [0.0]
+    """
     xp = namespace(w0)
     w = xp.asarray(w0)
     if not bool(xp.all(xp.isfinite(w))):
@@ -220,6 +277,20 @@ def triplet_step(params: TripletSTDP, state: TripletState, pre: Array, post: Arr
     Both updates use the traces after the decay and before this step's jumps (the
     :math:`t - \\epsilon` of the rule), so a pre and a post spike in the same step do not
     interact, as in :func:`engramlab.plasticity.stdp.stdp_step`.
+
+    Returns
+    -------
+    TripletState
+        The state after the step.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = TripletSTDP()
+    >>> s = triplet_step(p, triplet_init(p, np.ones(1)), np.array([True]), np.array([False]), 1.0)
+    >>> s = triplet_step(p, s, np.array([False]), np.array([True]), 10.0)  # post 10 ms after pre
+    >>> round(float(s.w[0] - 1.0), 12), round(float(s.o2[0]), 3)  # A2+ e^(-10/16.8); o2 jumped
+    (2.76e-10, 1.0)
     """
     dt = _check_dt(dt)
     xp = namespace(state.w)
@@ -257,6 +328,19 @@ def triplet_spike_trains(params: TripletSTDP, w0: Array, pre_times_ms: Array,
     Returns
     -------
     The state after the last spike (traces as of that time).
+
+    References
+    ----------
+    J.-P. Pfister, W. Gerstner (2006). Triplets of spikes in a model of spike
+    timing-dependent plasticity. J. Neurosci. 26:9673-9682,
+    doi:10.1523/JNEUROSCI.1425-06.2006 (Table 2).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> s = triplet_spike_trains(TripletSTDP(), np.ones(1), [0.0, 50.0], [10.0, 60.0])
+    >>> round(float(s.w[0]), 6)
+    1.00023
     """
     return run_spike_trains(triplet_init, triplet_step, params, w0, pre_times_ms,
                             post_times_ms)
@@ -339,6 +423,18 @@ def pairing_protocol_theory(params: TripletSTDP, dt_ms: Array, freq_hz: float, *
     -------
     :math:`\\Delta w` (sum of all updates; with :math:`w_0 = 1` the relative change),
     shape of ``dt_ms``.
+
+    References
+    ----------
+    J.-P. Pfister, W. Gerstner (2006). Triplets of spikes in a model of spike
+    timing-dependent plasticity. J. Neurosci. 26:9673-9682,
+    doi:10.1523/JNEUROSCI.1425-06.2006 (Table 2).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> np.round(pairing_protocol_theory(TripletSTDP(), np.array([-10.0, 10.0]), 10.0), 4).tolist()
+    [-0.3336, 0.1321]
     """
     dts, period, per, n_bursts = _protocol_args(dt_ms, freq_hz, n_pairs, pairs_per_burst)
     nearest = params.pairing == "nearest"
@@ -380,6 +476,30 @@ def pairing_protocol_simulated(params: TripletSTDP, dt_ms: Array, freq_hz: float
     Returns
     -------
     ``w_final - 1`` for each timing (NumPy), shape of ``dt_ms``.
+
+    Parameters
+    ----------
+    params
+        The rule.
+    dt_ms
+        :math:`\\Delta t = t_\\mathrm{post} - t_\\mathrm{pre}` (ms), any shape.
+    freq_hz
+        Pairing frequency (Hz) within a train.
+    n_pairs
+        Total number of pairs.
+    pairs_per_burst
+        Pairs per train (``None``: one train of ``n_pairs``).
+    burst_interval_ms
+        Time between the starts of the trains (ms).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> dt = np.array([-10.0, 10.0])
+    >>> sim = pairing_protocol_simulated(TripletSTDP(), dt, 10.0, n_pairs=20)
+    >>> theory = pairing_protocol_theory(TripletSTDP(), dt, 10.0, n_pairs=20)
+    >>> np.round(sim, 4).tolist(), bool(np.allclose(sim, theory, rtol=1e-9, atol=1e-12))
+    ([-0.1109, 0.041], True)
     """
     dts, period, per, n_bursts = _protocol_args(dt_ms, freq_hz, n_pairs, pairs_per_burst)
     if n_bursts > 1 and burst_interval_ms < per * period + 1000.0:
