@@ -1,7 +1,8 @@
 """The docstring examples of the model layers run, and every public name has one.
 
 Every module of :mod:`engramlab.memory`, :mod:`engramlab.neurons` and
-:mod:`engramlab.plasticity` is collected with :func:`pkgutil.walk_packages` and its
+:mod:`engramlab.plasticity` (and of the network, circuits, interventions and protocol
+packages) is collected with :func:`pkgutil.walk_packages` and its
 doctests run (ELLIPSIS, NORMALIZE_WHITESPACE); a failing example fails the test of its
 module. Every public name of those packages (their ``__all__``) that can carry a
 docstring (function, class, module) must have a numpydoc ``Examples`` section with at
@@ -20,12 +21,15 @@ import types
 import pytest
 
 PACKAGES = ("engramlab.memory", "engramlab.neurons", "engramlab.plasticity")
+#: Packages whose module doctests run too (their names need no Examples section yet).
+DOCTEST_PACKAGES = (*PACKAGES, "engramlab.network", "engramlab.circuits",
+                    "engramlab.interventions", "engramlab.protocol")
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 
 def _modules() -> list[str]:
     names = []
-    for package_name in PACKAGES:
+    for package_name in DOCTEST_PACKAGES:
         package = importlib.import_module(package_name)
         names.append(package_name)
         names += [info.name for info in
@@ -46,7 +50,8 @@ _EXAMPLES = re.compile(r"^Examples\n-{8}\n(?:.*\n)*?>>> ", re.MULTILINE)
 def test_collects_every_module() -> None:
     """The walk finds the modules this test is meant for (it cannot pass empty)."""
     for name in ("engramlab.neurons.lif", "engramlab.memory.hopfield",
-                 "engramlab.plasticity.calcium", "engramlab.plasticity.stdp"):
+                 "engramlab.plasticity.calcium", "engramlab.plasticity.stdp",
+                 "engramlab.network.working_memory", "engramlab.circuits.pfc"):
         assert name in MODULES
     assert len(MODULES) >= 28
 

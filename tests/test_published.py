@@ -81,8 +81,8 @@ def test_deviations_are_rare_listed_in_the_readme_and_carry_evidence():
     """Each declared deviation is in the README's table, and its text names a file of
     this repository that reproduces the evidence."""
     declared = _declared_deviations()
-    # rare: 4 of the 34 experiments, each with its evidence in the repository
-    assert len(declared) <= 4, "deviations must be rare"
+    # rare: 5 of the 35 experiments, each with its evidence in the repository
+    assert len(declared) <= 5, "deviations must be rare"
     assert set(declared) == _readme_deviations(), (
         "README's '## Known deviations' table differs from the targets' deviations")
     for (exp_id, metric), text in declared.items():

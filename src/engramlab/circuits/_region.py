@@ -12,7 +12,8 @@ decays).
 
 Effects are what interventions become once resolved (see
 :mod:`engramlab.interventions`): frozen, region-agnostic descriptions (:class:`Remove`,
-:class:`Gain`, :class:`Drive`, :class:`ScaleLearning`, :class:`Tag`). Which region kind
+:class:`Gain`, :class:`Drive`, :class:`ScaleLearning`, :class:`ScaleReceptor`,
+:class:`Tag`). Which region kind
 takes which effect, and how, is a table keyed by the pair of types
 (:func:`register_effect`, looked up along both classes' MROs by :func:`effect_handler`):
 double dispatch, never ``hasattr``. An effect a region cannot take is refused when the
@@ -35,8 +36,8 @@ from engramlab.core.rng import make_rng
 from engramlab.protocol import Span
 
 __all__ = ["Dopamine", "Drive", "Effect", "EffectHandler", "Gain", "Region", "Remove",
-           "ScaleLearning", "StepContext", "Tag", "TimedRegion", "cell_mask", "effect_handler",
-           "register_effect"]
+           "ScaleLearning", "ScaleReceptor", "StepContext", "Tag", "TimedRegion", "cell_mask",
+           "effect_handler", "register_effect", "takes_effect"]
 
 Array = np.ndarray
 State = Any
@@ -107,6 +108,30 @@ class ScaleLearning(Effect):
         if self.mechanism not in MECHANISMS:
             raise ParameterError("scale_learning.mechanism", f"must be one of {MECHANISMS}",
                                  self.mechanism)
+
+
+@dataclasses.dataclass(frozen=True)
+class ScaleReceptor(Effect):
+    """Multiply the synaptic transmission through ``receptor`` by ``factor`` (0 = blocked).
+
+    A pharmacological antagonist on the receptor's current (AP5 on NMDA receptors,
+    bicuculline on GABA_A): the synapses stay, their conductance is scaled. ``receptor``
+    names a receptor class of the region (``"nmda"``, ``"ampa"``, ``"gaba_a"``); a region
+    maps it to its own channels. The learning the receptor gates is
+    :class:`ScaleLearning`'s.
+    """
+
+    factor: float
+    receptor: str = "nmda"
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.factor, (int, float)) and math.isfinite(self.factor)
+                and self.factor >= 0.0):
+            raise ParameterError("scale_receptor.factor", "must be a finite number >= 0",
+                                 self.factor)
+        if not isinstance(self.receptor, str) or not self.receptor:
+            raise ParameterError("scale_receptor.receptor", "must name a receptor class",
+                                 self.receptor)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -338,6 +363,21 @@ def register_effect(region_type: type, effect_type: type, *,
     if instant is None and not during:
         raise ParameterError("register_effect", "give instant=, during=True, or both")
     _HANDLERS[(region_type, effect_type)] = EffectHandler(instant, during, check)
+
+
+def takes_effect(region: Region, effect: Effect, *, windowed: bool) -> bool:
+    """Whether ``region`` takes ``effect``.
+
+    It has a handler (:func:`effect_handler`) whose ``check`` accepts it: a spiking
+    region without NMDA channels mapped takes no :class:`ScaleReceptor` of ``"nmda"``.
+    """
+    try:
+        handler = effect_handler(region, effect, windowed=windowed)
+        if handler.check is not None:
+            handler.check(region, effect)
+    except ParameterError:
+        return False
+    return True
 
 
 def effect_handler(region: Region, effect: Effect, *, windowed: bool) -> EffectHandler:

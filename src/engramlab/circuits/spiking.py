@@ -27,8 +27,10 @@ the network engine (:class:`~engramlab.network.Simulator`):
 
 Time between epochs is not simulated. The engine's clock is set to the protocol's, so
 the rule's traces and last-arrival times see the true gaps; across a gap the pending
-arrivals of the delay buffer and the synaptic conductances (decay times < 1 ms) are
-cleared, as they would have decayed, and the membranes keep their values.
+arrivals of the delay buffer, the synaptic conductances and the presynaptic gates of
+dense projections (NMDA: 100 ms) are cleared, as they would have decayed over a gap of
+minutes, and the membranes keep their values. Contiguous epochs (the epochs of one
+trial) continue exactly: nothing is reset between them.
 
 Labile weight changes (the time-dependent mechanism the Vlachos model lacks). The
 weights of the ``labile`` projections carry a consolidated reference :math:`w^*`
@@ -68,10 +70,15 @@ Effects (:func:`~engramlab.circuits.register_effect`), on the network's own stim
 :class:`~engramlab.circuits.ScaleLearning` ``(f, mechanism)``
     ``"nmda"`` (or ``"all"``) scales the rule's learning rates :math:`\alpha_1, \alpha_2`
     by ``f`` (0: plasticity off); ``"protein_synthesis"`` (or ``"all"``) scales the
-    consolidation of reinforced learning.
+    consolidation of reinforced learning;
+:class:`~engramlab.circuits.ScaleReceptor` ``(f, receptor)``
+    a receptor antagonist: everything arriving at the channels the region maps to the
+    receptor class (``receptors``: ``"nmda"`` -> ``(("E", "rec"), ("I", "rec"))``) is
+    multiplied by ``f`` during the epoch (:class:`~engramlab.network.ReceptorScale`;
+    AP5 on NMDA receptors: ``f = 0``). A class the region does not map is refused.
 
-Example
--------
+Examples
+--------
 >>> from engramlab.circuits import Circuit, run_protocol
 >>> from engramlab.circuits.spiking import amygdala_region
 >>> from engramlab.network import AmygdalaParams
@@ -94,6 +101,7 @@ from engramlab.circuits._region import (
     Gain,
     Region,
     Remove,
+    ScaleReceptor,
     StepContext,
     Tag,
     cell_mask,
@@ -104,9 +112,11 @@ from engramlab.core.rng import make_rng
 from engramlab.network import (
     AmygdalaParams,
     ConductanceStep,
+    CurrentStep,
     Network,
     Phase,
     PoissonSource,
+    ReceptorScale,
     Simulator,
     Snapshot,
     Spikes,
@@ -161,6 +171,13 @@ class SpikingRegion(Region):
         Time step of the engine (ms).
     silence_g_ns
         The largest silencing conductance (``Gain`` with factor 0), nS.
+    currents
+        Protocol stimulus -> a :class:`~engramlab.network.CurrentStep` template
+        (population, amplitude or profile in pA, neurons; its window is ignored):
+        injected, scaled by the stimulus's intensity, during the epochs it is on.
+    receptors
+        Receptor class (``"nmda"``, ``"ampa"``, ``"gaba_a"``) -> the ``(population,
+        receptor)`` channels of the network that :class:`ScaleReceptor` scales.
     """
 
     name: str
@@ -174,6 +191,8 @@ class SpikingRegion(Region):
     labile_tau_ms: float = math.inf
     dt_ms: float = 0.1
     silence_g_ns: float = 2000.0
+    currents: tuple[tuple[str, CurrentStep], ...] = ()
+    receptors: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     _sims: dict[int, list[Any]] = dataclasses.field(default_factory=dict, repr=False,
                                                      compare=False)
 
@@ -232,6 +251,48 @@ class SpikingRegion(Region):
             raise ParameterError(f"{f}.dt_ms", "must be > 0 (ms)", self.dt_ms)
         if not (isinstance(self.silence_g_ns, (int, float)) and self.silence_g_ns > 0):
             raise ParameterError(f"{f}.silence_g_ns", "must be > 0 (nS)", self.silence_g_ns)
+        object.__setattr__(self, "currents", self._check_currents(f))
+        object.__setattr__(self, "receptors", self._check_receptors(f))
+
+    def _check_currents(self, f: str) -> tuple[tuple[str, CurrentStep], ...]:
+        items = (tuple(self.currents.items()) if isinstance(self.currents, Mapping)
+                 else tuple(self.currents))
+        for pair in items:
+            if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str)
+                    and pair[0] and isinstance(pair[1], CurrentStep)):
+                raise ParameterError(f"{f}.currents", "must map stimulus names to "
+                                     "CurrentStep templates", pair)
+            pop = self.network.population(pair[1].population)
+            if pop.is_source:
+                raise ParameterError(f"{f}.currents[{pair[0]}]", "must inject into a neuron "
+                                     "population", pop.name)
+            neurons = pair[1].neurons
+            if neurons is not None:
+                idx = np.asarray(neurons, np.int64)
+                if idx.size and (idx.min() < 0 or idx.max() >= pop.n):
+                    raise ParameterError(f"{f}.currents[{pair[0]}]", f"neurons must lie in "
+                                         f"[0, {pop.n})", pop.name)
+            elif np.ndim(pair[1].amplitude_pa) == 1 and np.size(pair[1].amplitude_pa) != pop.n:
+                raise ParameterError(f"{f}.currents[{pair[0]}]", f"a profile over the whole "
+                                     f"population needs {pop.n} values", pop.name)
+        return items
+
+    def _check_receptors(self, f: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+        items = (tuple(self.receptors.items()) if isinstance(self.receptors, Mapping)
+                 else tuple(self.receptors))
+        out = []
+        for item in items:
+            if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
+                    and item[0]):
+                raise ParameterError(f"{f}.receptors", "must map receptor classes to "
+                                     "(population, receptor) channels", item)
+            chans = _name_pairs(f"{f}.receptors[{item[0]}]", item[1])
+            for pop, rec in chans:
+                if rec not in self.network.population(pop).receptors:
+                    raise ParameterError(f"{f}.receptors[{item[0]}]", f"population {pop} "
+                                         f"has no receptor {rec!r}", rec)
+            out.append((item[0], chans))
+        return tuple(out)
 
     # -- cells ----------------------------------------------------------------------------
 
@@ -321,11 +382,28 @@ class SpikingRegion(Region):
             out[inp] = max(out.get(inp, 0.0), 1.0) if on else out.get(inp, 0.0)
         return out
 
-    def _stimuli(self, state: Any, b: int, effects: tuple[Effect, ...], t0_ms: float,
-                 t1_ms: float) -> tuple[ConductanceStep, ...]:
-        """The conductances of this epoch's Gain / Drive effects on subject ``b``."""
-        out = []
-        for e in effects:
+    def _stimuli(self, state: Any, b: int, ctx: StepContext, t0_ms: float,
+                 t1_ms: float) -> tuple[Any, ...]:
+        """The network stimuli of this epoch on subject ``b``.
+
+        The mapped currents, and the conductances and receptor scalings of its effects.
+        """
+        out: list[Any] = []
+        if not ctx.sleeping:
+            for stim, tmpl in self.currents:
+                k = float(ctx.span.intensity(stim))
+                if k > 0:
+                    amp = np.asarray(tmpl.amplitude_pa, float)
+                    scaled = amp * k if amp.ndim else float(amp) * k
+                    out.append(dataclasses.replace(tmpl, amplitude_pa=scaled,
+                                                   start_ms=t0_ms, stop_ms=t1_ms))
+        chans = dict(self.receptors)
+        for e in ctx.effects:
+            if isinstance(e, ScaleReceptor):
+                if e.factor != 1:
+                    out += [ReceptorScale(pop, rec, e.factor, t0_ms, t1_ms)
+                            for pop, rec in chans[e.receptor]]
+                continue
             if not isinstance(e, (Gain, Drive)):
                 continue
             m = self.mask(state, e.cells)[b]
@@ -397,6 +475,8 @@ class SpikingRegion(Region):
                 st["buf"][...] = 0.0
                 st["g"][...] = 0.0
                 st["h"][...] = 0.0
+                for k in ("gate_s", "gate_x", "gate_pend"):
+                    st[k][...] = 0.0
                 np.minimum(st["refr"], 0, out=st["refr"])
             t_start = int(st["t"][0])
             net = sim.built.net
@@ -404,9 +484,9 @@ class SpikingRegion(Region):
                                                   + net.drive.key.size, dtype=np.uint64)
             net.pops.key[...] = keys[:net.pops.key.size]
             net.drive.key[...] = keys[net.pops.key.size:]
-            stim = self._stimuli(state, b, ctx.effects, t_start * dt,
-                                 (t_start + n_steps) * dt)
-            sim.network = self.network.replace(stimuli=stim) if stim else self.network
+            stim = self._stimuli(state, b, ctx, t_start * dt, (t_start + n_steps) * dt)
+            sim.network = (self.network.replace(stimuli=tuple(self.network.stimuli) + stim)
+                           if stim else self.network)
             sd = net.stdp
             rows = sd.soft >= E.RULE_CUE
             a2p, a2m = sd.a2p[rows].copy(), sd.a2m[rows].copy()
@@ -467,6 +547,16 @@ def _check_drive(region: SpikingRegion, effect: Drive) -> None:
 register_effect(SpikingRegion, Gain, during=True, check=_check_gain)
 register_effect(SpikingRegion, Drive, during=True, check=_check_drive)
 register_effect(SpikingRegion, Tag, during=True)
+
+
+def _check_receptor(region: SpikingRegion, effect: ScaleReceptor) -> None:
+    if effect.receptor not in dict(region.receptors):
+        raise ParameterError(f"{region.name}.scale_receptor.receptor", f"must be a receptor "
+                             f"class the region maps ({sorted(dict(region.receptors))})",
+                             effect.receptor)
+
+
+register_effect(SpikingRegion, ScaleReceptor, during=True, check=_check_receptor)
 
 
 def amygdala_region(params: AmygdalaParams | None = None, *, name: str = "amygdala",

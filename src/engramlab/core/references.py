@@ -209,6 +209,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1523/JNEUROSCI.22-11-04663.2002",
     ),
     (
+        "compte2000",
+        "Compte, Brunel, Goldman-Rakic & Wang 2000",
+        "A. Compte, N. Brunel, P. S. Goldman-Rakic, X.-J. Wang (2000). Synaptic mechanisms and network dynamics underlying spatial working memory in a cortical network model. Cereb. Cortex 10(9):910-923.",
+        "10.1093/cercor/10.9.910",
+    ),
+    (
         "clopath2008",
         "Clopath et al. 2008",
         "C. Clopath, L. Ziegler, E. Vasilaki, L. Büsing, W. Gerstner (2008). Tag-trigger-consolidation: a model of early and late long-term-potentiation and depression. PLoS Computational Biology 4(12):e1000248.",
@@ -551,6 +557,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1109/TIT.1987.1057328",
     ),
     (
+        "murray2014",
+        "Murray, Anticevic, Gancsos, Ichinose, Corlett, Krystal & Wang 2014",
+        "J. D. Murray, A. Anticevic, M. Gancsos, M. Ichinose, P. R. Corlett, J. H. Krystal, X.-J. Wang (2014). Linking microcircuit dysfunction to cognitive impairment: effects of disinhibition associated with schizophrenia in a cortical working memory model. Cereb. Cortex 24(4):859-872 (online 2012).",
+        "10.1093/cercor/bhs370",
+    ),
+    (
         "montague1996",
         "Montague, Dayan & Sejnowski 1996",
         "P. R. Montague, P. Dayan, T. J. Sejnowski (1996). A framework for mesencephalic dopamine systems based on predictive Hebbian learning. Journal of Neuroscience 16(5):1936-1947.",
@@ -779,10 +791,34 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1523/JNEUROSCI.3508-05.2005",
     ),
     (
+        "wang1999",
+        "Wang 1999",
+        "X.-J. Wang (1999). Synaptic basis of cortical persistent activity: the importance of NMDA receptors to working memory. J. Neurosci. 19(21):9587-9603.",
+        "10.1523/JNEUROSCI.19-21-09587.1999",
+    ),
+    (
         "wang2002",
         "Wang 2002",
         "X.-J. Wang (2002). Probabilistic decision making by slow reverberation in cortical circuits. Neuron 36(5):955-968.",
         "10.1016/S0896-6273(02)01092-9",
+    ),
+    (
+        "wang2013",
+        "Wang, Yang, Wang, Gamo, Jin, Mazer, Morrison, Wang, Krystal & Arnsten 2013",
+        "M. Wang, Y. Yang, C.-J. Wang, N. J. Gamo, L. E. Jin, J. A. Mazer, J. H. Morrison, X.-J. Wang, J. H. Krystal, A. F. T. Arnsten (2013). NMDA receptors subserve persistent neuronal firing during working memory in dorsolateral prefrontal cortex. Neuron 77(4):736-749.",
+        "10.1016/j.neuron.2012.12.032",
+    ),
+    (
+        "wimmer2014",
+        "Wimmer, Nykamp, Constantinidis & Compte 2014",
+        "K. Wimmer, D. Q. Nykamp, C. Constantinidis, A. Compte (2014). Bump attractor dynamics in prefrontal cortex explains behavioral precision in spatial working memory. Nat. Neurosci. 17(3):431-439.",
+        "10.1038/nn.3645",
+    ),
+    (
+        "funahashi1989",
+        "Funahashi, Bruce & Goldman-Rakic 1989",
+        "S. Funahashi, C. J. Bruce, P. S. Goldman-Rakic (1989). Mnemonic coding of visual space in the monkey's dorsolateral prefrontal cortex. J. Neurophysiol. 61(2):331-349.",
+        "10.1152/jn.1989.61.2.331",
     ),
     (
         "willshaw1969",

@@ -21,7 +21,11 @@ a drug given a ``region`` and a ``window`` of the protocol
 (``ap5(region="amygdala", window="conditioning")``) is an
 :class:`~engramlab.circuits.Intervention` whose effect is
 :class:`~engramlab.circuits.ScaleLearning` of the plasticity needing its target in that
-region, in every epoch of the window. With several drugs on one target the
+region, in every epoch of the window; an NMDA blocker in a region that maps NMDA
+channels (a spiking region with ``receptors``, such as the prefrontal ring of
+:func:`~engramlab.circuits.pfc.compte_region`) also scales the NMDA current there
+(:class:`~engramlab.circuits.ScaleReceptor`): AP5 blocks both the learning and the
+transmission that NMDA receptors carry. With several drugs on one target the
 factors multiply (independent binding). Outside its window a drug has no effect (the
 wash-in and wash-out are taken as instantaneous).
 """
@@ -35,7 +39,14 @@ from typing import Literal
 
 import numpy as np
 
-from engramlab.circuits import Circuit, Intervention, ScaleLearning, Scheduled
+from engramlab.circuits import (
+    Circuit,
+    Intervention,
+    ScaleLearning,
+    ScaleReceptor,
+    Scheduled,
+    takes_effect,
+)
 from engramlab.core import ParameterError
 from engramlab.protocol import Timeline, WindowLike, as_window
 
@@ -84,12 +95,22 @@ class Drug(Intervention):
                                      "protocol or start_s / stop_s, not both", self.window)
 
     def schedule(self, timeline: Timeline, circuit: Circuit) -> tuple[Scheduled, ...]:
-        """:class:`~engramlab.circuits.ScaleLearning` in ``region`` during ``window``."""
+        """:class:`~engramlab.circuits.ScaleLearning` in ``region`` during ``window``.
+
+        And :class:`~engramlab.circuits.ScaleReceptor` of the NMDA current where the
+        region takes it (module docstring).
+        """
         if self.region is None or self.window is None:
             raise ParameterError(f"{self.name}.region", "a drug in a circuit needs a region "
                                  "and a window of the protocol")
-        return (Scheduled(self.region, ScaleLearning(1.0 - self.block, self.target),
-                          as_window(self.window)),)
+        window = as_window(self.window)
+        out = [Scheduled(self.region, ScaleLearning(1.0 - self.block, self.target), window)]
+        current = ScaleReceptor(1.0 - self.block, NMDA)
+        regions = {r.name: r for r in circuit.regions}
+        if (self.target == NMDA and self.region in regions
+                and takes_effect(regions[self.region], current, windowed=True)):
+            out.append(Scheduled(self.region, current, window))
+        return tuple(out)
 
     def factor(self, t_s: float | np.ndarray) -> np.ndarray:
         """Fraction of the target still working at ``t_s`` (s).

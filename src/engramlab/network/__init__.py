@@ -60,12 +60,21 @@ from engramlab.network.simulate import (
     compile_loop,
     simulate,
 )
+from engramlab.network.working_memory import (
+    CompteParams,
+    compte_network,
+    population_vector,
+    ring_angles_deg,
+    ring_current,
+    ring_rates,
+)
 
 __all__ = [
     "AllToAll",
     "AmygdalaParams",
     "Built",
     "CoincidenceRule",
+    "CompteParams",
     "ConductanceStep",
     "CurrentStep",
     "Dense",
@@ -103,7 +112,12 @@ __all__ = [
     "amygdala_protocol",
     "build",
     "compile_loop",
+    "compte_network",
     "cs_responses",
     "cs_windows",
+    "population_vector",
+    "ring_angles_deg",
+    "ring_current",
+    "ring_rates",
     "simulate",
 ]

@@ -153,7 +153,7 @@ def ring_current(population: str, n: int, *, centre_deg: float, sigma_deg: float
     >>> c = ring_current("E", 8, centre_deg=90.0, sigma_deg=45.0, peak_pa=100.0,
     ...                  start_ms=0.0, stop_ms=250.0)
     >>> np.round(c.amplitude_pa, 1).tolist()
-    [36.8, 77.9, 100.0, 77.9, 36.8, 7.9, 0.7, 7.9]
+    [13.5, 60.7, 100.0, 60.7, 13.5, 1.1, 0.0, 1.1]
     """
     if not (math.isfinite(sigma_deg) and sigma_deg > 0):
         raise ParameterError("sigma_deg", "must be a finite number > 0 (degrees)", sigma_deg)
