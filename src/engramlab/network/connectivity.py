@@ -244,7 +244,9 @@ class RingProfile(Connectivity):
 # --- dense connectivity: delivered by presynaptic gating, not synapse by synapse ----------
 
 def ring_distance(n: int) -> np.ndarray:
-    r"""Circular distance (rad) of ring offset ``k = 0 .. n-1``: :math:`2\pi \min(k, n - k) / n`.
+    r"""Circular distance (rad) of each ring offset ``k`` from 0 to ``n - 1``.
+
+    :math:`2\pi \min(k, n - k) / n`.
 
     Neuron ``i`` of a ring of ``n`` sits at angle :math:`\theta_i = 2\pi i / n`.
 
