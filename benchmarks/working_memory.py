@@ -8,8 +8,8 @@ the delayed-response trial in both simulators (fixation 500 ms, cue 500-750 ms a
 deg, 3 s of delay) and prints, per simulator, the bump's centre error at the end of
 the 3-s delay and the fraction of networks within 10 deg of the cue: the evidence of
 the declared deviation of ``working-memory.bump`` (``--results DIR`` keeps the spike
-files and reuses those already there). Nothing here is asserted by the test suite
-(tests never assert on time).
+files and reuses those already there; ``--dt-ms`` sets both simulators' step).
+Nothing here is asserted by the test suite (tests never assert on time).
 
 The two scripts (``peers/engramlab_compte.py``, ``peers/brian2_compte.py``) write the
 pyramidal cells' spikes; the read-outs are computed here from the spikes alone: a
@@ -54,6 +54,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--results", type=Path, default=None,
                     help="keep (and reuse) the spike files of --drift here")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--dt-ms", type=float, default=0.1, help="time step of both simulators")
     ap.add_argument("--venv", type=Path, default=cuba.VENV)
     ap.add_argument("--timeout", type=float, default=3600)
     return ap.parse_args(argv)
@@ -97,15 +98,18 @@ def drift(args: argparse.Namespace, pythons: dict[str, Path | str]) -> int:
     stop = CUE["cue_stop_ms"] + DELAY_S * 1e3
     window = (stop - 250.0, stop)            # the experiment's last delay epoch
     duration = stop / 1e3
-    print(f"drift: {args.drift} seeds, centre error over {window[0]:g}-{window[1]:g} ms "
+    print(f"drift: {args.drift} seeds at dt {args.dt_ms:g} ms, centre error over "
+          f"{window[0]:g}-{window[1]:g} ms "
           f"(the last 250 ms of a {DELAY_S:g}-s delay); files in {out_dir}")
     for sim, py in pythons.items():
         errors, bumps, fars = [], [], []
         for seed in range(args.drift):
-            path = out_dir / f"{sim}_s{seed}.npz"
+            tag = "" if args.dt_ms == 0.1 else f"_dt{args.dt_ms:g}"
+            path = out_dir / f"{sim}{tag}_s{seed}.npz"
             if not path.exists():
                 extra = ["--target", "cython", "--cython-cache", str(cache)] \
                     if sim == "brian2" else []
+                extra += ["--dt-ms", f"{args.dt_ms:g}"]
                 res = run_one(py, sim, duration, seed, path, extra, args.timeout)
                 if "error" in res:
                     print(f"  {sim} seed {seed}: {res['error']}")
@@ -129,18 +133,20 @@ def speed(args: argparse.Namespace, pythons: dict[str, Path | str]) -> int:
     rows = []
     try:
         for dur in durations:
+            dt = ["--dt-ms", f"{args.dt_ms:g}"]
             res = {"engramlab": run_one(pythons["engramlab"], "engramlab", dur, args.seed,
-                                        tmp / "e.npz", [], args.timeout)}
+                                        tmp / "e.npz", dt, args.timeout)}
             if "brian2" in pythons:
                 cache = tmp / f"cache-{dur:g}"
                 for variant in ("cold", "warm"):
                     res[f"brian2 cython {variant}"] = run_one(
                         pythons["brian2"], "brian2", dur, args.seed, tmp / "b.npz",
-                        ["--target", "cython", "--cython-cache", str(cache)], args.timeout)
+                        ["--target", "cython", "--cython-cache", str(cache), *dt],
+                        args.timeout)
                 if args.numpy:
                     res["brian2 numpy"] = run_one(pythons["brian2"], "brian2", dur,
                                                   args.seed, tmp / "b.npz",
-                                                  ["--target", "numpy"], args.timeout)
+                                                  ["--target", "numpy", *dt], args.timeout)
             rows.append((dur, res))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
