@@ -9,7 +9,7 @@ r"""Persistent activity in prefrontal cortex: the bump attractor of Compte et al
     while the others stay near their spontaneous rate; the bump is held by recurrent
     excitation through slow NMDA receptors (Wang 1999, J. Neurosci. 19:9587) and
     collapses when they are blocked (in the monkey: Wang et al. 2013, Neuron 77:736,
-    iontophoretic NMDA antagonists abolish the delay firing of such cells); its
+    iontophoretic NMDA antagonists markedly reduce the delay firing of such cells); its
     position diffuses, so that the remembered location wanders with the delay and the
     error of the memory-guided saccade grows with it (Compte et al. 2000; Wimmer,
     Nykamp, Constantinidis & Compte 2014, Nat. Neurosci. 17:431).
@@ -349,7 +349,7 @@ class Bump(Experiment[BumpParams]):
                                "mean over networks"),
             Target("ap5_bump_over_control", 0.25, 0.0, compare="at_most", kind="published",
                    source=f"{_W1999} (persistent activity needs slow NMDA recurrence); "
-                          f"{_W2013}: NMDA blockade abolishes the delay firing of "
+                          f"{_W2013}: NMDA blockade markedly reduces the delay firing of "
                           "prefrontal cells; catalogue: with NMDA blocked the bump fails",
                    reason="collapsed: the cued cells fire at most a quarter of the "
                           "control's rate at the same time after the cue (below their "
