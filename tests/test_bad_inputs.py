@@ -59,6 +59,8 @@ BAD: dict[str, tuple[str, ...]] = {
     "tuple": ("nan", "1, nan", "inf, 1", "", "[]", "1, abc", "true", "1, true", "1e308, 1",
               "((1))", "[1, [2]]", "None"),
     "literal": ("", "nonexistent", "true", "1", ":b:", "[red]x[/red]", "None"),
+    "bool": ("", "1", "0", "2", "-1", "1.5", "nan", "abc", "yes", "on", "None", "null",
+             "True", "[true]", "\"true\""),
 }
 #: Bad Python values through the API.
 API_BAD: tuple[Any, ...] = (float("nan"), float("inf"), -float("inf"), True, "abc", None,
@@ -121,6 +123,8 @@ def _kind(annotation: Any) -> str:
         return "literal"
     if typing.get_origin(annotation) is tuple:
         return "tuple"
+    if annotation is bool:
+        return "bool"
     if annotation is int:
         return "int"
     if annotation is float:
@@ -147,6 +151,8 @@ def cases() -> Iterator[Case]:
             for value in API_BAD:
                 if kind == "tuple" and isinstance(value, list):
                     continue  # a list of numbers is a fine Python value for a tuple
+                if kind == "bool" and isinstance(value, bool):
+                    continue  # True is a fine value for a bool
                 yield Case("api", f"{exp.id}.params({name}={value!r:.20})", field=name,
                            api=_bound(exp.params, "quick", **{name: value}))
                 yield Case("api", f"run({exp.id}, {name}={value!r:.20})", field=name,

@@ -94,8 +94,9 @@ class HabitParams(Params):
     aversion_pairings: int = param(3, unit="1", ge=1, le=20,
                                    doc="Sucrose-LiCl pairings of the devaluation.",
                                    source="chosen: until the sucrose is rejected")
-    kappa: float = param(140.0, unit="1", ge=1.0,
-                         doc="Outcomes over which the habit's uncertainty halves, kappa.",
+    kappa: float = param(140.0, unit="1", ge=1.0, le=1e12,
+                         doc="Outcomes over which the habit's uncertainty halves, kappa "
+                             "(1e12: it never does).",
                          source=f"chosen: the goal-directed weight is 1/2 near 100 "
                                 f"outcomes ({_DND} form)")
     mb_uncertainty: float = param(0.583, unit="1", gt=0.0, le=100.0,
