@@ -20,10 +20,11 @@ import types
 
 import pytest
 
-PACKAGES = ("engramlab.memory", "engramlab.neurons", "engramlab.plasticity")
+PACKAGES = ("engramlab.memory", "engramlab.neurons", "engramlab.plasticity",
+            "engramlab.protocol", "engramlab.analysis", "engramlab.interventions",
+            "engramlab.synapses")
 #: Packages whose module doctests run too (their names need no Examples section yet).
-DOCTEST_PACKAGES = (*PACKAGES, "engramlab.network", "engramlab.circuits",
-                    "engramlab.interventions", "engramlab.protocol")
+DOCTEST_PACKAGES = (*PACKAGES, "engramlab.network", "engramlab.circuits")
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 

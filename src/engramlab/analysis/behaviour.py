@@ -43,8 +43,12 @@ def freezing_percent(activity: Any, *, half_activity: float = 0.3, hill: float =
 
     Elementwise on a number, an array or an ``xarray.DataArray`` (labels kept).
 
-    >>> float(freezing_percent(0.3))
+    Examples
+    --------
+    >>> float(freezing_percent(0.3))  # x = x_1/2: half of the 100 %
     50.0
+    >>> np.round(freezing_percent(np.array([0.0, 0.6])), 3).tolist()  # 0.36 / (0.36 + 0.09)
+    [0.0, 80.0]
     """
     for name, v in (("half_activity", half_activity), ("hill", hill)):
         if not (isinstance(v, (int, float)) and np.isfinite(v) and v > 0):
@@ -61,7 +65,15 @@ def freezing_percent(activity: Any, *, half_activity: float = 0.3, hill: float =
 
 def recall_fraction(reinstated: np.ndarray, episode: np.ndarray, *,
                     threshold: float = 0.5) -> np.ndarray:
-    """Fraction of the episode's active cells reinstated, per row (module docstring)."""
+    """Fraction of the episode's active cells reinstated, per row (module docstring).
+
+    Examples
+    --------
+    >>> episode = np.array([[1, 1, 1, 0], [1, 1, 1, 0]])
+    >>> reinstated = np.array([[0.9, 0.8, 0.1, 0.0], [0.9, 0.1, 0.1, 0.7]])
+    >>> np.round(recall_fraction(reinstated, episode), 4).tolist()  # 2 of 3, then 1 of 3
+    [0.6667, 0.3333]
+    """
     r = np.asarray(reinstated, dtype=float) > threshold
     e = np.asarray(episode, dtype=float) > 0
     if r.shape != e.shape:

@@ -24,7 +24,13 @@ __all__ = ["choice_accuracy", "devaluation_ratio", "mean_reaction_time", "respon
 
 
 def choice_accuracy(chosen: Any, correct: Any) -> float:
-    """Fraction of trials with ``chosen == correct`` (arrays of option indices)."""
+    """Fraction of trials with ``chosen == correct`` (arrays of option indices).
+
+    Examples
+    --------
+    >>> choice_accuracy([0, 1, 1, 0, np.nan], [0, 1, 0, 0, 1])  # 3 of the 4 valid trials
+    0.75
+    """
     a, c = np.asarray(chosen, float), np.asarray(correct, float)
     if a.shape != c.shape:
         raise ParameterError("chosen", f"must have the shape of correct {c.shape}", a.shape)
@@ -35,7 +41,13 @@ def choice_accuracy(chosen: Any, correct: Any) -> float:
 
 
 def response_rate(count: Any, duration_ms: Any) -> Any:
-    """Responses per minute from a count over ``duration_ms`` (elementwise)."""
+    """Responses per minute from a count over ``duration_ms`` (elementwise).
+
+    Examples
+    --------
+    >>> float(response_rate(30, 60_000)), response_rate([10, 20], 30_000).tolist()
+    (30.0, [20.0, 40.0])
+    """
     d = np.asarray(duration_ms, float)
     if np.any(~(d > 0)):
         raise ParameterError("duration_ms", "must be > 0", duration_ms)
@@ -43,7 +55,13 @@ def response_rate(count: Any, duration_ms: Any) -> Any:
 
 
 def mean_reaction_time(rt_ms: Any, responses: Any) -> float:
-    """Mean reaction time (ms) of blocks' mean RTs weighted by their response counts."""
+    """Mean reaction time (ms) of blocks' mean RTs weighted by their response counts.
+
+    Examples
+    --------
+    >>> mean_reaction_time([300.0, 400.0, np.nan], [1, 3, 0])  # (300 + 3 * 400) / 4
+    375.0
+    """
     rt, n = np.asarray(rt_ms, float), np.asarray(responses, float)
     if rt.shape != n.shape:
         raise ParameterError("rt_ms", f"must have the shape of responses {n.shape}", rt.shape)
@@ -56,7 +74,13 @@ def mean_reaction_time(rt_ms: Any, responses: Any) -> float:
 
 
 def devaluation_ratio(devalued: Any, valued: Any) -> float:
-    """Mean responding of the devalued group over that of the valued group."""
+    """Mean responding of the devalued group over that of the valued group.
+
+    Examples
+    --------
+    >>> devaluation_ratio([4.0, 6.0], [10.0, 10.0])  # 5 / 10: goal-directed
+    0.5
+    """
     dv, v = float(np.nanmean(devalued)), float(np.nanmean(valued))
     if not v > 0:
         return float("nan")

@@ -48,6 +48,13 @@ def level_crossing(x: np.ndarray, y: np.ndarray, level: float = 0.0, *, upward: 
     -------
     float
         The crossing, NaN if the curve never crosses.
+
+    Examples
+    --------
+    >>> level_crossing([0, 1, 2, 3], [3, 1, -1, 1], upward=False)  # 1 -> -1 between 1 and 2
+    1.5
+    >>> round(level_crossing([1, 10, 100], [0, 0.5, 1], 0.75, log_x=True), 4)  # sqrt(1000)
+    31.6228
     """
     x = np.asarray(x, dtype=float)
     d = np.asarray(y, dtype=float) - level
@@ -81,6 +88,13 @@ def falls_below(x: np.ndarray, y: np.ndarray, level: float) -> float:
     float
         The crossing; ``x[0]`` if ``y`` starts below ``level``; NaN if it never falls
         below.
+
+    Examples
+    --------
+    >>> falls_below([0, 1, 2, 3], [1.0, 1.0, 0.6, 0.2], 0.5)  # 0.6 -> 0.2 between 2 and 3
+    2.25
+    >>> falls_below([0, 1], [0.2, 0.1], 0.5), falls_below([0, 1], [1.0, 0.9], 0.5)
+    (0.0, nan)
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)

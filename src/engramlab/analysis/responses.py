@@ -41,7 +41,13 @@ def _trace(y: object, dt_ms: float) -> np.ndarray:
 
 
 def cr_amplitude(y: object) -> np.ndarray:
-    """Peak of each trace, :math:`\\max_k y_k` (NaN steps ignored; all NaN: NaN)."""
+    """Peak of each trace, :math:`\\max_k y_k` (NaN steps ignored; all NaN: NaN).
+
+    Examples
+    --------
+    >>> cr_amplitude([[0.0, 1.0, 3.0, 2.0], [0.0, np.nan, 0.5, 0.0]]).tolist()
+    [3.0, 0.5]
+    """
     a = _trace(y, 1.0)
     with np.errstate(invalid="ignore"):
         filled = np.where(np.isnan(a), -np.inf, a)
@@ -50,7 +56,14 @@ def cr_amplitude(y: object) -> np.ndarray:
 
 
 def peak_time(y: object, dt_ms: float, *, min_amplitude: float = 0.0) -> np.ndarray:
-    """Time (ms from CS onset) of each trace's first maximum, NaN without a response."""
+    """Time (ms from CS onset) of each trace's first maximum, NaN without a response.
+
+    Examples
+    --------
+    >>> y = [[0.0, 1.0, 3.0, 2.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0]]
+    >>> peak_time(y, 10.0).tolist()  # step 2 read at its midpoint, 2.5 * 10 ms
+    [25.0, nan]
+    """
     a = _trace(y, dt_ms)
     amp = cr_amplitude(a)
     k = np.argmax(np.where(np.isnan(a), -np.inf, a), axis=-1)
@@ -60,7 +73,14 @@ def peak_time(y: object, dt_ms: float, *, min_amplitude: float = 0.0) -> np.ndar
 
 def onset_latency(y: object, dt_ms: float, *, threshold: float = 0.2,
                   min_amplitude: float = 0.0) -> np.ndarray:
-    """First time (ms) each trace reaches ``threshold`` of its own peak; NaN without one."""
+    """First time (ms) each trace reaches ``threshold`` of its own peak; NaN without one.
+
+    Examples
+    --------
+    >>> y = [0.0, 1.0, 2.0, 4.0, 2.0]
+    >>> float(onset_latency(y, 10.0)), float(onset_latency(y, 10.0, threshold=0.5))  # 0.8, 2.0
+    (15.0, 25.0)
+    """
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or \
             not 0.0 < threshold <= 1.0:
         raise ParameterError("threshold", "must be a fraction in (0, 1] of the peak",
@@ -81,6 +101,13 @@ def response_peaks(y: object, dt_ms: float, *, rel_height: float = 0.3,
     A local maximum counts if it is at least ``rel_height`` of the trace's maximum and
     the trough between it and the previous counted peak falls below ``dip`` times the
     lower of the two; otherwise the higher of the two is kept.
+
+    Examples
+    --------
+    >>> response_peaks([0.0, 2.0, 4.0, 1.0, 0.0, 3.0, 1.0, 0.0], 10.0)  # peaks at steps 2, 5
+    [25.0, 55.0]
+    >>> response_peaks([0.0, 4.0, 3.8, 3.9, 0.0], 10.0)  # the dip is too shallow: one peak
+    [15.0]
     """
     a = _trace(y, dt_ms)
     if a.ndim != 1:

@@ -69,6 +69,12 @@ def step_change(states: object, start: object | None = None) -> Array:
 
     ``start`` ``(..., cells)`` is the state before the first step; without it the
     first entry is NaN.
+
+    Examples
+    --------
+    >>> x = np.array([[0.5], [0.75], [0.875]])  # (steps, cells): halving steps toward 1
+    >>> step_change(x, start=[0.0]).tolist(), step_change(x).tolist()
+    ([0.5, 0.25, 0.125], [nan, 0.25, 0.125])
     """
     x = _trajectory(states)
     d = np.empty(x.shape[:-1])
@@ -115,6 +121,15 @@ def settling_time(states: object, tol: float, start: object | None = None,
     -------
     numpy.ndarray
         ``(...)`` settling times in steps (integers as floats).
+
+    Examples
+    --------
+    >>> x = np.array([[0.5], [0.75], [0.875], [0.9375]])  # changes 0.5, 0.25, 0.125, 0.0625
+    >>> float(settling_time(x, tol=0.1, start=[0.0]))  # the last change >= 0.1 is step 2
+    3.0
+    >>> t, settled = settling_time(x, tol=0.01, start=[0.0], return_settled=True)
+    >>> float(t), bool(settled)  # still changing at the last step
+    (4.0, False)
     """
     if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not tol > 0 \
             or not np.isfinite(tol):
@@ -134,6 +149,12 @@ def basin_time(states: object, pattern: object, criterion: float = 0.9) -> Array
 
     ``pattern`` ``(..., cells)`` (or ``(cells,)``) in activities 0/1; returns ``(...)``
     steps (``n``: never entered for good).
+
+    Examples
+    --------
+    >>> states = np.array([[1, 0, 1, 0], [1, 1, 1, 0], [1, 1, 0, 0], [1, 1, 0, 0]])
+    >>> float(basin_time(states, [1, 1, 0, 0]))  # cosines 0, 0.5, 1, 1
+    2.0
     """
     x = _trajectory(states)
     if not (isinstance(criterion, (int, float)) and -1.0 < criterion <= 1.0):

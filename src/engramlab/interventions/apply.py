@@ -37,6 +37,21 @@ def apply_to_network(network: Network, interventions: Sequence[NetworkInterventi
     - a :class:`Lesion` is applied by :func:`apply_lesion` (a random neuron lesion draws
       from ``seed``, the i-th lesion from its own stream);
     - an :class:`Opsin` by :meth:`Opsin.to_network`.
+
+    Examples
+    --------
+    >>> from engramlab.interventions import Opsin, ap5
+    >>> from engramlab.network import Population
+    >>> from engramlab.neurons import LIF
+    >>> from engramlab.protocol import Interval
+    >>> from engramlab.synapses import NMDA as NMDAReceptor
+    >>> net = Network([Population("E", 4, LIF(), receptors={"nmda": NMDAReceptor()})])
+    >>> out = apply_to_network(net, [ap5(0.0, 1.0), Opsin("ArchT", "E", light=Interval(0, 500))],
+    ...                        population="E")
+    >>> [type(s).__name__ for s in out.stimuli], out.stimuli[0].factor, out.stimuli[0].stop_ms
+    (['ReceptorScale', 'CurrentStep'], 0.0, 1000.0)
+    >>> out.stimuli[1].amplitude_pa, net.stimuli  # the pump's outward current; input unchanged
+    (-200.0, ())
     """
     for i, iv in enumerate(interventions):
         if isinstance(iv, Drug):

@@ -39,7 +39,14 @@ __all__ = ["DopamineScaling", "dopamine"]
 
 @dataclasses.dataclass(frozen=True)
 class DopamineScaling(Intervention):
-    """Bursts times ``burst``, dips times ``dip`` in ``region`` during ``window``."""
+    """Bursts times ``burst``, dips times ``dip`` in ``region`` during ``window``.
+
+    Examples
+    --------
+    >>> iv = DopamineScaling("striatum", "training", dip=0.5)  # L-DOPA fills half the dips
+    >>> iv.burst, iv.dip, iv.window
+    (1.0, 0.5, During(session='training', trial=None, epoch=None, stimulus=None, kind=None))
+    """
 
     region: str
     window: WindowLike
@@ -64,5 +71,12 @@ class DopamineScaling(Intervention):
 
 def dopamine(*, region: str, window: WindowLike, burst: float = 1.0,
              dip: float = 1.0) -> DopamineScaling:
-    """Scale the dopamine bursts and dips of ``region`` during ``window``."""
+    """Scale the dopamine bursts and dips of ``region`` during ``window``.
+
+    Examples
+    --------
+    >>> iv = dopamine(region="striatum", window="training", burst=0.4)  # 60 % of bursts lost
+    >>> iv == DopamineScaling("striatum", "training", burst=0.4, dip=1.0)
+    True
+    """
     return DopamineScaling(region, window, burst, dip)

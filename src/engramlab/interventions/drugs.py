@@ -64,6 +64,12 @@ class Drug(Intervention):
     """``block`` of ``target`` (fraction, 0..1) during ``[start_s, stop_s)`` (s).
 
     In a circuit: in ``region`` during ``window`` (a protocol window) instead.
+
+    Examples
+    --------
+    >>> d = Drug("AP5", NMDA, start_s=0.0, stop_s=60.0, block=0.8)
+    >>> np.round(d.factor([-1.0, 0.0, 30.0, 60.0]), 4).tolist()  # 1 - 0.8 inside [0, 60) s
+    [1.0, 0.2, 0.2, 1.0]
     """
 
     name: str
@@ -128,6 +134,14 @@ def ap5(start_s: float = -math.inf, stop_s: float = math.inf, *, block: float = 
 
     50-100 uM in slices blocks LTP and LTD (Dudek & Bear 1992); ``block`` is the
     fraction of NMDA current removed.
+
+    Examples
+    --------
+    >>> d = ap5(0.0, 60.0, block=0.5)
+    >>> d.name, d.target, float(d.factor(30.0)), float(d.factor(90.0))
+    ('AP5', 'nmda', 0.5, 1.0)
+    >>> ap5(region="amygdala", window="conditioning").window.session  # in a circuit
+    'conditioning'
     """
     return Drug("AP5", NMDA, start_s, stop_s, block, region, window)
 
@@ -139,6 +153,12 @@ def anisomycin(start_s: float = -math.inf, stop_s: float = math.inf, *,
 
     25 uM blocks late LTP (Frey & Morris 1997); ``block`` is the fraction of
     plasticity-related protein synthesis removed.
+
+    Examples
+    --------
+    >>> d = anisomycin(0.0, 3_600.0)  # the first hour
+    >>> d.target, float(d.factor(10.0)), float(d.factor(3_600.0))
+    ('protein_synthesis', 0.0, 1.0)
     """
     return Drug("anisomycin", PROTEIN_SYNTHESIS, start_s, stop_s, block, region, window)
 
@@ -149,6 +169,13 @@ def availability(drugs: Sequence[Drug], target: Target) -> Callable[[float | np.
 
     ``f(t_s)`` is the product of the factors of the drugs acting on it (1 where none
     acts).
+
+    Examples
+    --------
+    >>> drugs = [ap5(0, 10, block=0.5), ap5(5, 20, block=0.5), anisomycin(0, 100)]
+    >>> f = availability(drugs, NMDA)  # anisomycin acts on another target
+    >>> f(np.array([1.0, 7.0, 15.0, 30.0])).tolist()  # 0.5 * 0.5 where the two AP5 overlap
+    [0.5, 0.25, 0.5, 1.0]
     """
     if target not in _TARGETS:
         raise ParameterError("target", f"must be one of {_TARGETS}", target)

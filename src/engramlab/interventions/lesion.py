@@ -101,6 +101,13 @@ class Lesion(Intervention):
     ------
     ParameterError
         If ``kind`` is unknown or ``fraction`` is not a finite number in ``[0, 1]``.
+
+    Examples
+    --------
+    >>> Lesion("synapses", 0.5).symmetric, Lesion("neurons", 0.25, target="E").target
+    (True, 'E')
+    >>> Lesion("region", target="hippocampus", at="training").at  # a session name is a window
+    During(session='training', trial=None, epoch=None, stimulus=None, kind=None)
     """
 
     kind: LesionKind
@@ -159,6 +166,13 @@ def lesion(target: str, at: WindowLike) -> Lesion:
     """Remove region or pathway ``target`` of a circuit at ``at``.
 
     ``lesion("hippocampus", After("training", days(1)))``.
+
+    Examples
+    --------
+    >>> from engramlab.protocol import After, days
+    >>> les = lesion("hippocampus", After("training", days(1)))
+    >>> les.kind, les.fraction, les.target, les.at.delay_ms
+    ('region', 1.0, 'hippocampus', 86400000.0)
     """
     return Lesion("region", 1.0, target=target, at=at)
 
@@ -174,6 +188,14 @@ class Lesioned(NamedTuple):
         NumPy boolean mask of the synapses kept, same shape as ``weights``.
     alive
         NumPy boolean mask of the units (rows) still present, shape ``(rows,)``.
+
+    Examples
+    --------
+    >>> out = apply_lesion(np.ones((2, 3)), Lesion("neurons", 0.5), np.random.default_rng(0))
+    >>> out._fields
+    ('weights', 'kept', 'alive')
+    >>> out.weights.tolist(), out.alive.tolist()  # one of the 2 rows silenced
+    ([[1.0, 1.0, 1.0], [0.0, 0.0, 0.0]], [True, False])
     """
 
     weights: Array
@@ -190,6 +212,12 @@ def lesion_mask(shape: tuple[int, int], lesion: Lesion,
     """The masks ``(kept, alive)`` of a lesion of a matrix of ``shape`` (NumPy, exact counts).
 
     See the module docstring for what counts as a candidate.
+
+    Examples
+    --------
+    >>> kept, alive = lesion_mask((4, 4), Lesion("neurons", 0.25), np.random.default_rng(0))
+    >>> int((~alive).sum()), int(kept.sum())  # 1 unit of 4: its row and column, 16 - 7
+    (1, 9)
     """
     if not isinstance(rng, np.random.Generator):
         raise ParameterError("rng", "must be a numpy.random.Generator (no global random state)")
@@ -250,6 +278,13 @@ def apply_lesion(weights: Array, lesion: Lesion, rng: np.random.Generator) -> An
     Lesioned
         The new weights and the NumPy masks of kept synapses and living units. The
         input array is not modified.
+
+    Examples
+    --------
+    >>> w = np.ones((4, 4)) - np.eye(4)  # 12 directed off-diagonal synapses
+    >>> out = apply_lesion(w, Lesion("synapses", 0.5, symmetric=False), np.random.default_rng(0))
+    >>> int((out.weights != 0).sum()), float(w.sum())  # round(0.5 * 12) = 6 removed
+    (6, 12.0)
     """
     if not isinstance(lesion, Lesion):
         raise ParameterError("lesion", "must be a Lesion", type(lesion).__name__)

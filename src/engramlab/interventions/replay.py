@@ -80,6 +80,17 @@ class DisruptReplay(Intervention):
     fraction
         :math:`f \\in [0, 1]`, the part of each replayed code's output removed (1: the
         ripple is abolished, Girardeau et al. 2009).
+
+    Examples
+    --------
+    >>> from engramlab.circuits.regions import IndexRegion
+    >>> from engramlab.protocol import Protocol, epoch, hours, session, sleep, trial
+    >>> circuit = Circuit((IndexRegion("hippocampus", {"index": 20}, k=2),))
+    >>> tl = Protocol.of(session("training", trial("t", epoch("tone", 60_000))),
+    ...                  sleep("night", hours(8), events=2, gap_ms=hours(1))).resolve()
+    >>> (s,) = DisruptReplay(fraction=0.8).schedule(tl, circuit)
+    >>> round(s.effect.factor, 4), s.window.resolve(tl)  # the whole night, 1 h after training
+    (0.2, ((3660000.0, 32460000.0),))
     """
 
     region: str = "hippocampus"
@@ -109,6 +120,13 @@ def disrupt_replay(region: str = "hippocampus", window: WindowLike | None = None
     """Suppress replay in ``region`` during the sleep of ``window`` (default: all sleep).
 
     ``disrupt_replay("hippocampus", During(kind="sleep"))``.
+
+    Examples
+    --------
+    >>> from engramlab.protocol import During
+    >>> iv = disrupt_replay("hippocampus", During(kind="sleep"), fraction=0.5)
+    >>> iv.region, iv.fraction, iv.window.kind
+    ('hippocampus', 0.5, 'sleep')
     """
     return DisruptReplay(region, window, fraction)
 
@@ -126,6 +144,18 @@ class RecentReplay(Intervention):
         The replaying :class:`~engramlab.circuits.IndexRegion`.
     window
         The sleep affected (``None``: every sleep epoch after the start of ``since``).
+
+    Examples
+    --------
+    >>> from engramlab.circuits.regions import IndexRegion
+    >>> from engramlab.protocol import Protocol, epoch, hours, session, sleep, trial
+    >>> circuit = Circuit((IndexRegion("hippocampus", {"index": 20}, k=2),))
+    >>> t = trial("t", epoch("tone", 60_000))
+    >>> tl = Protocol.of(session("old", t), sleep("night 1", hours(8), gap_ms=hours(1)),
+    ...                  session("new", t, day=1), sleep("night 2", hours(8))).resolve()
+    >>> (s,) = RecentReplay("new").schedule(tl, circuit)
+    >>> s.effect.since_ms, s.window.resolve(tl)  # from day 1 on: night 2 only
+    (86400000.0, ((86460000.0, 115260000.0),))
     """
 
     since: WindowLike
@@ -156,6 +186,12 @@ def replay_recent_only(since: WindowLike, region: str = "hippocampus",
     """Replay in ``region`` restricted to codes stored since ``since`` began.
 
     ``replay_recent_only("new conditioning")``.
+
+    Examples
+    --------
+    >>> iv = replay_recent_only("new conditioning")
+    >>> iv.region, iv.since.session, iv.window
+    ('hippocampus', 'new conditioning', None)
     """
     return RecentReplay(since, region, window)
 

@@ -96,6 +96,12 @@ class Tagging(Intervention):
 
     The cells of ``region`` (its group ``cells``, or all); see the module docstring
     (Reijmers et al. 2007).
+
+    Examples
+    --------
+    >>> tag = Tagging("engram", "hippocampus", "conditioning", threshold=0.3)
+    >>> tag.name, tag.window.session, tag.cells, tag.threshold
+    ('engram', 'conditioning', None, 0.3)
     """
 
     name: str
@@ -120,7 +126,14 @@ class Tagging(Intervention):
 
 def tag_cells(name: str, region: str, window: WindowLike, *, cells: str | None = None,
               threshold: float = 0.5) -> Tagging:
-    """``Tagging(name, region, window, ...)``: label the cells active in ``window``."""
+    """``Tagging(name, region, window, ...)``: label the cells active in ``window``.
+
+    Examples
+    --------
+    >>> tag = tag_cells("engram", "hippocampus", "conditioning")  # doxycycline off in training
+    >>> tag == Tagging("engram", "hippocampus", "conditioning", None, 0.5)
+    True
+    """
     return Tagging(name, region, window, cells, threshold)
 
 
@@ -176,6 +189,14 @@ class Opsin(Intervention):
         Networks, channels: the light-evoked conductance (nS).
     current_pa
         Networks, pumps: the outward pump current (pA).
+
+    Examples
+    --------
+    >>> chr2 = Opsin("ChR2", "hippocampus", light="test", cells="engram", drive=0.5)
+    >>> chr2.spec.action, chr2.spec.e_rev_mv, chr2.citation
+    ('excite', 0.0, 'Nagel et al. 2003')
+    >>> Opsin("ArchT", "E").spec.carrier, Opsin("GtACR2", "E").spec.e_rev_mv  # E_Cl
+    ('pump', -70.0)
     """
 
     opsin: OpsinKind
@@ -273,6 +294,13 @@ class Chemogenetic(Intervention):
     the fraction of output removed at the peak, ``drive`` :math:`D` (hM3Dq) the drive
     added at the peak (activity units); ``rise_ms`` :math:`\tau_r`, ``decay_ms``
     :math:`\tau_d` (Manvich et al. 2018).
+
+    Examples
+    --------
+    >>> hm4di = Chemogenetic("hM4Di", "amygdala", injection=Interval(0.0))
+    >>> t_peak = math.log(12) * 15 * 180 / 165 * MINUTE_MS  # ln(d/r) r d / (d - r): 40.7 min
+    >>> np.round(hm4di.activation([-1.0, t_peak, 8 * HOUR_MS]), 3).tolist()  # ~10 % at 8 h
+    [0.0, 1.0, 0.095]
     """
 
     receptor: Literal["hM3Dq", "hM4Di"]

@@ -57,22 +57,46 @@ _KINDS = ("awake", "sleep")
 
 
 def seconds(x: float) -> float:
-    """``x`` seconds in ms."""
+    """``x`` seconds in ms.
+
+    Examples
+    --------
+    >>> seconds(20), seconds(0.5)
+    (20000.0, 500.0)
+    """
     return float(x) * SECOND
 
 
 def minutes(x: float) -> float:
-    """``x`` minutes in ms."""
+    """``x`` minutes in ms.
+
+    Examples
+    --------
+    >>> minutes(1), minutes(2.5)
+    (60000.0, 150000.0)
+    """
     return float(x) * MINUTE
 
 
 def hours(x: float) -> float:
-    """``x`` hours in ms."""
+    """``x`` hours in ms.
+
+    Examples
+    --------
+    >>> hours(6), hours(6) == 6 * 60 * minutes(1)
+    (21600000.0, True)
+    """
     return float(x) * HOUR
 
 
 def days(x: float) -> float:
-    """``x`` days in ms."""
+    """``x`` days in ms.
+
+    Examples
+    --------
+    >>> days(1), days(0.5) == hours(12)
+    (86400000.0, True)
+    """
     return float(x) * DAY
 
 
@@ -102,6 +126,14 @@ class Epoch:
 
     ``stimuli`` maps a stimulus name to its intensity (>= 0; 1 = the paper's
     stimulus). Use :func:`epoch` to write them as keywords.
+
+    Examples
+    --------
+    >>> e = Epoch("shock", 2_000, {"us": 1.0, "cs": 1.0})
+    >>> e.duration_ms, e.stimuli  # stimuli are stored sorted by name
+    (2000.0, (('cs', 1.0), ('us', 1.0)))
+    >>> e.intensity("us"), e.intensity("light")
+    (1.0, 0.0)
     """
 
     name: str
@@ -135,13 +167,27 @@ class Epoch:
 
 
 def epoch(name: str, duration_ms: float, **stimuli: float) -> Epoch:
-    """An :class:`Epoch`: ``epoch("tone", 20_000, cs=1.0)``."""
+    """An :class:`Epoch`: ``epoch("tone", 20_000, cs=1.0)``.
+
+    Examples
+    --------
+    >>> e = epoch("tone", 20_000, cs=1.0)
+    >>> e.name, e.duration_ms, e.intensity("cs")
+    ('tone', 20000.0, 1.0)
+    """
     return Epoch(name, duration_ms, tuple(stimuli.items()))
 
 
 @dataclasses.dataclass(frozen=True)
 class Trial:
-    """A named sequence of epochs."""
+    """A named sequence of epochs.
+
+    Examples
+    --------
+    >>> t = Trial("pairing", (epoch("tone", 20_000, cs=1.0), epoch("iti", 60_000)))
+    >>> len(t.epochs), t.duration_ms
+    (2, 80000.0)
+    """
 
     name: str
     epochs: tuple[Epoch, ...]
@@ -162,7 +208,15 @@ class Trial:
 
 
 def trial(name: str, *epochs: Epoch) -> Trial:
-    """A :class:`Trial` of ``epochs`` in order."""
+    """A :class:`Trial` of ``epochs`` in order.
+
+    Examples
+    --------
+    >>> t = trial("pairing", epoch("tone", 20_000, cs=1.0),
+    ...           epoch("shock", 2_000, cs=1.0, us=1.0))
+    >>> [e.name for e in t.epochs], t.duration_ms
+    (['tone', 'shock'], 22000.0)
+    """
     return Trial(name, tuple(epochs))
 
 
@@ -175,6 +229,15 @@ class Session:
     ``duration_ms``, when given, is the whole session (trials plus idle time to its
     end) and its trials must fit in it. ``kind="sleep"`` marks an offline period
     (no behaviour; regions may replay).
+
+    Examples
+    --------
+    >>> t = trial("pairing", epoch("tone", 20_000, cs=1.0))
+    >>> s = Session("conditioning", (t, t, t), context="A", iti_ms=60_000)
+    >>> s.active_ms  # 3 trials of 20 s and 2 gaps of 60 s
+    180000.0
+    >>> Session("test", (t,), duration_ms=minutes(5)).length_ms
+    300000.0
     """
 
     name: str
@@ -235,7 +298,14 @@ class Session:
 def session(name: str, trials: Iterable[Trial], *, context: str | None = None,
             day: float | None = None, gap_ms: float = 0.0, iti_ms: float = 0.0,
             duration_ms: float | None = None, kind: SessionKind = "awake") -> Session:
-    """A :class:`Session` (keywords as the class)."""
+    """A :class:`Session` (keywords as the class).
+
+    Examples
+    --------
+    >>> s = session("test", trial("test", epoch("tone", 60_000, cs=1.0)), context="B", day=1)
+    >>> s.context, s.day, len(s.trials), s.length_ms
+    ('B', 1.0, 1, 60000.0)
+    """
     if isinstance(trials, Trial):
         trials = (trials,)
     return Session(name, tuple(trials), context, day, gap_ms, iti_ms, duration_ms, kind)
@@ -247,6 +317,12 @@ def sleep(name: str, duration_ms: float, *, events: int = 1, day: float | None =
 
     Regions that replay do so once per epoch, so ``events`` is the number of
     reactivation events of the period.
+
+    Examples
+    --------
+    >>> night = sleep("night", hours(8), events=4)
+    >>> night.kind, len(night.trials), night.trials[0].epochs[0].duration_ms == hours(2)
+    ('sleep', 4, True)
     """
     if isinstance(events, bool) or not isinstance(events, numbers.Integral) or events < 1:
         raise ParameterError(f"sleep[{name}].events", "must be an integer >= 1", events)
@@ -257,7 +333,14 @@ def sleep(name: str, duration_ms: float, *, events: int = 1, day: float | None =
 
 
 def repeat(item: Trial, n: int) -> tuple[Trial, ...]:
-    """``n`` copies of a trial (the session's ``iti_ms`` separates them)."""
+    """``n`` copies of a trial (the session's ``iti_ms`` separates them).
+
+    Examples
+    --------
+    >>> trials = repeat(trial("pairing", epoch("tone", 20_000, cs=1.0)), 3)
+    >>> len(trials), session("conditioning", trials, iti_ms=60_000).active_ms
+    (3, 180000.0)
+    """
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
         raise ParameterError("repeat.n", "must be an integer >= 1", n)
     if not isinstance(item, Trial):
@@ -266,7 +349,15 @@ def repeat(item: Trial, n: int) -> tuple[Trial, ...]:
 
 
 def alternate(items: Sequence[Trial], n: int) -> tuple[Trial, ...]:
-    """``items`` in turn, ``n`` trials in all (``a, b, a, b, ...``)."""
+    """``items`` in turn, ``n`` trials in all (``a, b, a, b, ...``).
+
+    Examples
+    --------
+    >>> cs_plus = trial("cs+", epoch("tone", 10_000, cs=1.0))
+    >>> cs_minus = trial("cs-", epoch("noise", 10_000))
+    >>> [t.name for t in alternate([cs_plus, cs_minus], 5)]
+    ['cs+', 'cs-', 'cs+', 'cs-', 'cs+']
+    """
     items = tuple(items)
     if not items or not all(isinstance(t, Trial) for t in items):
         raise ParameterError("alternate.items", "must be a non-empty sequence of Trial",
@@ -278,7 +369,19 @@ def alternate(items: Sequence[Trial], n: int) -> tuple[Trial, ...]:
 
 @dataclasses.dataclass(frozen=True)
 class Protocol:
-    """Sessions in order; :meth:`resolve` gives their :class:`Timeline`."""
+    """Sessions in order; :meth:`resolve` gives their :class:`Timeline`.
+
+    Examples
+    --------
+    >>> t = trial("pairing", epoch("tone", 20_000, cs=1.0))
+    >>> p = Protocol.of(session("train", repeat(t, 2), iti_ms=10_000),
+    ...                 session("test", t, gap_ms=hours(1)))
+    >>> p.starts()  # the test starts 1 h after the 50 s of training end
+    (0.0, 3650000.0)
+    >>> tl = p.resolve()
+    >>> len(tl), tl.end_ms
+    (3, 3670000.0)
+    """
 
     sessions: tuple[Session, ...]
 

@@ -35,7 +35,16 @@ __all__ = ["After", "Before", "During", "Interval", "Span", "Timeline", "Window"
 
 @dataclasses.dataclass(frozen=True)
 class Span:
-    """One epoch of a resolved protocol, with its place and absolute times (ms)."""
+    """One epoch of a resolved protocol, with its place and absolute times (ms).
+
+    Examples
+    --------
+    >>> from engramlab.protocol import Protocol, epoch, session, trial
+    >>> t = trial("pairing", epoch("tone", 20_000, cs=1.0), epoch("shock", 2_000, us=1.0))
+    >>> sp = Protocol.of(session("train", t, context="A")).resolve().spans[1]
+    >>> sp.label, sp.start_ms, sp.stop_ms, sp.duration_ms, sp.intensity("us")
+    ('train/0/1:shock', 20000.0, 22000.0, 2000.0, 1.0)
+    """
 
     index: int
     session: str
@@ -57,7 +66,7 @@ class Span:
 
     @property
     def label(self) -> str:
-        """``"session/trial-index/epoch"``, unique within a timeline."""
+        """``"session/trial_index/epoch_index:epoch"``, unique within a timeline."""
         return f"{self.session}/{self.trial_index}/{self.epoch_index}:{self.epoch}"
 
     def intensity(self, stimulus: str) -> float:
@@ -67,13 +76,26 @@ class Span:
 
 @dataclasses.dataclass(frozen=True)
 class Timeline:
-    """Every epoch of a protocol in time order, and the sessions' extents."""
+    """Every epoch of a protocol in time order, and the sessions' extents.
+
+    Examples
+    --------
+    >>> from engramlab.protocol import epoch, session, trial
+    >>> t = trial("pairing", epoch("tone", 20_000, cs=1.0), epoch("iti", 40_000))
+    >>> tl = Protocol.of(session("train", t, context="A"),
+    ...                  session("test", t, context="B", day=1)).resolve()
+    >>> len(tl), tl.stimuli(), tl.contexts()
+    (4, ('cs',), ('A', 'B'))
+    >>> tl.extent("test"), tl.end_ms  # day 1 = 86 400 000 ms
+    ((86400000.0, 86460000.0), 86460000.0)
+    """
 
     spans: tuple[Span, ...]
     sessions: tuple[tuple[str, float, float], ...]  #: (name, start_ms, stop_ms)
 
     @classmethod
     def from_protocol(cls, protocol: Protocol) -> Timeline:
+        """The timeline of ``protocol``: what :meth:`~engramlab.protocol.Protocol.resolve` gives."""
         spans: list[Span] = []
         extents: list[tuple[str, float, float]] = []
         for si, (s, start) in enumerate(zip(protocol.sessions, protocol.starts(),
@@ -102,6 +124,7 @@ class Timeline:
         return self.sessions[-1][2]
 
     def session_names(self) -> tuple[str, ...]:
+        """The sessions' names, in time order."""
         return tuple(s[0] for s in self.sessions)
 
     def stimuli(self) -> tuple[str, ...]:
@@ -136,7 +159,17 @@ def _merge(intervals: Sequence[tuple[float, float]]) -> tuple[tuple[float, float
 
 
 class Window(abc.ABC):
-    """When, in the words of the protocol; :meth:`resolve` gives intervals (ms)."""
+    """When, in the words of the protocol; :meth:`resolve` gives intervals (ms).
+
+    Examples
+    --------
+    >>> from engramlab.protocol import epoch, session, trial
+    >>> tl = Protocol.of(session("train", trial("t", epoch("tone", 20_000, cs=1.0),
+    ...                                          epoch("iti", 40_000)))).resolve()
+    >>> w = During(stimulus="cs")  # any concrete Window
+    >>> isinstance(w, Window), w.resolve(tl), [w.covers(tl, sp) for sp in tl]
+    (True, ((0.0, 20000.0),), [True, False])
+    """
 
     @abc.abstractmethod
     def resolve(self, timeline: Timeline) -> tuple[tuple[float, float], ...]:
@@ -152,7 +185,16 @@ WindowLike = Window | str
 
 
 def as_window(w: WindowLike, field: str = "window") -> Window:
-    """A :class:`Window`; a string is ``During(session=w)``."""
+    """A :class:`Window`; a string is ``During(session=w)``.
+
+    Examples
+    --------
+    >>> as_window("conditioning")
+    During(session='conditioning', trial=None, epoch=None, stimulus=None, kind=None)
+    >>> w = Interval(0.0, 10.0)
+    >>> as_window(w) is w
+    True
+    """
     if isinstance(w, Window):
         return w
     if isinstance(w, str):
@@ -162,7 +204,18 @@ def as_window(w: WindowLike, field: str = "window") -> Window:
 
 @dataclasses.dataclass(frozen=True)
 class During(Window):
-    """The epochs matching every criterion given (``None``: any)."""
+    """The epochs matching every criterion given (``None``: any).
+
+    Examples
+    --------
+    >>> from engramlab.protocol import epoch, repeat, session, trial
+    >>> t = trial("pairing", epoch("tone", 20_000, cs=1.0), epoch("iti", 40_000))
+    >>> tl = Protocol.of(session("train", repeat(t, 2))).resolve()
+    >>> During(session="train", stimulus="cs").resolve(tl)  # the two tones
+    ((0.0, 20000.0), (60000.0, 80000.0))
+    >>> During(session="train").resolve(tl)  # adjacent epochs merge
+    ((0.0, 120000.0),)
+    """
 
     session: str | None = None
     trial: str | None = None
@@ -196,7 +249,17 @@ def _delay(field: str, value: float, *, allow_zero: bool = True) -> float:
 
 @dataclasses.dataclass(frozen=True)
 class After(Window):
-    """``delay_ms`` after the end of ``anchor``, lasting ``duration_ms`` (0: instant)."""
+    """``delay_ms`` after the end of ``anchor``, lasting ``duration_ms`` (0: instant).
+
+    Examples
+    --------
+    >>> from engramlab.protocol import epoch, hours, session, trial
+    >>> tl = Protocol.of(session("reactivation", trial("t", epoch("tone", 60_000)))).resolve()
+    >>> After("reactivation", hours(6)).resolve(tl)  # an instant 6 h after the 1 min session
+    ((21660000.0, 21660000.0),)
+    >>> After("reactivation", 0.0, duration_ms=hours(1)).resolve(tl)
+    ((60000.0, 3660000.0),)
+    """
 
     anchor: WindowLike
     delay_ms: float = 0.0
@@ -217,7 +280,15 @@ class After(Window):
 
 @dataclasses.dataclass(frozen=True)
 class Before(Window):
-    """``lead_ms`` before the start of ``anchor``, lasting ``duration_ms`` (0: instant)."""
+    """``lead_ms`` before the start of ``anchor``, lasting ``duration_ms`` (0: instant).
+
+    Examples
+    --------
+    >>> from engramlab.protocol import epoch, hours, session, trial
+    >>> tl = Protocol.of(session("test", trial("t", epoch("tone", 60_000)), day=1)).resolve()
+    >>> Before("test", hours(1), duration_ms=hours(1)).resolve(tl)  # the hour before day 1
+    ((82800000.0, 86400000.0),)
+    """
 
     anchor: WindowLike
     lead_ms: float = 0.0
@@ -240,7 +311,18 @@ class Before(Window):
 
 @dataclasses.dataclass(frozen=True)
 class Interval(Window):
-    """``[start_ms, stop_ms)`` in absolute protocol time (``stop_ms = start_ms``: instant)."""
+    """``[start_ms, stop_ms)`` in absolute protocol time (``stop_ms = start_ms``: instant).
+
+    Examples
+    --------
+    >>> from engramlab.protocol import epoch, session, trial
+    >>> tl = Protocol.of(session("s", trial("t", epoch("a", 1_000), epoch("b", 1_000)))).resolve()
+    >>> w = Interval(1_000.0, 2_000.0)
+    >>> w.resolve(tl), [w.covers(tl, sp) for sp in tl]  # epoch midpoints at 500 and 1500 ms
+    (((1000.0, 2000.0),), [False, True])
+    >>> Interval(5.0).resolve(tl)  # no stop: an instant
+    ((5.0, 5.0),)
+    """
 
     start_ms: float
     stop_ms: float | None = None

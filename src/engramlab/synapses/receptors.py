@@ -126,6 +126,11 @@ def mg_unblocked_fraction(v_mv: Any, mg_mm: float, exp: Callable[[Any], Any]) ->
 
     No checks: :func:`mg_block` calls it with ``xp.exp``; the network loop compiles it
     per neuron with ``math.exp``.
+
+    Examples
+    --------
+    >>> round(mg_unblocked_fraction(-60.0, 1.0, math.exp), 4)  # 1 / (1 + e^3.72 / 3.57)
+    0.0796
     """
     return 1.0 / (1.0 + mg_mm / MG_BLOCK_K_MM * exp(-MG_BLOCK_SLOPE_PER_MV * v_mv))
 
@@ -142,6 +147,14 @@ class Receptor(Params):
     ``Receptor.create(...)``, which turns invalid values into
     :class:`~engramlab.core.ParameterError`. A ``"current"`` or ``"delta"`` receptor
     cannot have the Mg2+ block (it has no driving force to block).
+
+    Examples
+    --------
+    >>> r = Receptor.create("slow_exc", tau_decay_ms=20.0, tau_rise_ms=1.0)
+    >>> r.kind, r.tau_decay_ms, r.e_rev_mv, r.has_rise
+    ('conductance', 20.0, 0.0, True)
+    >>> Receptor().has_rise  # the defaults: AMPA-like, single exponential
+    False
     """
 
     kind: Literal["delta", "current", "conductance"] = param(
@@ -224,13 +237,29 @@ def _with(defaults: dict[str, Any], overrides: dict[str, Any], name: str) -> Rec
 
 
 def AMPA(**overrides: Any) -> Receptor:
-    """AMPA receptor: conductance, tau_d = 5 ms, E = 0 mV (Brette et al. 2007 COBA)."""
+    """AMPA receptor: conductance, tau_d = 5 ms, E = 0 mV (Brette et al. 2007 COBA).
+
+    Examples
+    --------
+    >>> r = AMPA()
+    >>> r.kind, r.tau_decay_ms, r.e_rev_mv, r.has_rise, r.mg_block
+    ('conductance', 5.0, 0.0, False, False)
+    >>> AMPA(tau_decay_ms=2.0).tau_decay_ms  # any field can be overridden
+    2.0
+    """
     return _with({"kind": "conductance", "tau_decay_ms": 5.0, "tau_rise_ms": 0.0,
                   "e_rev_mv": 0.0, "mg_block": False}, overrides, "AMPA")
 
 
 def GABA_A(**overrides: Any) -> Receptor:
-    """GABA_A receptor: conductance, tau_d = 10 ms, E = -80 mV (Brette et al. 2007)."""
+    """GABA_A receptor: conductance, tau_d = 10 ms, E = -80 mV (Brette et al. 2007).
+
+    Examples
+    --------
+    >>> r = GABA_A()
+    >>> r.tau_decay_ms, r.e_rev_mv, r.has_rise
+    (10.0, -80.0, False)
+    """
     return _with({"kind": "conductance", "tau_decay_ms": 10.0, "tau_rise_ms": 0.0,
                   "e_rev_mv": -80.0, "mg_block": False}, overrides, "GABA_A")
 
@@ -240,6 +269,14 @@ def NMDA(**overrides: Any) -> Receptor:
 
     Kinetics from Wang 2002 (Neuron 36:955) and Brunel & Wang 2001 (J Comput Neurosci
     11:63), block from Jahr & Stevens 1990 (J Neurosci 10:3178).
+
+    Examples
+    --------
+    >>> r = NMDA()
+    >>> r.tau_rise_ms, r.tau_decay_ms, r.e_rev_mv, r.mg_block, r.mg_mm
+    (2.0, 100.0, 0.0, True, 1.0)
+    >>> NMDA(mg_mm=0.0).mg_mm  # Mg2+-free bath
+    0.0
     """
     return _with({"kind": "conductance", "tau_decay_ms": 100.0, "tau_rise_ms": 2.0,
                   "e_rev_mv": 0.0, "mg_block": True, "mg_mm": 1.0}, overrides, "NMDA")
@@ -252,19 +289,45 @@ def GABA_B(**overrides: Any) -> Receptor:
     (J Neurophysiol 93:1671). Reversal: E_K = -95 mV as in the GABA_B kinetic model of
     Destexhe, Mainen & Sejnowski 1994 (J Comput Neurosci 1:195). The bi-exponential
     replaces their G-protein cascade, keeping the slow rise and long decay only.
+
+    Examples
+    --------
+    >>> r = GABA_B()
+    >>> r.tau_rise_ms, r.tau_decay_ms, r.e_rev_mv, r.has_rise
+    (60.0, 200.0, -95.0, True)
     """
     return _with({"kind": "conductance", "tau_decay_ms": 200.0, "tau_rise_ms": 60.0,
                   "e_rev_mv": -95.0, "mg_block": False}, overrides, "GABA_B")
 
 
 def current_exp(tau_ms: float, **overrides: Any) -> Receptor:
-    """Exponentially decaying current synapse (weights in pA), e.g. the CUBA benchmark."""
+    """Exponentially decaying current synapse (weights in pA), e.g. the CUBA benchmark.
+
+    Examples
+    --------
+    >>> r = current_exp(5.0)
+    >>> r.kind, r.tau_decay_ms
+    ('current', 5.0)
+    >>> s = receptor_step(r, receptor_init(r, 1), 10.0, 5.0)  # 10 pA arrives
+    >>> receptor_current_pa(r, receptor_step(r, s, 0.0, 5.0), -60.0).round(4).tolist()  # 10/e
+    [3.6788]
+    """
     return _with({"kind": "current", "tau_decay_ms": tau_ms, "tau_rise_ms": 0.0},
                  overrides, "current_exp")
 
 
 def delta(**overrides: Any) -> Receptor:
-    """Delta synapse: a spike of weight w moves V by w mV (Brunel 2000)."""
+    """Delta synapse: a spike of weight w moves V by w mV (Brunel 2000).
+
+    Examples
+    --------
+    >>> r = delta()
+    >>> s = receptor_step(r, receptor_init(r, 2), np.array([0.2, 0.0]), 0.1)
+    >>> r.kind, s.g.tolist()  # this step's jumps of V (mV)
+    ('delta', [0.2, 0.0])
+    >>> receptor_step(r, s, 0.0, 0.1).g.tolist()  # no state: gone the next step
+    [0.0, 0.0]
+    """
     return _with({"kind": "delta"}, overrides, "delta")
 
 
@@ -289,6 +352,15 @@ def mg_block(v_mv: Array, mg_mm: float = 1.0, xp: Any = None) -> Array:
     Returns
     -------
     Array of ``B`` in (0, 1], same shape as ``v_mv``.
+
+    Examples
+    --------
+    >>> round(float(mg_block(-60.0)), 4)  # 1 / (1 + (1 / 3.57) e^(0.062 * 60))
+    0.0796
+    >>> np.round(mg_block(np.array([-80.0, -20.0, 0.0])), 4).tolist()  # relieved as V rises
+    [0.0244, 0.5081, 0.7812]
+    >>> float(mg_block(-60.0, mg_mm=0.0))  # no Mg2+: no block
+    1.0
     """
     if not (isinstance(mg_mm, (int, float, np.floating)) and math.isfinite(mg_mm)
             and mg_mm >= 0):
@@ -334,6 +406,13 @@ def peak_factor(tau_rise_ms: float, tau_decay_ms: float) -> float:
     (unit 1/ms). For :math:`\tau_r = \tau_d = \tau` (alpha function) :math:`t^* = \tau`
     and :math:`\kappa = e/\tau`; for ``tau_rise_ms == 0`` the rise is instantaneous, the
     weight is added to :math:`g` directly, and the factor is 1 (dimensionless).
+
+    Examples
+    --------
+    >>> round(peak_factor(2.0, 2.0), 4), round(math.e / 2.0, 4)  # alpha function: e / tau
+    (1.3591, 1.3591)
+    >>> peak_factor(0.0, 5.0), round(peak_factor(2.0, 100.0), 4)  # instant rise; NMDA
+    (1.0, 0.5416)
     """
     tau_r = _check_tau("tau_rise_ms", tau_rise_ms, lower_open=False)
     tau_d = _check_tau("tau_decay_ms", tau_decay_ms, lower_open=True)
@@ -354,6 +433,13 @@ class ReceptorState(NamedTuple):
     ``g``: conductance (nS), current (pA), or for a delta receptor the voltage jump
     (mV) delivered in the last step. ``h``: the rise variable (nS/ms or pA/ms); zero
     and unused for single-exponential and delta receptors.
+
+    Examples
+    --------
+    >>> r = NMDA()
+    >>> s = receptor_step(r, receptor_init(r, 1), 1.0, 0.1)  # 1 nS arrives at the step's end
+    >>> s._fields, s.g.tolist(), round(float(s.h[0]), 4)  # h jumps by kappa, g rises later
+    (('g', 'h'), [0.0], 0.5416)
     """
 
     g: Array
@@ -364,6 +450,12 @@ class Propagators(NamedTuple):
     """Exact one-step propagators of :func:`receptor_step` for a given ``dt``.
 
     ``g(t+dt) = decay_g g + couple h (+ jump_g w)``, ``h(t+dt) = decay_h h + jump_h w``.
+
+    Examples
+    --------
+    >>> p = receptor_propagators(AMPA(), 1.0)
+    >>> round(p.decay_g, 6), p.jump_g, p.jump_h  # e^(-1/5); the weight jumps into g
+    (0.818731, 1.0, 0.0)
     """
 
     decay_g: float
@@ -379,6 +471,14 @@ def receptor_propagators(receptor: Receptor, dt_ms: float) -> Propagators:
     A network kernel can apply them itself:
     ``g = decay_g * g + couple * h + jump_g * w``, ``h = decay_h * h + jump_h * w``
     (``h`` on the right-hand side is the value before the step).
+
+    Examples
+    --------
+    >>> p = receptor_propagators(NMDA(), 0.1)
+    >>> round(p.decay_g, 7), round(p.decay_h, 6)  # e^(-0.1/100), e^(-0.1/2)
+    (0.9990005, 0.951229)
+    >>> p.jump_g, round(p.jump_h, 4)  # the weight enters h, scaled by peak_factor(2, 100)
+    (0.0, 0.5416)
     """
     dt = _check_tau("dt_ms", dt_ms, lower_open=True)
     if receptor.kind == "delta":
@@ -405,6 +505,14 @@ def receptor_init(receptor: Receptor, n: int | tuple[int, ...], *, xp: Any = Non
         Number of receptors, or a shape for batched simulations.
     xp, dtype
         Array namespace (default NumPy) and dtype (default float64).
+
+    Examples
+    --------
+    >>> s = receptor_init(NMDA(), 3)
+    >>> s.g.tolist(), s.h.tolist()
+    ([0.0, 0.0, 0.0], [0.0, 0.0, 0.0])
+    >>> receptor_init(AMPA(), (2, 4)).g.shape  # a batch of 2 networks of 4 receptors
+    (2, 4)
     """
     xp = np if xp is None else xp
     dtype = xp.float64 if dtype is None else dtype
@@ -435,6 +543,13 @@ def receptor_step(receptor: Receptor, state: ReceptorState, spikes_weighted: Arr
     -------
     ReceptorState
         The state at ``t + dt``. For a delta receptor ``g`` is the jump of this step.
+
+    Examples
+    --------
+    >>> r = GABA_A()  # tau_d = 10 ms
+    >>> s = receptor_step(r, receptor_init(r, 1), 2.0, 0.1)  # 2 nS arrives
+    >>> round(float(receptor_step(r, s, 0.0, 10.0).g[0]), 4)  # one tau later: 2 / e
+    0.7358
     """
     p = receptor_propagators(receptor, dt_ms)
     if receptor.kind == "delta":
@@ -454,6 +569,17 @@ def receptor_current_pa(receptor: Receptor, state: ReceptorState, v_mv: Array) -
     :math:`I = g\,B(V)\,(E_\mathrm{rev} - V)` with nS x mV = pA, :math:`B = 1` without
     the Mg2+ block. A ``"delta"`` receptor has no current (it moves V directly by
     ``state.g`` mV) and raises :class:`~engramlab.core.ParameterError`.
+
+    Examples
+    --------
+    >>> r = GABA_A()
+    >>> s = receptor_step(r, receptor_init(r, 1), 2.0, 0.1)
+    >>> receptor_current_pa(r, s, np.array([-60.0])).tolist()  # 2 nS * (-80 - (-60)) mV
+    [-40.0]
+    >>> r = NMDA()
+    >>> s = ReceptorState(g=np.array([1.0]), h=np.array([0.0]))  # 1 nS open
+    >>> receptor_current_pa(r, s, np.array([-60.0])).round(3).tolist()  # 1 * 0.0796 * 60
+    [4.778]
     """
     if receptor.kind == "delta":
         raise ParameterError("kind", "delta receptors have no current; add state.g (mV) "

@@ -65,7 +65,14 @@ _DR = "Dodge & Rahamimoff 1967, J Physiol 193:419"
 
 
 class DodgeRahamimoff(Params):
-    """Cooperative Ca2+ dependence of the release probability (see the module docstring)."""
+    """Cooperative Ca2+ dependence of the release probability (see the module docstring).
+
+    Examples
+    --------
+    >>> p = DodgeRahamimoff()
+    >>> p.k_ca_mm, p.k_mg_mm, p.cooperativity, p.p_max
+    (1.0, 3.0, 4.0, 1.0)
+    """
 
     k_ca_mm: float = param(
         1.0, unit="mM", gt=0.0, le=100.0,
@@ -98,7 +105,18 @@ def _check_conc(name: str, value: Any) -> np.ndarray:
 
 
 def release_probability(params: DodgeRahamimoff, ca_mm: Any, mg_mm: Any = 1.0) -> Any:
-    """Release probability per site at external [Ca2+] and [Mg2+] (mM), vectorised."""
+    """Release probability per site at external [Ca2+] and [Mg2+] (mM), vectorised.
+
+    Examples
+    --------
+    >>> p = DodgeRahamimoff()
+    >>> release_probability(p, 1.0, 0.0)  # occupancy 1 / (1 + 1) = 1/2, to the 4th power
+    0.0625
+    >>> round(release_probability(p, 1.0, 3.0), 6)  # Mg2+ competes: (1/3)^4
+    0.012346
+    >>> np.round(release_probability(p, [0.5, 1.0, 2.0], 0.0), 4).tolist()
+    [0.0123, 0.0625, 0.1975]
+    """
     ca = _check_conc("ca_mm", ca_mm)
     mg = _check_conc("mg_mm", mg_mm)
     a = ca / params.k_ca_mm
@@ -108,7 +126,16 @@ def release_probability(params: DodgeRahamimoff, ca_mm: Any, mg_mm: Any = 1.0) -
 
 
 def release_log_slope(params: DodgeRahamimoff, ca_mm: Any, mg_mm: Any = 1.0) -> Any:
-    """Analytic slope d ln p / d ln [Ca] (-> n at low [Ca]); see the module docstring."""
+    """Analytic slope d ln p / d ln [Ca] (-> n at low [Ca]); see the module docstring.
+
+    Examples
+    --------
+    >>> p = DodgeRahamimoff()
+    >>> release_log_slope(p, 1.0, 0.0), round(release_log_slope(p, 0.01, 0.0), 4)  # 4 * 1/2
+    (2.0, 3.9604)
+    >>> round(release_log_slope(p, 1.0, 3.0), 4)  # 4 * 2 / (2 + 1): steeper with Mg2+
+    2.6667
+    """
     ca = _check_conc("ca_mm", ca_mm)
     mg = _check_conc("mg_mm", mg_mm)
     b = 1.0 + mg / params.k_mg_mm
@@ -144,6 +171,13 @@ def quantal_release(n_sites: int, p_release: Any, rng: np.random.Generator,
     size
         Output shape (default: the shape of ``p_release``). Multiply by the quantal size
         q for the response amplitude.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> k = quantal_release(10, 0.3, rng, size=10_000)  # E = N p = 3, Var = N p (1 - p) = 2.1
+    >>> round(float(k.mean()), 1), round(float(k.var()), 1), bool(k.min() >= 0 and k.max() <= 10)
+    (3.0, 2.1, True)
     """
     if not isinstance(rng, np.random.Generator):
         raise ParameterError("rng", "must be a numpy.random.Generator", type(rng).__name__)
@@ -152,7 +186,15 @@ def quantal_release(n_sites: int, p_release: Any, rng: np.random.Generator,
 
 def binomial_moments(n_sites: int, p_release: Any, quantal_size: float = 1.0
                      ) -> tuple[Any, Any]:
-    """Mean ``N p q`` and variance ``N p (1 - p) q^2`` of the quantal response."""
+    """Mean ``N p q`` and variance ``N p (1 - p) q^2`` of the quantal response.
+
+    Examples
+    --------
+    >>> binomial_moments(10, 0.5)
+    (5.0, 2.5)
+    >>> [round(m, 4) for m in binomial_moments(10, 0.3, quantal_size=2.0)]  # 6, 10 * 0.21 * 4
+    [6.0, 8.4]
+    """
     n = _check_sites(n_sites)
     p = _check_p(p_release)
     if not math.isfinite(quantal_size):
@@ -170,6 +212,12 @@ def sample_moment_se(n_sites: int, p_release: Any, n_trials: int,
 
     Exact for ``n_trials`` independent binomial responses (module docstring); use them
     to turn a measured moment into a z-score.
+
+    Examples
+    --------
+    >>> se_mean, se_var = sample_moment_se(10, 0.5, 100)  # sigma^2 = 2.5, mu_4 = 17.5
+    >>> round(se_mean, 4), round(se_var, 4)  # sqrt(2.5 / 100), sqrt((17.5 - 6.25 * 97/99) / 100)
+    (0.1581, 0.3373)
     """
     if isinstance(n_trials, bool) or not isinstance(n_trials, (int, np.integer)) \
             or n_trials < 2:

@@ -112,6 +112,14 @@ class TsodyksMarkram(Params):
 
     See the module docstring for the update rule. :func:`tm_depressing` and
     :func:`tm_facilitating` give the two published parameter sets.
+
+    Examples
+    --------
+    >>> p = TsodyksMarkram()
+    >>> p.u_se, p.tau_rec_ms, p.tau_fac_ms, p.tau_inact_ms
+    (0.5, 800.0, 0.0, 3.0)
+    >>> TsodyksMarkram.create("mine", u_se=0.2).u_se
+    0.2
     """
 
     u_se: float = param(
@@ -137,7 +145,16 @@ class TsodyksMarkram(Params):
 
 
 def tm_depressing(**overrides: Any) -> TsodyksMarkram:
-    """The depressing synapse: U = 0.5, tau_rec = 800 ms, tau_I = 3 ms (TM 1997)."""
+    """The depressing synapse: U = 0.5, tau_rec = 800 ms, tau_I = 3 ms (TM 1997).
+
+    Examples
+    --------
+    >>> p = tm_depressing()
+    >>> p.u_se, p.tau_rec_ms, p.tau_fac_ms
+    (0.5, 800.0, 0.0)
+    >>> tm_depressing(tau_rec_ms=400.0).tau_rec_ms
+    400.0
+    """
     values = {"u_se": 0.5, "tau_rec_ms": 800.0, "tau_fac_ms": 0.0, "tau_inact_ms": 3.0}
     return TsodyksMarkram.create("tm_depressing", **{**values, **overrides})
 
@@ -147,6 +164,14 @@ def tm_facilitating(**overrides: Any) -> TsodyksMarkram:
 
     Tsodyks, Pawelzik & Markram 1998 (Neural Comput 10:821); Markram, Wang & Tsodyks
     1998 (PNAS 95:5323).
+
+    Examples
+    --------
+    >>> p = tm_facilitating()
+    >>> p.u_se, p.tau_rec_ms, p.tau_fac_ms
+    (0.03, 130.0, 530.0)
+    >>> tm_release(p, [0.0, 20.0, 40.0]).round(4).tolist()  # at 50 Hz each EPSC grows
+    [0.03, 0.0565, 0.0783]
     """
     values = {"u_se": 0.03, "tau_rec_ms": 130.0, "tau_fac_ms": 530.0, "tau_inact_ms": 1.5}
     return TsodyksMarkram.create("tm_facilitating", **{**values, **overrides})
@@ -164,6 +189,12 @@ class TMTrain(NamedTuple):
 
     ``u``: utilisation used at the spike (after facilitation); ``x``: resources just
     before the spike; ``r = u x``: the fraction released (EPSC / A).
+
+    Examples
+    --------
+    >>> tr = tm_train(tm_depressing(), [0.0, 100.0])
+    >>> tr._fields, tr.r.round(4).tolist()
+    (('u', 'x', 'r'), [0.5, 0.2794])
     """
 
     u: np.ndarray
@@ -186,6 +217,14 @@ def tm_train(params: TsodyksMarkram, spike_times_ms: Any) -> TMTrain:
     -------
     TMTrain
         ``u``, ``x``, ``r`` at every spike, same shape as the input.
+
+    Examples
+    --------
+    >>> tr = tm_train(tm_depressing(), [0.0, 100.0, 200.0])
+    >>> tr.u.tolist(), tr.x.round(4).tolist()  # x_2 = 1 - (1 - 0.5) e^(-100/800)
+    ([0.5, 0.5, 0.5], [1.0, 0.5588, 0.3641])
+    >>> tr.r.round(4).tolist()
+    [0.5, 0.2794, 0.182]
     """
     t = np.asarray(spike_times_ms, dtype=float)
     if t.ndim == 0:
@@ -211,7 +250,15 @@ def tm_train(params: TsodyksMarkram, spike_times_ms: Any) -> TMTrain:
 
 
 def tm_release(params: TsodyksMarkram, spike_times_ms: Any) -> np.ndarray:
-    """Fractions released ``r_n`` at each spike (EPSC_n = A r_n); see :func:`tm_train`."""
+    """Fractions released ``r_n`` at each spike (EPSC_n = A r_n); see :func:`tm_train`.
+
+    Examples
+    --------
+    >>> p = tm_depressing()
+    >>> r = tm_release(p, np.arange(20) * 50.0)  # 20 Hz: r_n converges to r_ss
+    >>> round(float(r[0]), 4), round(float(r[-1]), 4), round(tm_steady_state(p, 20.0)[2], 4)
+    (0.5, 0.0571, 0.0571)
+    """
     return tm_train(params, spike_times_ms).r
 
 
@@ -227,6 +274,14 @@ def tm_steady_state(params: TsodyksMarkram, rate_hz: Any) -> tuple[Any, Any, Any
 
     ``u_ss``: utilisation used at a spike; ``x_ss``: resources just before a spike;
     ``r_ss = u_ss x_ss`` (see the module docstring). Vectorised over ``rate_hz``.
+
+    Examples
+    --------
+    >>> [round(v, 4) for v in tm_steady_state(tm_depressing(), 20.0)]
+    [0.5, 0.1143, 0.0571]
+    >>> u_ss, x_ss, r_ss = tm_steady_state(tm_depressing(), [1.0, 100.0])
+    >>> r_ss.round(4).tolist()  # at 100 Hz close to 1 / (f tau_rec) = 0.0125
+    [0.4164, 0.0123]
     """
     rate = _rates(rate_hz)
     interval = 1000.0 / rate
@@ -242,7 +297,13 @@ def tm_steady_state(params: TsodyksMarkram, rate_hz: Any) -> tuple[Any, Any, Any
 
 
 def tm_limiting_frequency_hz(params: TsodyksMarkram) -> float:
-    """Limiting frequency ``1 / (U tau_rec)`` in Hz (Tsodyks & Markram 1997)."""
+    """Limiting frequency ``1 / (U tau_rec)`` in Hz (Tsodyks & Markram 1997).
+
+    Examples
+    --------
+    >>> tm_limiting_frequency_hz(tm_depressing())  # 1000 / (0.5 * 800 ms)
+    2.5
+    """
     return 1000.0 / (params.u_se * params.tau_rec_ms)
 
 
@@ -250,6 +311,11 @@ def tm_peak_frequency_hz(params: TsodyksMarkram) -> float:
     """Small-U estimate ``1 / sqrt(U tau_F tau_rec)`` (Hz) of the rate that maximises r_ss.
 
     Only meaningful for a facilitating synapse; raises for ``tau_fac_ms == 0``.
+
+    Examples
+    --------
+    >>> round(tm_peak_frequency_hz(tm_facilitating()), 2)  # 1000 / sqrt(0.03 * 530 * 130)
+    22.0
     """
     if params.tau_fac_ms == 0.0:
         raise ParameterError("tau_fac_ms", "must be > 0 for a peak frequency",
@@ -262,6 +328,13 @@ def tm_poisson_means(params: TsodyksMarkram, rate_hz: Any) -> tuple[Any, Any]:
 
     ``E[u]`` is exact for any synapse; ``E[x]`` (and so ``E[r] = U E[x]``) is exact
     for ``tau_fac_ms == 0`` and NaN otherwise (no closed form). See the module docstring.
+
+    Examples
+    --------
+    >>> tm_poisson_means(tm_depressing(), 10.0)  # E[x] = 1 / (1 + 0.5 * 0.01 * 800)
+    (0.5, 0.2)
+    >>> [round(m, 4) for m in tm_poisson_means(tm_facilitating(), 10.0)]
+    [0.1631, nan]
     """
     rate = _rates(rate_hz) / 1000.0  # 1/ms
     big_u = params.u_se
@@ -285,6 +358,13 @@ class TMState(NamedTuple):
     ``u``: facilitation variable (after the last spike's update, decayed since);
     ``x``: available resources; ``r``: fraction released in the last step (0 where
     there was no spike).
+
+    Examples
+    --------
+    >>> p = tm_depressing()
+    >>> s = tm_step(p, tm_init(p, 2), np.array([True, False]), 1.0)
+    >>> s._fields, s.u.tolist(), s.x.tolist(), s.r.tolist()
+    (('u', 'x', 'r'), [0.5, 0.0], [0.5, 1.0], [0.5, 0.0])
     """
 
     u: Array
@@ -294,7 +374,14 @@ class TMState(NamedTuple):
 
 def tm_init(params: TsodyksMarkram, n: int | tuple[int, ...], *, xp: Any = None,
             dtype: Any = None) -> TMState:
-    """Synapses at rest: ``u = 0``, ``x = 1``, ``r = 0`` (``params`` kept for symmetry)."""
+    """Synapses at rest: ``u = 0``, ``x = 1``, ``r = 0`` (``params`` kept for symmetry).
+
+    Examples
+    --------
+    >>> s = tm_init(tm_depressing(), 3)
+    >>> s.u.tolist(), s.x.tolist(), s.r.tolist()
+    ([0.0, 0.0, 0.0], [1.0, 1.0, 1.0], [0.0, 0.0, 0.0])
+    """
     del params
     xp = np if xp is None else xp
     dtype = xp.float64 if dtype is None else dtype
@@ -311,6 +398,15 @@ def tm_step(params: TsodyksMarkram, state: TMState, spikes: Array,
     (a boolean array, ``True`` where a presynaptic spike arrives at ``t + dt``) are
     then applied with the event rule of the module docstring. Chained over a train on
     the time grid this reproduces :func:`tm_train` up to rounding.
+
+    Examples
+    --------
+    >>> p, spike, none = tm_depressing(), np.array([True]), np.array([False])
+    >>> s = tm_step(p, tm_init(p, 1), spike, 1.0)  # a spike at 1 ms releases U
+    >>> for _ in range(99):
+    ...     s = tm_step(p, s, none, 1.0)
+    >>> round(float(s.r[0]), 4), round(float(tm_step(p, s, spike, 1.0).r[0]), 4)  # 100 ms on
+    (0.0, 0.2794)
     """
     if not (isinstance(dt_ms, (int, float, np.floating)) and math.isfinite(dt_ms)
             and dt_ms > 0):
