@@ -81,8 +81,10 @@ def test_deviations_are_rare_listed_in_the_readme_and_carry_evidence():
     """Each declared deviation is in the README's table, and its text names a file of
     this repository that reproduces the evidence."""
     declared = _declared_deviations()
-    # rare: 5 of the 35 experiments, each with its evidence in the repository
-    assert len(declared) <= 5, "deviations must be rare"
+    # rare: 9 checks of 45 experiments (4 of them in the chapter-3 working-memory models,
+    # measured in this engine and listed with their evidence in the README); a new one
+    # must raise this bound in review, not silently
+    assert len(declared) <= 9, "deviations must be rare"
     assert set(declared) == _readme_deviations(), (
         "README's '## Known deviations' table differs from the targets' deviations")
     for (exp_id, metric), text in declared.items():

@@ -59,6 +59,7 @@ from engramlab.circuits.cerebellum import Cerebellum
 from engramlab.circuits.conditioning import RescorlaWagnerRegion
 from engramlab.circuits.cortex import DistributedRegion
 from engramlab.circuits.memory_region import MemoryRegion
+from engramlab.circuits.oscillatory import OscillatoryBuffer
 from engramlab.circuits.pfc import compte_region
 from engramlab.circuits.priming import AttractorRegion
 from engramlab.circuits.regions import IndexRegion, RateRegion, ReplaySince, Sensory
@@ -68,7 +69,8 @@ from engramlab.circuits.striatum import TDCritic, td_trial
 __all__ = ["AttractorRegion", "Cerebellum", "Circuit", "CircuitState", "Constant",
            "DistributedRegion", "Dopamine", "Drive", "Effect", "EffectHandler", "Gain",
            "GoalDirected", "Group", "Hebbian", "IndexRegion", "Intervention", "LearningRule",
-           "MemoryRegion", "OneToOne", "OpponentActor", "Pathway", "RandomInterval",
+           "MemoryRegion", "OneToOne", "OpponentActor", "OscillatoryBuffer", "Pathway",
+           "RandomInterval",
            "RandomRatio", "RandomSparse", "RateRegion", "Record", "Region", "Remove",
            "ReplaySince", "RescorlaWagnerRegion", "ScaleLearning", "ScaleReceptor", "Scheduled",
            "Sensory",

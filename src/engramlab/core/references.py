@@ -215,6 +215,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1093/cercor/10.9.910",
     ),
     (
+        "cowan2001",
+        "Cowan 2001",
+        "N. Cowan (2001). The magical number 4 in short-term memory: a reconsideration of mental storage capacity. Behav. Brain Sci. 24(1):87-114.",
+        "10.1017/S0140525X01003922",
+    ),
+    (
         "clopath2008",
         "Clopath et al. 2008",
         "C. Clopath, L. Ziegler, E. Vasilaki, L. Büsing, W. Gerstner (2008). Tag-trigger-consolidation: a model of early and late long-term-potentiation and depression. PLoS Computational Biology 4(12):e1000248.",
@@ -431,6 +437,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1523/JNEUROSCI.10-09-03178.1990",
     ),
     (
+        "jensen1998",
+        "Jensen & Lisman 1998",
+        "O. Jensen, J. E. Lisman (1998). An oscillatory short-term memory buffer model can account for data on the Sternberg task. J. Neurosci. 18(24):10688-10699.",
+        "10.1523/JNEUROSCI.18-24-10688.1998",
+    ),
+    (
         "kali2004",
         "Káli & Dayan 2004",
         "S. Káli, P. Dayan (2004). Off-line replay maintains declarative memories in a model of hippocampal-neocortical interactions. Nature Neuroscience 7(3):286-294.",
@@ -491,6 +503,18 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1038/nature11028",
     ),
     (
+        "lisman1995",
+        "Lisman & Idiart 1995",
+        "J. E. Lisman, M. A. P. Idiart (1995). Storage of 7 +/- 2 short-term memories in oscillatory subcycles. Science 267(5203):1512-1515.",
+        "10.1126/science.7878473",
+    ),
+    (
+        "luck1997",
+        "Luck & Vogel 1997",
+        "S. J. Luck, E. K. Vogel (1997). The capacity of visual working memory for features and conjunctions. Nature 390(6657):279-281.",
+        "10.1038/36846",
+    ),
+    (
         "manvich2018",
         "Manvich et al. 2018",
         "D. F. Manvich, K. A. Webster, S. L. Foster, M. S. Farrell, J. C. Ritchie, J. H. Porter, D. Weinshenker (2018). The DREADD agonist clozapine N-oxide (CNO) is reverse-metabolized to clozapine and produces clozapine-like interoceptive stimulus effects in rats and mice. Sci. Rep. 8:3840.",
@@ -539,6 +563,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1146/annurev.ne.04.030181.001421",
     ),
     (
+        "miller1996",
+        "Miller, Erickson & Desimone 1996",
+        "E. K. Miller, C. A. Erickson, R. Desimone (1996). Neural mechanisms of visual working memory in prefrontal cortex of the macaque. J. Neurosci. 16(16):5154-5167.",
+        "10.1523/JNEUROSCI.16-16-05154.1996",
+    ),
+    (
         "millenson1977",
         "Millenson, Kehoe & Gormezano 1977",
         "J. R. Millenson, E. J. Kehoe, I. Gormezano (1977). Classical conditioning of the rabbit's nictitating membrane response under fixed and mixed CS-US intervals. Learning and Motivation 8(3):351-366.",
@@ -555,6 +585,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "McEliece et al. 1987",
         "R. J. McEliece, E. C. Posner, E. R. Rodemich, S. S. Venkatesh (1987). The capacity of the Hopfield associative memory. IEEE Trans. Inf. Theory 33(4):461-482.",
         "10.1109/TIT.1987.1057328",
+    ),
+    (
+        "mongillo2008",
+        "Mongillo, Barak & Tsodyks 2008",
+        "G. Mongillo, O. Barak, M. Tsodyks (2008). Synaptic theory of working memory. Science 319(5869):1543-1546.",
+        "10.1126/science.1150769",
     ),
     (
         "murray2014",
@@ -725,6 +761,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "10.1038/78829",
     ),
     (
+        "sternberg1966",
+        "Sternberg 1966",
+        "S. Sternberg (1966). High-speed scanning in human memory. Science 153(3736):652-654.",
+        "10.1126/science.153.3736.652",
+    ),
+    (
         "storkey1997",
         "Storkey 1997",
         "A. J. Storkey (1997). Increasing the capacity of a Hopfield network without sacrificing functionality. ICANN'97, Lecture Notes in Computer Science 1327:451-456.",
@@ -753,6 +795,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "Teyler & Rudy 2007",
         "T. J. Teyler, J. W. Rudy (2007). The hippocampal indexing theory and episodic memory: updating the index. Hippocampus 17(12):1158-1169.",
         "10.1002/hipo.20350",
+    ),
+    (
+        "tiddia2022",
+        "Tiddia, Golosio, Fanti & Paolucci 2022",
+        "G. Tiddia, B. Golosio, V. Fanti, P. S. Paolucci (2022). Simulations of working memory spiking networks driven by short-term plasticity. Front. Integr. Neurosci. 16:972055.",
+        "10.3389/fnint.2022.972055",
     ),
     (
         "tsodyks1988",
@@ -807,6 +855,12 @@ BIBLIOGRAPHY: Mapping[str, Citation] = _papers(
         "Wang, Yang, Wang, Gamo, Jin, Mazer, Morrison, Wang, Krystal & Arnsten 2013",
         "M. Wang, Y. Yang, C.-J. Wang, N. J. Gamo, L. E. Jin, J. A. Mazer, J. H. Morrison, X.-J. Wang, J. H. Krystal, A. F. T. Arnsten (2013). NMDA receptors subserve persistent neuronal firing during working memory in dorsolateral prefrontal cortex. Neuron 77(4):736-749.",
         "10.1016/j.neuron.2012.12.032",
+    ),
+    (
+        "wei2012",
+        "Wei, Wang & Wang 2012",
+        "Z. Wei, X.-J. Wang, D.-H. Wang (2012). From distributed resources to limited slots in multiple-item working memory: a spiking network model with normalization. J. Neurosci. 32(33):11228-11240.",
+        "10.1523/JNEUROSCI.0735-12.2012",
     ),
     (
         "wimmer2014",

@@ -51,7 +51,7 @@ from engramlab.network.plasticity import (
     PlasticityContext,
     PlasticityRule,
 )
-from engramlab.network.record import Rates, Spikes, State, Weights
+from engramlab.network.record import Rates, Spikes, State, STPState, Weights
 from engramlab.network.simulate import (
     Built,
     Simulator,
@@ -100,6 +100,7 @@ __all__ = [
     "RemoveProjection",
     "RemoveSynapses",
     "RingProfile",
+    "STPState",
     "Simulator",
     "Snapshot",
     "SpikeSource",

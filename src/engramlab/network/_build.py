@@ -4,7 +4,8 @@
 explicit seed and lays everything out as the NamedTuples of
 :mod:`engramlab.network._engine` (:class:`~._engine.Net`), one builder per table.
 Random streams: ``make_rng(seed, 0, "init/<pop>")`` for initial potentials,
-``(seed, 1, "source/<pop>")`` for Poisson-source keys, ``(seed, 2, "connect/<proj>")``
+``(seed, 1, "source/<pop>")`` for Poisson-source keys (``"noise/<pop>"``: white-noise
+keys), ``(seed, 2, "connect/<proj>")``
 for connectivity, weights, delays and the plasticity rule's initial state (in that
 order), ``(seed, 3, "input/<name>")`` for Poisson-input keys and ``(seed, 4,
 "lesion/<proj>")`` for synapse lesions.
@@ -166,6 +167,7 @@ def _model_row(p, dt: float) -> tuple[list[float], int]:
         e = math.exp(-dt / (m.c_m_pf / m.g_l_ns))
         par[E.LIF_VTH], par[E.LIF_VRESET] = m.v_th_mv, m.v_reset_mv
         par[E.LIF_P22], par[E.LIF_PBIAS] = e, (1 - e) / m.g_l_ns
+        par[E.LIF_NOISE] = p.noise_sd_mv * math.sqrt(1.0 - e * e)
     elif isinstance(m, AdEx):
         par[E.ADEX_VT], par[E.ADEX_DT] = m.v_t_mv, m.delta_t_mv
         par[E.ADEX_WDECAY] = math.exp(-dt / m.tau_w_ms)
@@ -205,6 +207,8 @@ def _populations(network: Network, dt: float, seed: int, start: np.ndarray,
             bias[s0:s1] = np.broadcast_to(np.asarray(p.i_bias_pa, float), (p.n,))
             row, ref[pi] = _model_row(p, dt)
             par[pi] = row
+            if p.noise_sd_mv > 0:
+                key[pi] = np.uint64(make_rng(seed, 1, _key("noise", p.name)).integers(2**63))
             if isinstance(m, HodgkinHuxley):
                 a1[s0:s1], a2[s0:s1], a3[s0:s1] = (np.asarray(x, float) for x in
                                                    hh_steady_state(vals))
@@ -397,7 +401,7 @@ def _projections(network: Network, dt: float, seed: int, start: np.ndarray,
     K = len(projs)
     cols = {name: np.zeros(K, np.int64) for name in
             ("pre_start", "off", "syn0", "row0", "stp0")}
-    stp = np.zeros((K, 3))
+    stp = np.zeros((K, 4))
     iptrs, posts, ws, ds = [np.zeros(0, np.int64)], [], [], []
     syn: dict[str, tuple[np.ndarray, np.ndarray, slice]] = {}
     plastic_state: dict[str, Any] = {}
@@ -417,7 +421,8 @@ def _projections(network: Network, dt: float, seed: int, start: np.ndarray,
         if pr.stp is not None:
             cols["stp0"][k] = n_stp
             n_stp += a.n
-            stp[k] = pr.stp.u_se, pr.stp.tau_rec_ms, pr.stp.tau_fac_ms
+            stp[k] = (pr.stp.u_se, pr.stp.tau_rec_ms, pr.stp.tau_fac_ms,
+                      pr.stp.u_se if pr.stp_u_baseline else 0.0)
         iptrs.append(iptr.astype(np.int64))
         posts.append(post)
         ws.append(w)
@@ -445,13 +450,19 @@ def _projections(network: Network, dt: float, seed: int, start: np.ndarray,
         n_syn += m
         n_row += a.n + 1
     first, last = _ranges([pop_index[pr.pre] for pr in projs], len(pops))
+    stp_u0 = np.zeros(n_stp)  # u at rest: 0, or U where u relaxes to U
+    for k in range(K):
+        if cols["stp0"][k] >= 0:
+            s0 = int(cols["stp0"][k])
+            stp_u0[s0:s0 + pops[pop_index[projs[k].pre]].n] = stp[k, 3]
     table = E.Proj(first=first, last=last, **cols, stp_U=stp[:, 0].copy(),
                    stp_rec=stp[:, 1].copy(), stp_fac=stp[:, 2].copy(),
+                   stp_base=stp[:, 3].copy(),
                    iptr=np.concatenate(iptrs[1:]) if K else np.zeros(1, np.int64),
                    post=(np.concatenate(posts) if K else np.zeros(0)).astype(np.int32),
                    dly=(np.concatenate(ds) if K else np.zeros(0)).astype(np.int32),
                    w=np.concatenate(ws) if K else np.zeros(0),
-                   stp_u=np.zeros(n_stp), stp_x=np.ones(n_stp),
+                   stp_u=stp_u0, stp_x=np.ones(n_stp),
                    stp_last=np.full(n_stp, -1, np.int64))
     stdp = _stdp(rules, projs, syn, pops, pop_index, start, dt)
     stdp = _coincidence(stdp, co_rules, projs, syn, pops, dt)

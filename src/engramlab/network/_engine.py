@@ -45,6 +45,19 @@ Per step ``t`` (time :math:`t\,\Delta t` to :math:`(t+1)\,\Delta t`), stage by s
    potential is also checked at every step as it is integrated (beyond ``V_LIMIT``:
    divergence).
 
+A LIF population with white noise (``Population.noise_sd_mv`` :math:`= \sigma`) adds
+:math:`\sigma\sqrt{1 - e^{-2\Delta t/\tau_m}}\, z` to each neuron's potential every
+step (:func:`_normals`: Box-Muller on the counter-based uniforms), the exact update of
+the Ornstein-Uhlenbeck process :math:`\tau_m dV = -(V - E_L) dt + \sigma
+\sqrt{2\tau_m} dW`, so that the free membrane has stationary sd :math:`\sigma`.
+
+Short-term plasticity (:func:`_release`): per presynaptic unit and projection, the
+resources :math:`x` recover to 1 with :math:`\tau_{rec}` and the utilisation
+:math:`u` relaxes with :math:`\tau_F` to its baseline (0, Markram et al. 1998; or
+:math:`U`, Mongillo et al. 2008: :attr:`Proj.stp_base`), exactly between spikes; at a
+spike :math:`u \leftarrow u + U(1 - u)`, the release is :math:`u x`, then
+:math:`x \leftarrow x - u x`.
+
 A spike is time-stamped :math:`t\,\Delta t` (the start of the step in which threshold
 was crossed) and acts on its targets from :math:`(t + d)\,\Delta t`.
 
@@ -176,8 +189,9 @@ D_UNIFORM, D_RING, D_MATRIX = 0, 1, 2
 #: Columns of :attr:`Pops.par`, shared by every neuron model: capacitance (pF; HH:
 #: uF/cm2), leak conductance (nS; HH: mS/cm2), leak reversal (mV).
 PAR_C, PAR_GL, PAR_EL = 0, 1, 2
-#: LIF: threshold, reset, exp(-dt / tau_m), (1 - exp(-dt / tau_m)) / g_L.
-LIF_VTH, LIF_VRESET, LIF_P22, LIF_PBIAS = 3, 4, 5, 6
+#: LIF: threshold, reset, exp(-dt / tau_m), (1 - exp(-dt / tau_m)) / g_L, and the
+#: white-noise amplitude per step sigma sqrt(1 - exp(-2 dt / tau_m)) (mV; 0: none).
+LIF_VTH, LIF_VRESET, LIF_P22, LIF_PBIAS, LIF_NOISE = 3, 4, 5, 6, 7
 #: AdEx: V_T, Delta_T, exp(-dt / tau_w), a, b, reset, V_peak.
 ADEX_VT, ADEX_DT, ADEX_WDECAY, ADEX_A, ADEX_B, ADEX_VRESET, ADEX_VPEAK = 3, 4, 5, 6, 7, 8, 9
 #: HH: g_Na, g_K, E_Na, E_K, spike detection level, pA -> uA/cm2.
@@ -227,7 +241,7 @@ class Pops(NamedTuple):
     ch1: I8        # one past the last channel row
     cond: I8       # 1: exponential Euler (conductances, bi-exponential or conductance stimuli)
     ref_steps: I8  # refractory period (steps)
-    key: U8        # random stream of a Poisson source
+    key: U8        # random stream of a Poisson source, or of a LIF population's noise
     prob: F8       # Poisson source: spike probability per step (phases scale it)
     par: F8        # (P, N_PAR) model parameters, columns PAR_* and LIF_* / ADEX_* / HH_*
 
@@ -282,6 +296,7 @@ class Proj(NamedTuple):
     stp_U: F8      # Tsodyks-Markram U
     stp_rec: F8    # tau_rec (ms)
     stp_fac: F8    # tau_fac (ms); 0: no facilitation
+    stp_base: F8   # the value u relaxes to between spikes: 0 (Markram 1998) or U (Mongillo 2008)
     iptr: I8       # CSR row pointers (per projection, local)
     post: I4       # per synapse: target unit (local to its population)
     dly: I4        # per synapse: delay (steps, >= 1)
@@ -477,6 +492,18 @@ def _exp(x):
     return math.exp(x)
 
 
+def _normals(key, t, n_p, out):
+    """``n_p`` standard normals for (stream ``key``, step ``t``) into ``out``: Box-Muller
+    on the counter-based uniforms of pairs ``(2m, 2m + 1)``, both outputs used."""
+    for m in range(0, n_p, 2):
+        u1 = _uniform(key, t, m)
+        u2 = _uniform(key, t, m + 1)
+        r = math.sqrt(-2.0 * math.log(1.0 - u1))
+        out[m] = r * math.cos(2.0 * math.pi * u2)
+        if m + 1 < n_p:
+            out[m + 1] = r * math.sin(2.0 * math.pi * u2)
+
+
 # --- spikes: sending, short-term and long-term plasticity ---------------------------
 
 def _trace(tb, tt, i, t, decay, nearest, col):
@@ -539,7 +566,8 @@ def _release(k, local, t, dt, pj):
         gap = (t - pj.stp_last[s]) * dt
         pj.stp_x[s] = 1.0 - (1.0 - pj.stp_x[s]) * math.exp(-gap / pj.stp_rec[k])
         if pj.stp_fac[k] > 0.0:
-            pj.stp_u[s] = pj.stp_u[s] * math.exp(-gap / pj.stp_fac[k])
+            base = pj.stp_base[k]
+            pj.stp_u[s] = base + (pj.stp_u[s] - base) * math.exp(-gap / pj.stp_fac[k])
     if pj.stp_fac[k] > 0.0:
         pj.stp_u[s] = pj.stp_u[s] + U * (1.0 - pj.stp_u[s])
     else:
@@ -1213,6 +1241,12 @@ def _lif_exact(p, t, has_dv, pops, ch, un, wk, out):
     rf = un.refr[start:stop]
     for jl in range(n_p):
         vtmp[jl] = EL + (vv[jl] - EL) * P22 + bv[jl] * B
+    amp = pops.par[p, LIF_NOISE]
+    if amp > 0.0:
+        zv = wk.itot
+        _normals(pops.key[p], t, n_p, zv)
+        for jl in range(n_p):
+            vtmp[jl] += amp * zv[jl]
     if has_dv:
         for jl in range(n_p):
             vtmp[jl] += dv[jl] * P22
@@ -1313,6 +1347,9 @@ def _lif_conductance(p, t, dt, pops, un, wk, out):
     ref_steps = pops.ref_steps[p]
     vv = un.v[start:pops.stop[p]]
     rf = un.refr[start:pops.stop[p]]
+    amp = pops.par[p, LIF_NOISE]
+    if amp > 0.0:
+        _normals(pops.key[p], t, pops.stop[p] - start, wk.vnew)
     n = 0
     for jl in range(pops.stop[p] - start):
         if rf[jl] != 0:  # refractory (> 0) or removed (< 0)
@@ -1322,6 +1359,8 @@ def _lif_conductance(p, t, dt, pops, un, wk, out):
         vj = wk.vpre[jl]
         vinf = wk.itot[jl] / wk.gtot[jl]
         vn = vinf + (vj - vinf) * math.exp(-dt * wk.gtot[jl] / C)
+        if amp > 0.0:
+            vn += amp * wk.vnew[jl]
         spike = vn >= vth
         if spike:
             vn = vr
@@ -1533,7 +1572,7 @@ def _advance(t0, n_steps, net, out):
 
 #: The loop's functions, compiled together by :mod:`engramlab.network._compile`
 #: (the components' shared formulas are compiled from their own modules).
-KERNEL = ("_mix", "_uniform", "_poisson", "_exp", "_trace", "_jump", "_potentiate",
+KERNEL = ("_mix", "_uniform", "_poisson", "_exp", "_normals", "_trace", "_jump", "_potentiate",
           "_release", "_deliver", "_deliver_plastic", "_co_trace", "_co_update",
           "_deliver_coincidence", "_emit", "_emit_all", "_fail", "_finite",
           "_finite_rows", "_state_finite", "_fail_state", "_scheduled_spikes",

@@ -100,7 +100,7 @@ def _name_ok(field: str, name: str) -> None:
 
 @dataclasses.dataclass(frozen=True)
 class Population:
-    """``n`` neurons (or spike sources) of one model.
+    r"""``n`` neurons (or spike sources) of one model.
 
     Parameters
     ----------
@@ -120,6 +120,15 @@ class Population:
         distribution, or ``None`` for the resting potential.
     i_bias_pa
         A constant current injected into every neuron (pA), or one value per neuron.
+    noise_sd_mv
+        Gaussian white-noise current into every LIF neuron, given as the stationary
+        standard deviation (mV) of the free membrane potential it causes:
+        :math:`\tau_m\, dV = -(V - E_L)\,dt + \ldots + \sigma \sqrt{2\tau_m}\, dW`, an
+        Ornstein-Uhlenbeck process (LIF only; 0: none). Integrated exactly: each step
+        adds :math:`\sigma \sqrt{1 - e^{-2\Delta t/\tau_m}}\, z`, :math:`z` standard
+        normal (counter-based, stream ``(seed, 1, "noise/<pop>")``), to every
+        non-refractory neuron. With a mean from ``i_bias_pa`` this is the external input
+        "mu + sigma xi(t)" of Mongillo, Barak & Tsodyks 2008 (and of Brunel & Hakim 1999).
     """
 
     name: str
@@ -128,6 +137,7 @@ class Population:
     receptors: Mapping[str, Receptor] = dataclasses.field(default_factory=dict)
     v0_mv: float | Distribution | None = None
     i_bias_pa: float | Sequence[float] | np.ndarray = 0.0
+    noise_sd_mv: float = 0.0
 
     def __post_init__(self) -> None:
         _name_ok("population.name", self.name)
@@ -151,6 +161,13 @@ class Population:
             raise ParameterError(f"{self.name}.i_bias_pa", f"must be a number or {self.n} values")
         if not np.all(np.isfinite(bias)):
             raise ParameterError(f"{self.name}.i_bias_pa", "must be finite")
+        if not (isinstance(self.noise_sd_mv, (int, float)) and math.isfinite(self.noise_sd_mv)
+                and self.noise_sd_mv >= 0):
+            raise ParameterError(f"{self.name}.noise_sd_mv", "must be a finite number >= 0",
+                                 self.noise_sd_mv)
+        if self.noise_sd_mv > 0 and not isinstance(self.model, LIF):
+            raise ParameterError(f"{self.name}.noise_sd_mv", "white-noise input is for LIF "
+                                 "neurons only", type(self.model).__name__)
         object.__setattr__(self, "receptors", MappingProxyType(dict(self.receptors)))
 
     @property
@@ -161,13 +178,18 @@ class Population:
 
 @dataclasses.dataclass(frozen=True)
 class Projection:
-    """Synapses from population ``pre`` onto receptor ``receptor`` of population ``post``.
+    r"""Synapses from population ``pre`` onto receptor ``receptor`` of population ``post``.
 
     ``weight`` is a number, a distribution or one value per synapse (in the receptor's
     unit); ``delay_ms`` a number, a :class:`Uniform` or a :class:`Normal` clipped below
     at ``low > 0`` (rounded to whole steps, at least one). ``stp`` adds Tsodyks-Markram
     short-term plasticity: a spike then transmits
-    ``weight * u * x`` (:mod:`engramlab.synapses.stp`). ``plasticity`` is a long-term
+    ``weight * u * x`` (:mod:`engramlab.synapses.stp`); with ``stp_u_baseline`` the
+    facilitation ``u`` relaxes to ``U`` between spikes and starts there (Mongillo, Barak
+    & Tsodyks 2008: :math:`du/dt = (U - u)/\tau_F + U(1 - u)\delta(t - t_{sp})`),
+    instead of to 0 (Markram et al. 1998: the first spike from rest then releases
+    ``U``, here ``U + U(1 - U)``); the order at a spike is the same (``u`` jumps, then
+    ``u x`` is released, then ``x`` drops by it). ``plasticity`` is a long-term
     rule that updates the weights: a trace rule of :mod:`engramlab.plasticity`
     (:class:`~engramlab.plasticity.stdp.PairSTDP`, triplet STDP), run inside the
     compiled loop, the input-coincidence rule :class:`~engramlab.network.CoincidenceRule`
@@ -184,6 +206,7 @@ class Projection:
     stp: TsodyksMarkram | None = None
     plasticity: PlasticityRule | Any | None = None
     name: str = ""
+    stp_u_baseline: bool = False
 
     def __post_init__(self) -> None:
         from engramlab.network.connectivity import Connectivity

@@ -11,7 +11,11 @@ Recorder specifications (pass a list as ``record=`` to :func:`~engramlab.network
     a receptor's name for its conductance in nS / current in pA) of some neurons every
     ``every_ms``;
 :class:`Weights`
-    some synaptic weights of a projection every ``every_ms``.
+    some synaptic weights of a projection every ``every_ms``;
+:class:`STPState`
+    the short-term plasticity variables ``u`` and ``x`` of some presynaptic neurons of
+    a projection with STP every ``every_ms`` (the values a spike at that time would
+    find, before its own jump: ``u`` relaxed, ``x`` recovered since the last spike).
 
 Records are appended chunk by chunk to a sink: in memory, or, with
 ``stream_to=path``, to a NetCDF file on disk (unlimited dimensions) that the result is
@@ -27,7 +31,7 @@ import numpy as np
 
 from engramlab.core import ParameterError
 
-__all__ = ["Rates", "Recorder", "Spikes", "State", "Weights"]
+__all__ = ["Rates", "Recorder", "STPState", "Spikes", "State", "Weights"]
 
 
 def index_list(field: str, values, n: int) -> np.ndarray:
@@ -91,6 +95,26 @@ class Weights(Recorder):
     def __post_init__(self) -> None:
         if not self.every_ms > 0:
             raise ParameterError(f"Weights({self.projection}).every_ms", "must be > 0",
+                                 self.every_ms)
+
+
+@dataclasses.dataclass(frozen=True)
+class STPState(Recorder):
+    """``u`` and ``x`` of presynaptic ``neurons`` of ``projection``, every ``every_ms``.
+
+    ``neurons``: local indices of the projection's ``pre`` population (all by default).
+
+    Variables ``<projection>_u`` and ``<projection>_x`` (time, neuron); each sample is
+    taken at the start of the step it is stamped with.
+    """
+
+    projection: str
+    neurons: Sequence[int] | np.ndarray | None = None
+    every_ms: float = 10.0
+
+    def __post_init__(self) -> None:
+        if not self.every_ms > 0:
+            raise ParameterError(f"STPState({self.projection}).every_ms", "must be > 0",
                                  self.every_ms)
 
 

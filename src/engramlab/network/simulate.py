@@ -53,6 +53,7 @@ from engramlab.network.record import (
     Recorder,
     Spikes,
     State,
+    STPState,
     Weights,
     index_list,
 )
@@ -94,6 +95,7 @@ class _Collectors:
         self.rates: list[list[Any]] = []  # pi, bin steps, count, steps filled, names, n
         self.states: list[tuple[list[int], int, str, str]] = []
         self.weights: list[tuple[np.ndarray, int, str, str]] = []
+        self.stp: list[tuple[int, np.ndarray, int, str, str]] = []
         names = set()
 
         def claim(name: str) -> str:
@@ -168,9 +170,32 @@ class _Collectors:
                 sink.declare(tdim, (tdim,), np.float64, {"units": "ms"})
                 sink.declare(name, (tdim, sdim), np.float64, {"long_name": "synaptic weight"})
                 self.weights.append((sl.start + idx, every, name, tdim))
+            elif isinstance(r, STPState):
+                if r.projection not in b.proj_index:
+                    raise ParameterError("record", "unknown (sparse) projection",
+                                         r.projection)
+                k = b.proj_index[r.projection]
+                if b.net.proj.stp0[k] < 0:
+                    raise ParameterError(f"STPState({r.projection})", "the projection has "
+                                         "no short-term plasticity")
+                pr = b.network.projection(r.projection)
+                n_pre = b.network.population(pr.pre).n
+                idx = index_list(f"STPState({r.projection}).neurons", r.neurons, n_pre)
+                every = _steps(f"STPState({r.projection}).every_ms", r.every_ms, dt, 1)
+                name = claim(f"{r.projection}_u")
+                claim(f"{r.projection}_x")
+                tdim, ndim = f"{name}_time", f"{r.projection}_stp_neuron"
+                sink.fixed_variable(ndim, (ndim,), idx.astype(np.int64),
+                                    {"units": "1", "long_name": "presynaptic neuron"})
+                sink.declare(tdim, (tdim,), np.float64, {"units": "ms"})
+                sink.declare(name, (tdim, ndim), np.float64,
+                             {"units": "1", "long_name": "STP utilisation u"})
+                sink.declare(f"{r.projection}_x", (tdim, ndim), np.float64,
+                             {"units": "1", "long_name": "STP resources x"})
+                self.stp.append((k, idx, every, name, tdim))
             else:
-                raise ParameterError("record", "must hold Spikes, Rates, State or Weights",
-                                     type(r).__name__)
+                raise ParameterError("record", "must hold Spikes, Rates, State, Weights or "
+                                     "STPState", type(r).__name__)
         #: populations whose spikes the loop writes out (the others are only counted)
         self.rec_pop = np.zeros(len(b.pop_index), np.int8)
         for pi, _keep, _s0, _name in self.spikes:
@@ -236,11 +261,42 @@ class _Collectors:
                 self.sink.append(tdim, times_steps[keep] * dt)
                 self.sink.append(name, rec_out[:nrec][keep][:, cols])
 
+    @property
+    def periodic(self) -> list[int]:
+        """The sampling intervals (steps) of the recorders sampled between chunks."""
+        return [w[1] for w in self.weights] + [s[2] for s in self.stp]
+
     def write_weights(self, t: int) -> None:
+        """Sample the weights and the STP state due at the start of step ``t``."""
         for idx, every, name, tdim in self.weights:
             if t % every == 0:
                 self.sink.append(tdim, np.array([t * self.sim.built.dt]))
                 self.sink.append(name, self.sim.built.state["w"][idx][None, :])
+        for k, idx, every, name, tdim in self.stp:
+            if t % every == 0:
+                u, x = stp_now(self.sim.built, k, idx, t)
+                self.sink.append(tdim, np.array([t * self.sim.built.dt]))
+                self.sink.append(name, u[None, :])
+                self.sink.append(name[:-2] + "_x", x[None, :])
+
+
+def stp_now(b: Built, k: int, idx: np.ndarray, t: int) -> tuple[np.ndarray, np.ndarray]:
+    """``u`` and ``x`` of presynaptic units ``idx`` of projection row ``k`` at step ``t``.
+
+    At the start of the step: decayed (``u`` towards its baseline) and recovered since
+    their last spike, as :func:`~._engine._release` would find them.
+    """
+    pj = b.net.proj
+    s = int(pj.stp0[k]) + idx
+    u, x, last = pj.stp_u[s], pj.stp_x[s], pj.stp_last[s]
+    gap = np.where(last >= 0, (t - last) * b.dt, 0.0)
+    x = 1.0 - (1.0 - x) * np.exp(-gap / pj.stp_rec[k])
+    if pj.stp_fac[k] > 0:
+        base = pj.stp_base[k]
+        u = base + (u - base) * np.exp(-gap / pj.stp_fac[k])
+    else:
+        u = np.full(idx.size, pj.stp_U[k])
+    return u, x
 
 
 class Simulator:
@@ -266,6 +322,9 @@ class Simulator:
                                  "'numpy'", backend)
         self.built = build(network, dt_ms=dt_ms, seed=seed)
         self.network = network
+        # weights change in the loop only under plasticity (see :meth:`snapshot`)
+        self._plastic = any(pr.plasticity is not None for pr in network.projections)
+        self._w_shared: np.ndarray | None = None
 
     # -- helpers --------------------------------------------------------------------
     def _pop(self, name: str, field: str) -> int:
@@ -299,9 +358,22 @@ class Simulator:
 
     # -- state ----------------------------------------------------------------------
     def snapshot(self) -> Snapshot:
-        """Copies of every mutable array (and plasticity state) at this step."""
-        return Snapshot(self.step, {k: v.copy() for k, v in self.built.state.items()},
-                        copy.deepcopy(self.built.plastic_state))
+        """Copies of every mutable array (and plasticity state) at this step.
+
+        The weights of a network without plasticity do not change in the loop:
+        snapshots share one copy of them while they equal it (a comparison, not a
+        copy of the largest array per snapshot); a snapshot's arrays are read-only by
+        contract (:meth:`restore` copies them back).
+        """
+        arrays = {}
+        for k, v in self.built.state.items():
+            if k == "w" and not self._plastic:
+                if self._w_shared is None or not np.array_equal(self._w_shared, v):
+                    self._w_shared = v.copy()
+                arrays[k] = self._w_shared
+            else:
+                arrays[k] = v.copy()
+        return Snapshot(self.step, arrays, copy.deepcopy(self.built.plastic_state))
 
     def restore(self, snap: Snapshot) -> None:
         """Return to ``snap`` exactly (the continuation is identical)."""
@@ -444,11 +516,11 @@ class Simulator:
             end = t0 + n_ph
             while self.step < end:
                 t = self.step
-                if col.weights:
+                if col.periodic:
                     col.write_weights(t)
                 nxt = min(end, t + MAX_CHUNK)
                 nxt = min([e for e in edges if e > t] + [nxt])
-                for _, every, _, _ in col.weights:
+                for every in col.periodic:
                     nxt = min(nxt, (t // every + 1) * every)
                 if step_each:
                     nxt = t + 1
@@ -478,7 +550,7 @@ class Simulator:
                 done_total += done
                 if progress is not None:
                     progress(done_total, total)
-        if col.weights:
+        if col.periodic:
             col.write_weights(self.step)
         return n_spikes
 
