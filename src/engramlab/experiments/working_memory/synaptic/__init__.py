@@ -203,8 +203,8 @@ class Synaptic(Experiment[SynapticParams]):
     mutations = (
         Mutation(name="fast facilitation decay (tau_F 1.5 s -> 0.1 s): the memory is "
                       "gone before the read-out", value=100.0, param="tau_f_ms"),
-        Mutation(name="no facilitation (tau_F 0: u = U at every spike)", value=0.0,
-                 param="tau_f_ms"),
+        Mutation(name="no facilitation (tau_F 1.5 s -> 1 ms: u is back at U by the next "
+                      "spike)", value=1.0, param="tau_f_ms"),
     )
 
     def resources(self, params: SynapticParams) -> Resources:
