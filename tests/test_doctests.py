@@ -1,8 +1,9 @@
 """The docstring examples of the model layers run, and every public name has one.
 
-Every module of :mod:`engramlab.memory`, :mod:`engramlab.neurons` and
-:mod:`engramlab.plasticity` (and of the network, circuits, interventions and protocol
-packages) is collected with :func:`pkgutil.walk_packages` and its
+Every module of the model layers -- :mod:`engramlab.neurons`, :mod:`engramlab.synapses`,
+:mod:`engramlab.plasticity`, :mod:`engramlab.network`, :mod:`engramlab.memory`,
+:mod:`engramlab.circuits` -- and of the protocol, interventions and analysis packages is
+collected with :func:`pkgutil.walk_packages` and its
 doctests run (ELLIPSIS, NORMALIZE_WHITESPACE); a failing example fails the test of its
 module. Every public name of those packages (their ``__all__``) that can carry a
 docstring (function, class, module) must have a numpydoc ``Examples`` section with at
@@ -22,9 +23,8 @@ import pytest
 
 PACKAGES = ("engramlab.memory", "engramlab.neurons", "engramlab.plasticity",
             "engramlab.protocol", "engramlab.analysis", "engramlab.interventions",
-            "engramlab.synapses")
-#: Packages whose module doctests run too (their names need no Examples section yet).
-DOCTEST_PACKAGES = (*PACKAGES, "engramlab.network", "engramlab.circuits")
+            "engramlab.synapses", "engramlab.network", "engramlab.circuits")
+DOCTEST_PACKAGES = PACKAGES
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 

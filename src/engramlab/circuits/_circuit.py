@@ -41,7 +41,23 @@ register_effect(Region, ScaleLearning, during=True)
 
 @dataclasses.dataclass(frozen=True)
 class CircuitState:
-    """The state of a circuit for a batch of subjects (never mutated in place)."""
+    """The state of a circuit for a batch of subjects (never mutated in place).
+
+    ``regions`` maps each region's name to its state, ``weights`` each pathway's name to
+    its weights ``(subjects, post, pre)``, and ``removed`` holds the names lesioned so far.
+
+    Examples
+    --------
+    >>> from engramlab.circuits import Circuit, OneToOne, Pathway, RateRegion, Remove, Sensory
+    >>> circuit = Circuit((Sensory("senses", (("tone", 4),), context_cells=2),
+    ...                    RateRegion("amygdala", (("fear", 4),))),
+    ...                   (Pathway("tone-amygdala", "senses.tone", "amygdala", OneToOne()),))
+    >>> state = circuit.init(n_subjects=2, seed=0)  # naive subjects
+    >>> sorted(state.regions), state.weights["tone-amygdala"].shape, state.removed
+    (['amygdala', 'senses'], (2, 4, 4), frozenset())
+    >>> circuit.apply(state, "tone-amygdala", Remove()).removed  # a new state, lesioned
+    frozenset({'tone-amygdala'})
+    """
 
     regions: Mapping[str, Any]
     weights: Mapping[str, np.ndarray]
@@ -50,7 +66,42 @@ class CircuitState:
 
 @dataclasses.dataclass(frozen=True)
 class Circuit:
-    """Regions (stepped in order) and the pathways between them."""
+    """Regions (stepped in order) and the pathways between them.
+
+    Parameters
+    ----------
+    regions
+        The regions, stepped in this order in each settling pass.
+    pathways
+        The :class:`~engramlab.circuits.Pathway` s; each end names a region of
+        ``regions`` (or one of its groups).
+    settle
+        Passes over the regions per epoch (module docstring).
+
+    Examples
+    --------
+    A tone channel driving fear cells one-to-one, with half the weight:
+
+    >>> from engramlab.circuits import OneToOne, Pathway, RateRegion, Sensory, run_protocol
+    >>> from engramlab.protocol import Protocol, epoch, session, trial
+    >>> senses = Sensory("senses", (("tone", 4),), context_cells=4, coding=0.5)
+    >>> amygdala = RateRegion("amygdala", (("fear", 4),), ceiling=1.0)
+    >>> circuit = Circuit((senses, amygdala), (Pathway("tone-amygdala", "senses.tone",
+    ...                                                "amygdala", OneToOne(0.5)),))
+    >>> circuit.names()
+    ('senses', 'amygdala', 'tone-amygdala')
+    >>> test = Protocol.of(session("test", trial("tone", epoch("tone", 1000, tone=1.0))))
+    >>> ds = run_protocol(circuit, test, record={"fear": "amygdala.fear"}, seed=0)
+    >>> float(ds.fear.sel(group="control", subject=0, event="test/0/0:tone"))  # 2 of 4 at 0.5
+    0.25
+
+    Circuits compose with ``+`` (regions and pathways concatenated, the larger
+    ``settle``); each operand must be a valid circuit on its own:
+
+    >>> cortex = Circuit((RateRegion("cortex", (("context", 4),)),), settle=1)
+    >>> (circuit + cortex).names()
+    ('senses', 'amygdala', 'cortex', 'tone-amygdala')
+    """
 
     regions: tuple[Region, ...]
     pathways: tuple[Pathway, ...] = ()

@@ -55,7 +55,26 @@ def _finite(field: str, value: object, *, lo: float | None = None,
 
 
 class WeightInit(abc.ABC):
-    """How a pathway's weights ``(subjects, post, pre)`` start."""
+    """How a pathway's weights ``(subjects, post, pre)`` start.
+
+    A subclass implements :meth:`draw`; :meth:`Circuit.init <engramlab.circuits.Circuit.init>`
+    calls it once per pathway with the pathway's own generator.
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> import numpy as np
+    >>> @dataclasses.dataclass(frozen=True)
+    ... class Ramp(WeightInit):  # weights rising from the first input cell to the last
+    ...     top: float = 1.0
+    ...     def draw(self, n_subjects, n_post, n_pre, rng):
+    ...         row = np.linspace(0.0, self.top, n_pre)
+    ...         return np.broadcast_to(row, (n_subjects, n_post, n_pre)).copy()
+    >>> Ramp(0.5).draw(1, 2, 3, np.random.default_rng(0)).tolist()
+    [[[0.0, 0.25, 0.5], [0.0, 0.25, 0.5]]]
+    >>> Pathway("ramp", "senses.tone", "amygdala", Ramp()).weights
+    Ramp(top=1.0)
+    """
 
     @abc.abstractmethod
     def draw(self, n_subjects: int, n_post: int, n_pre: int,
@@ -65,7 +84,16 @@ class WeightInit(abc.ABC):
 
 @dataclasses.dataclass(frozen=True)
 class Constant(WeightInit):
-    """Every weight ``value`` (0: a pathway that learns from nothing)."""
+    """Every weight ``value`` (0: a pathway that learns from nothing).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Constant(0.5).draw(1, 2, 3, np.random.default_rng(0)).tolist()  # (subjects, post, pre)
+    [[[0.5, 0.5, 0.5], [0.5, 0.5, 0.5]]]
+    >>> Pathway("tone-amygdala", "senses.tone", "amygdala").weights  # the default: 0
+    Constant(value=0.0)
+    """
 
     value: float = 0.0
 
@@ -75,7 +103,18 @@ class Constant(WeightInit):
 
 @dataclasses.dataclass(frozen=True)
 class OneToOne(WeightInit):
-    """``weight`` from pre cell i to post cell i (equal sizes), 0 elsewhere."""
+    """``weight`` from pre cell i to post cell i (equal sizes), 0 elsewhere.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> OneToOne(2.0).draw(1, 3, 3, np.random.default_rng(0))[0].tolist()
+    [[2.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 2.0]]
+    >>> OneToOne().draw(1, 3, 2, np.random.default_rng(0))
+    Traceback (most recent call last):
+    ...
+    engramlab.core.errors.ParameterError: parameter 'one_to_one' needs as many pre as ...
+    """
 
     weight: float = 1.0
 
@@ -94,6 +133,17 @@ class RandomSparse(WeightInit):
     A present synapse has weight ``weight`` (``distribution="constant"``) or a weight
     drawn uniformly from ``(0, weight]`` (``"uniform"``: no two inputs tie, so a
     k-winners-take-all target picks its winners by its input, not by its cells' order).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> w = RandomSparse(0.5).draw(2, 3, 4, np.random.default_rng(0))  # a mask per subject
+    >>> w.shape, sorted(set(w.ravel().tolist()))
+    ((2, 3, 4), [0.0, 1.0])
+    >>> w = RandomSparse(0.5, weight=0.2, distribution="uniform").draw(
+    ...     1, 2, 4, np.random.default_rng(0))
+    >>> w.round(3).tolist()  # present synapses in (0, 0.2]
+    [[[0.0, 0.013, 0.037, 0.199], [0.0, 0.0, 0.0, 0.0]]]
     """
 
     density: float
@@ -121,6 +171,24 @@ class LearningRule(abc.ABC):
 
     ``gate``: a stimulus whose intensity in the epoch multiplies the learning factor
     (``None``: ungated).
+
+    Examples
+    --------
+    A rule that adds ``rate`` times the product of the activities (plain Hebb, unbounded)
+    and never decays (the default :meth:`decay`):
+
+    >>> import dataclasses
+    >>> import numpy as np
+    >>> @dataclasses.dataclass(frozen=True)
+    ... class PlainHebb(LearningRule):
+    ...     rate: float
+    ...     mechanism: str = "nmda"
+    ...     def update(self, w, pre, post, factor):
+    ...         return w + self.rate * factor * post[:, :, None] * pre[:, None, :]
+    >>> rule = PlainHebb(0.1)
+    >>> w = rule.update(np.zeros((1, 1, 2)), np.array([[1.0, 0.0]]), np.array([[1.0]]), 1.0)
+    >>> w.tolist(), rule.decay(w, 1e6).tolist(), rule.gate
+    ([[[0.1, 0.0]]], [[[0.1, 0.0]]], None)
     """
 
     mechanism: Mechanism
@@ -148,6 +216,29 @@ class Hebbian(LearningRule):
     potentiate (Johansen et al. 2010); a gated rule does not learn in sleep.
     ``depression`` :math:`\\delta` >= 0 is the heterosynaptic depression of the inputs
     silent while the cell is active (module docstring; 0: none).
+
+    Examples
+    --------
+    One epoch in which the post cell and the first two inputs are active: their
+    synapses move ``rate`` of the way to ``w_max``; a blocked epoch (factor 0) changes
+    nothing:
+
+    >>> import numpy as np
+    >>> rule = Hebbian(0.5, w_max=1.0)
+    >>> pre, post = np.array([[1.0, 1.0, 0.0]]), np.array([[1.0]])
+    >>> w = rule.update(np.zeros((1, 1, 3)), pre, post, factor=1.0)
+    >>> w.tolist(), rule.update(w, pre, post, factor=1.0).tolist()
+    ([[[0.5, 0.5, 0.0]]], [[[0.75, 0.75, 0.0]]])
+    >>> rule.update(w, pre, post, factor=0.0).tolist()  # under AP5
+    [[[0.5, 0.5, 0.0]]]
+
+    Passive decay over one time constant, and heterosynaptic depression of the silent
+    input:
+
+    >>> Hebbian(0.5, tau_ms=1000.0).decay(w, 1000.0).round(4).tolist()  # e^-1 of each
+    [[[0.1839, 0.1839, 0.0]]]
+    >>> Hebbian(0.5, depression=1.0).update(np.full((1, 1, 3), 0.5), pre, post, 1.0).tolist()
+    [[[0.75, 0.75, 0.25]]]
     """
 
     rate: float
@@ -203,7 +294,19 @@ class Hebbian(LearningRule):
 
 @dataclasses.dataclass(frozen=True)
 class Pathway:
-    """``source`` cells -> ``target`` cells (each ``"region"`` or ``"region.group"``)."""
+    """``source`` cells -> ``target`` cells (each ``"region"`` or ``"region.group"``).
+
+    Examples
+    --------
+    The thalamic tone input to the lateral amygdala, learning when the shock is on:
+
+    >>> p = Pathway("tone-amygdala", "senses.tone", "amygdala", Constant(0.0),
+    ...             Hebbian(0.3, w_max=0.3, gate="shock"))
+    >>> p.rule.gate, p.gain
+    ('shock', 1.0)
+    >>> Pathway.split(p.source), Pathway.split(p.target)
+    (('senses', 'tone'), ('amygdala', None))
+    """
 
     name: str
     source: str

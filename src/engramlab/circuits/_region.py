@@ -48,20 +48,72 @@ State = Any
 
 @dataclasses.dataclass(frozen=True)
 class Effect:
-    """Base of the effect primitives; ``cells`` names a cell group or a tagged set."""
+    """Base of the effect primitives; ``cells`` names a cell group or a tagged set.
+
+    Examples
+    --------
+    Every primitive is an :class:`Effect`; a new kind of effect is a frozen dataclass
+    that no region takes until it is registered (:func:`register_effect`):
+
+    >>> import dataclasses
+    >>> from engramlab.circuits import Gain, RateRegion, Remove, takes_effect
+    >>> @dataclasses.dataclass(frozen=True)
+    ... class Noise(Effect):
+    ...     sd: float
+    >>> [isinstance(e, Effect) for e in (Gain(0.0), Remove(), Noise(0.1))]
+    [True, True, True]
+    >>> takes_effect(RateRegion("cortex", (("cells", 4),)), Noise(0.1), windowed=True)
+    False
+    """
 
 
 @dataclasses.dataclass(frozen=True)
 class Remove(Effect):
-    """Lesion: the region (or pathway) stops for good (outputs 0, no learning, no replay)."""
+    """Lesion: the region (or pathway) stops for good (outputs 0, no learning, no replay).
+
+    Examples
+    --------
+    :func:`~engramlab.interventions.lesion` resolves into a :class:`Remove` applied at an
+    instant, here the end of training:
+
+    >>> from engramlab.circuits import Circuit, RateRegion
+    >>> from engramlab.interventions import lesion
+    >>> from engramlab.protocol import After, Protocol, epoch, session, trial
+    >>> circuit = Circuit((RateRegion("hippocampus", (("index", 4),)),))
+    >>> tl = Protocol.of(session("training", trial("t", epoch("tone", 1000)))).resolve()
+    >>> (s,) = lesion("hippocampus", After("training")).schedule(tl, circuit)
+    >>> s.effect, s.instant, s.window.resolve(tl)
+    (Remove(), True, ((1000.0, 1000.0),))
+    >>> circuit.apply(circuit.init(1, seed=0), "hippocampus", Remove()).removed
+    frozenset({'hippocampus'})
+    """
 
 
 @dataclasses.dataclass(frozen=True)
 class Gain(Effect):
     """Multiply the activity of ``cells`` (``None``: every cell) by ``factor`` (>= 0).
 
-    Silencing by an inhibitory opsin is ``Gain(cells, 0)``; a chemogenetic receptor a
+    Silencing by an inhibitory opsin is ``Gain(0, cells)``; a chemogenetic receptor a
     gain with its own time course (one effect per epoch, factor given per epoch).
+
+    Examples
+    --------
+    The fear cells silenced (ArchT) in the second session only; the extinction cells
+    are spared:
+
+    >>> from engramlab.circuits import (Circuit, OneToOne, Pathway, RateRegion, Scheduled,
+    ...                                 Sensory, run_protocol)
+    >>> from engramlab.protocol import During, Protocol, epoch, session, trial
+    >>> circuit = Circuit((Sensory("senses", (("tone", 4),), context_cells=1, coding=1.0),
+    ...                    RateRegion("amygdala", (("fear", 2), ("extinction", 2)))),
+    ...                   (Pathway("tone-amygdala", "senses.tone", "amygdala", OneToOne()),))
+    >>> tone = trial("tone", epoch("tone", 1000, tone=1.0))
+    >>> p = Protocol.of(session("light off", tone), session("light on", tone, day=1))
+    >>> archt = Scheduled("amygdala", Gain(0.0, cells="fear"), During("light on"))
+    >>> ds = run_protocol(circuit, p, groups={"ArchT": [archt]}, seed=0,
+    ...                   record={"fear": "amygdala.fear", "ext": "amygdala.extinction"})
+    >>> ds.fear.values[0, 0].tolist(), ds.ext.values[0, 0].tolist()
+    ([1.0, 0.0], [1.0, 1.0])
     """
 
     factor: float
@@ -75,7 +127,24 @@ class Gain(Effect):
 
 @dataclasses.dataclass(frozen=True)
 class Drive(Effect):
-    """Add ``amount`` (activity units of the region) to ``cells`` (an opsin's drive)."""
+    """Add ``amount`` (activity units of the region) to ``cells`` (an opsin's drive).
+
+    Examples
+    --------
+    ChR2 on the fear cells of a rate region without input: the light alone drives them
+    (one step of the region, as :meth:`Circuit.step <engramlab.circuits.Circuit.step>`
+    makes it):
+
+    >>> import numpy as np
+    >>> from engramlab.circuits import RateRegion, StepContext
+    >>> from engramlab.protocol import Protocol, epoch, session, trial
+    >>> span = Protocol.of(session("s", trial("t", epoch("light", 1000)))).resolve().spans[0]
+    >>> la = RateRegion("amygdala", (("fear", 2), ("extinction", 2)))
+    >>> ctx = StepContext(span, (Drive(0.5, cells="fear"),), seed=0, n_subjects=1)
+    >>> _, r = la.step(la.init(1, None), {"input": np.zeros((1, 4))}, ctx)
+    >>> r.tolist()
+    [[0.5, 0.5, 0.0, 0.0]]
+    """
 
     amount: float
     cells: str | None = None
@@ -96,6 +165,21 @@ class ScaleLearning(Effect):
     ``"nmda"`` is induction (AP5), ``"protein_synthesis"`` the consolidation of new
     weights (anisomycin), ``"all"`` both. A model without the distinction treats both as
     its one learning rate.
+
+    Examples
+    --------
+    A region reads the product of the factors for the mechanism its plasticity needs
+    (:meth:`StepContext.learning`):
+
+    >>> from engramlab.protocol import Protocol, epoch, session, trial
+    >>> span = Protocol.of(session("s", trial("t", epoch("tone", 1000)))).resolve().spans[0]
+    >>> ctx = StepContext(span, (ScaleLearning(0.0, "nmda"),), seed=0, n_subjects=1)  # AP5
+    >>> ctx.learning("nmda"), ctx.learning("protein_synthesis")
+    (0.0, 1.0)
+    >>> ctx = StepContext(span, (ScaleLearning(0.5), ScaleLearning(0.5, "protein_synthesis")),
+    ...                   seed=0, n_subjects=1)
+    >>> ctx.learning("nmda"), ctx.learning("protein_synthesis")
+    (0.5, 0.25)
     """
 
     factor: float
@@ -119,6 +203,23 @@ class ScaleReceptor(Effect):
     names a receptor class of the region (``"nmda"``, ``"ampa"``, ``"gaba_a"``); a region
     maps it to its own channels. The learning the receptor gates is
     :class:`ScaleLearning`'s.
+
+    Examples
+    --------
+    The prefrontal ring maps ``"nmda"`` to its recurrent channels, so it takes an NMDA
+    block; a class it does not map is refused, and a rate region has no receptors:
+
+    >>> from engramlab.circuits import RateRegion, compte_region, takes_effect
+    >>> from engramlab.network import CompteParams
+    >>> pfc = compte_region(CompteParams(n_e=64, n_i=16))
+    >>> dict(pfc.receptors)["nmda"]
+    (('E', 'rec'), ('I', 'rec'))
+    >>> takes_effect(pfc, ScaleReceptor(0.0, "nmda"), windowed=True)
+    True
+    >>> takes_effect(pfc, ScaleReceptor(0.0, "kainate"), windowed=True)
+    False
+    >>> takes_effect(RateRegion("cortex", (("cells", 4),)), ScaleReceptor(0.0), windowed=True)
+    False
     """
 
     factor: float
@@ -140,6 +241,21 @@ class Tag(Effect):
 
     Activity-dependent tagging (c-fos-tTA with doxycycline off): the set is the union
     over the epochs of the window.
+
+    Examples
+    --------
+    One step of a rate region under the tag: the cells above 0.5 join ``"engram"``,
+    which later effects and records can name like a group:
+
+    >>> import numpy as np
+    >>> from engramlab.circuits import RateRegion, StepContext
+    >>> from engramlab.protocol import Protocol, epoch, session, trial
+    >>> span = Protocol.of(session("s", trial("t", epoch("tone", 1000)))).resolve().spans[0]
+    >>> la = RateRegion("amygdala", (("fear", 4),))
+    >>> ctx = StepContext(span, (Tag("engram", threshold=0.5),), seed=0, n_subjects=1)
+    >>> state, r = la.step(la.init(1, None), {"input": np.array([[1.0, 0.2, 0.9, 0.0]])}, ctx)
+    >>> la.cell_set(state, "engram").tolist()
+    [[True, False, True, False]]
     """
 
     name: str
@@ -166,6 +282,21 @@ class Dopamine(Effect):
     the dips, ``dip < 1`` (Frank, Seeberger & O'Reilly 2004, Science 306:1940); a
     dopamine-receptor antagonist shrinks both. The product of every active
     :class:`Dopamine` effect applies (:meth:`StepContext.dopamine`).
+
+    Examples
+    --------
+    Depleted dopamine halves the bursts: Rescorla-Wagner acquisition (:math:`\alpha = 1`,
+    :math:`\beta = 0.5`) is slowed:
+
+    >>> from engramlab.circuits import Circuit, RescorlaWagnerRegion, Scheduled, run_protocol
+    >>> from engramlab.protocol import During, Protocol, epoch, repeat, session, trial
+    >>> rw = RescorlaWagnerRegion("rw", stimuli=("A",), alpha=1.0, beta=0.5)
+    >>> p = Protocol.of(session("training", repeat(trial("A+", epoch("A+", 1000, A=1, us=1)), 2)))
+    >>> depleted = Scheduled("rw", Dopamine(burst=0.5), During("training"))
+    >>> ds = run_protocol(Circuit((rw,), settle=1), p, record={"v": "rw.A"}, seed=0,
+    ...                   groups={"control": [], "depleted": [depleted]})
+    >>> ds.v.values[:, 0].tolist()  # V after each pairing, per group
+    [[0.5, 0.75], [0.25, 0.4375]]
     """
 
     burst: float = 1.0
@@ -189,6 +320,19 @@ class StepContext:
     ``span`` is the epoch; ``effects`` the windowed effects active on this region in it;
     :attr:`rng` a generator private to this region in this epoch of this group's
     history (made from ``seed`` on first use).
+
+    Examples
+    --------
+    >>> from engramlab.circuits import Dopamine, ScaleLearning
+    >>> from engramlab.protocol import Protocol, epoch, session, trial
+    >>> p = Protocol.of(session("s", trial("t", epoch("tone", 1000, tone=1.0))))
+    >>> span = p.resolve().spans[0]  # the one epoch, as a Span
+    >>> ctx = StepContext(span, (ScaleLearning(0.0, "nmda"), Dopamine(burst=0.5)), seed=0,
+    ...                   n_subjects=2)
+    >>> ctx.span.intensity("tone"), ctx.sleeping, ctx.learning("nmda"), ctx.dopamine()
+    (1.0, False, 0.0, (0.5, 1.0))
+    >>> ctx.rng.random(2).round(4).tolist()  # the same stream for the same seed
+    [0.637, 0.2698]
     """
 
     span: Span
@@ -228,7 +372,36 @@ class StepContext:
 
 
 class Region(abc.ABC):
-    """A named model with named cell groups, stepped once per epoch."""
+    """A named model with named cell groups, stepped once per epoch.
+
+    Examples
+    --------
+    A minimal region: one cell counting the epochs in which the stimulus ``cue`` is on.
+
+    >>> import dataclasses
+    >>> import numpy as np
+    >>> from engramlab.circuits import Circuit, run_protocol
+    >>> from engramlab.protocol import Protocol, epoch, repeat, session, trial
+    >>> @dataclasses.dataclass(frozen=True)
+    ... class Counter(Region):
+    ...     name: str = "counter"
+    ...     @property
+    ...     def groups(self):
+    ...         return {"count": 1}
+    ...     def init(self, n_subjects, rng):
+    ...         return np.zeros((n_subjects, 1))
+    ...     def step(self, state, inputs, ctx):
+    ...         new = state + (ctx.span.intensity("cue") > 0)
+    ...         return new, new  # the new state and the activity (subjects, cells)
+    >>> p = Protocol.of(session("s", repeat(trial("t", epoch("cue", 10, cue=1.0),
+    ...                                          epoch("rest", 10)), 2)))
+    >>> ds = run_protocol(Circuit((Counter(),), settle=1), p, record={"n": "counter"}, seed=0)
+    >>> ds.n.values[0, 0].tolist()
+    [1.0, 1.0, 2.0, 2.0]
+
+    (Recording one group, ``"counter.count"``, needs :meth:`cell_set`, which this
+    minimal region does not override.)
+    """
 
     name: str
 
@@ -274,6 +447,25 @@ class TimedRegion(Region):
     ``(subjects, n, cells)``, which :class:`~engramlab.circuits.Record` with
     ``reduce="trace"`` records (a TD critic's prediction error step by step, a
     Purkinje cell's pause after a CS, an attractor's settling).
+
+    Examples
+    --------
+    The TD critic is a timed region of 100-ms steps: a 500-ms epoch is five steps, and
+    its time course holds the value and the dopamine cell at each of them:
+
+    >>> from engramlab.circuits import TDCritic
+    >>> from engramlab.protocol import Protocol, epoch, session, trial
+    >>> critic = TDCritic(step_ms=100.0)
+    >>> span = Protocol.of(session("s", trial("t", epoch("cs", 500.0, cs=1.0)))).resolve().spans[0]
+    >>> isinstance(critic, TimedRegion), critic.dt_ms, critic.n_steps(span)
+    (True, 100.0, 5)
+    >>> state, _ = critic.step(critic.init(1, None), {}, StepContext(span, (), 0, 1))
+    >>> critic.time_course(state).shape  # (subjects, steps, cells)
+    (1, 5, 2)
+    >>> critic.n_steps(Protocol.of(session("s", trial("t", epoch("cs", 250.0)))).resolve().spans[0])
+    Traceback (most recent call last):
+    ...
+    engramlab.core.errors.ParameterError: parameter 'critic.dt_ms' epoch 's/0/0:cs' (250.0 ms) ...
     """
 
     @property
@@ -342,6 +534,15 @@ class EffectHandler:
     from :attr:`StepContext.effects` while it is active; ``check(region, effect)``, when
     given, refuses (:class:`~engramlab.core.ParameterError`) the values of an effect
     this kind of region cannot take, when the protocol is resolved, before any work.
+
+    Examples
+    --------
+    >>> from engramlab.circuits import Gain, RateRegion, Remove, effect_handler
+    >>> la = RateRegion("amygdala", (("fear", 4),))
+    >>> effect_handler(la, Gain(0.5), windowed=True)  # read by the region's step
+    EffectHandler(instant=None, during=True, check=None)
+    >>> effect_handler(la, Remove(), windowed=False).instant is not None  # applied at once
+    True
     """
 
     instant: InstantFn | None = None
@@ -359,6 +560,23 @@ def register_effect(region_type: type, effect_type: type, *,
 
     ``check(region, effect)`` validates the effect's values for this region kind (see
     :class:`EffectHandler`).
+
+    Examples
+    --------
+    A rate region that will read the phasic dopamine signal in its step: registering
+    :class:`Dopamine` for it (the handlers of :class:`~engramlab.circuits.RateRegion`
+    still apply: the lookup follows the MRO):
+
+    >>> from engramlab.circuits import Dopamine, Gain, RateRegion, takes_effect
+    >>> class Striatum(RateRegion):
+    ...     pass  # its step would read ctx.dopamine()
+    >>> region = Striatum("striatum", (("msn", 4),))
+    >>> takes_effect(region, Dopamine(burst=0.5), windowed=True)
+    False
+    >>> register_effect(Striatum, Dopamine, during=True)
+    >>> takes_effect(region, Dopamine(burst=0.5), windowed=True), takes_effect(
+    ...     region, Gain(0.0), windowed=True)
+    (True, True)
     """
     if instant is None and not during:
         raise ParameterError("register_effect", "give instant=, during=True, or both")
@@ -370,6 +588,18 @@ def takes_effect(region: Region, effect: Effect, *, windowed: bool) -> bool:
 
     It has a handler (:func:`effect_handler`) whose ``check`` accepts it: a spiking
     region without NMDA channels mapped takes no :class:`ScaleReceptor` of ``"nmda"``.
+
+    Examples
+    --------
+    >>> from engramlab.circuits import Dopamine, Gain, RateRegion, Remove, RescorlaWagnerRegion
+    >>> la = RateRegion("amygdala", (("fear", 4),))
+    >>> takes_effect(la, Gain(0.0, "fear"), windowed=True), takes_effect(la, Remove(),
+    ...                                                                 windowed=False)
+    (True, True)
+    >>> takes_effect(la, Dopamine(), windowed=True)  # no prediction error to scale
+    False
+    >>> takes_effect(RescorlaWagnerRegion("rw", stimuli=("A",)), Dopamine(), windowed=True)
+    True
     """
     try:
         handler = effect_handler(region, effect, windowed=windowed)
@@ -385,6 +615,17 @@ def effect_handler(region: Region, effect: Effect, *, windowed: bool) -> EffectH
 
     Looked up along the region's MRO, then the effect's (the most specific pair wins).
     ``windowed`` asks for an effect active during epochs, else an instant one.
+
+    Examples
+    --------
+    >>> from engramlab.circuits import Dopamine, RateRegion, Tag
+    >>> la = RateRegion("amygdala", (("fear", 4),))
+    >>> effect_handler(la, Tag("engram"), windowed=True)
+    EffectHandler(instant=None, during=True, check=None)
+    >>> effect_handler(la, Dopamine(), windowed=True)
+    Traceback (most recent call last):
+    ...
+    engramlab.core.errors.ParameterError: parameter 'amygdala' a RateRegion region cannot ...
     """
     for rt in type(region).__mro__:
         for et in type(effect).__mro__:

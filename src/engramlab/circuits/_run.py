@@ -42,6 +42,25 @@ class Scheduled:
 
     ``instant=True``: applied once at the start of the window's first interval (a
     lesion); else active in every epoch whose midpoint the window covers.
+
+    Examples
+    --------
+    An effect scheduled by hand, without an intervention: the amygdala silenced in the
+    test session (the first of two tone sessions):
+
+    >>> from engramlab.circuits import (Circuit, Gain, OneToOne, Pathway, RateRegion, Sensory,
+    ...                                 run_protocol)
+    >>> from engramlab.protocol import During, Protocol, epoch, session, trial
+    >>> circuit = Circuit((Sensory("senses", (("tone", 2),), context_cells=1, coding=1.0),
+    ...                    RateRegion("amygdala", (("fear", 2),))),
+    ...                   (Pathway("tone-amygdala", "senses.tone", "amygdala", OneToOne()),))
+    >>> tone = trial("tone", epoch("tone", 1000, tone=1.0))
+    >>> p = Protocol.of(session("test", tone), session("retest", tone, day=1))
+    >>> silenced = Scheduled("amygdala", Gain(0.0), During("test"))
+    >>> ds = run_protocol(circuit, p, groups={"control": [], "silenced": [silenced]},
+    ...                   record={"fear": "amygdala.fear"}, seed=0)
+    >>> ds.fear.values[:, 0].tolist()  # (group, event)
+    [[1.0, 1.0], [0.0, 1.0]]
     """
 
     target: str
@@ -51,7 +70,28 @@ class Scheduled:
 
 
 class Intervention(abc.ABC):
-    """A description of a manipulation; :meth:`schedule` turns it into effects."""
+    """A description of a manipulation; :meth:`schedule` turns it into effects.
+
+    Examples
+    --------
+    A new intervention: silence a region during one session (what an inhibitory opsin
+    does, written from scratch):
+
+    >>> import dataclasses
+    >>> from engramlab.circuits import Circuit, Gain, RateRegion, Scheduled
+    >>> from engramlab.protocol import During, Protocol, epoch, session, trial
+    >>> @dataclasses.dataclass(frozen=True)
+    ... class Silence(Intervention):
+    ...     region: str
+    ...     session: str
+    ...     def schedule(self, timeline, circuit):
+    ...         return (Scheduled(self.region, Gain(0.0), During(self.session)),)
+    >>> circuit = Circuit((RateRegion("amygdala", (("fear", 2),)),))
+    >>> tl = Protocol.of(session("test", trial("t", epoch("tone", 1000)))).resolve()
+    >>> (s,) = Silence("amygdala", "test").schedule(tl, circuit)
+    >>> s.target, s.effect, s.window.resolve(tl)
+    ('amygdala', Gain(factor=0.0, cells=None), ((0.0, 1000.0),))
+    """
 
     @abc.abstractmethod
     def schedule(self, timeline: Timeline, circuit: Circuit) -> tuple[Scheduled, ...]:
@@ -60,7 +100,33 @@ class Intervention(abc.ABC):
 
 @dataclasses.dataclass(frozen=True)
 class Group:
-    """A group of subjects: its interventions and, optionally, its own protocol."""
+    """A group of subjects: its interventions and, optionally, its own protocol.
+
+    Examples
+    --------
+    Conditioning with three or with one tone-shock pairing: the second group brings its
+    own protocol, and its missing events are NaN:
+
+    >>> from engramlab.circuits import (Circuit, Constant, Hebbian, OneToOne, Pathway,
+    ...                                 RateRegion, Sensory, run_protocol)
+    >>> from engramlab.protocol import Protocol, epoch, repeat, session, trial
+    >>> senses = Sensory("senses", (("tone", 4), ("shock", 2)), context_cells=1, coding=0.5,
+    ...                  codings=(("shock", 1.0),))
+    >>> circuit = Circuit((senses, RateRegion("amygdala", (("fear", 2),), ceiling=1.0)),
+    ...     (Pathway("tone-amygdala", "senses.tone", "amygdala", Constant(0.0),
+    ...              Hebbian(0.5, w_max=0.5, gate="shock")),
+    ...      Pathway("shock-amygdala", "senses.shock", "amygdala", OneToOne())))
+    >>> pairing = trial("pairing", epoch("tone+shock", 1000, tone=1.0, shock=1.0))
+    >>> test = session("test", trial("test", epoch("tone", 1000, tone=1.0)), day=1)
+    >>> def conditioning(n):
+    ...     return Protocol.of(session("conditioning", repeat(pairing, n)), test)
+    >>> ds = run_protocol(circuit, conditioning(3), record={"fear": "amygdala.fear"}, seed=0,
+    ...                   groups={"3 pairings": Group(), "1 pairing": Group((), conditioning(1))})
+    >>> ds.fear.sel(event="test/0/0:tone").values[:, 0].tolist()  # (group, subject 0)
+    [0.875, 0.5]
+    >>> ds.fear.sel(group="1 pairing").values[0].tolist()  # its 2nd and 3rd pairings: NaN
+    [1.0, nan, nan, 0.5]
+    """
 
     interventions: tuple[Intervention | Scheduled, ...] = ()
     protocol: Protocol | None = None
@@ -86,6 +152,24 @@ class Record:
     over the cells within the epoch, ``(subjects, steps)``, of a
     :class:`~engramlab.circuits.TimedRegion` (padded with NaN after an epoch's last step
     where epochs differ in length).
+
+    Examples
+    --------
+    >>> from engramlab.circuits import Circuit, Sensory, run_protocol
+    >>> from engramlab.protocol import Protocol, epoch, session, trial
+    >>> senses = Sensory("senses", (("tone", 4),), context_cells=2, coding=0.5)
+    >>> p = Protocol.of(session("s", trial("t", epoch("tone", 1000, tone=1.0))))
+    >>> ds = run_protocol(Circuit((senses,)), p, seed=0,
+    ...                   record=[Record("tone", "senses.tone"),  # the mean over its cells
+    ...                           Record("cells", "senses", reduce="cells")])
+    >>> ds.tone.dims, float(ds.tone[0, 0, 0])
+    (('group', 'subject', 'event'), 0.5)
+    >>> ds.cells.dims, ds.cells.values[0, 0, 0].tolist()  # every cell: tone, then context
+    (('group', 'subject', 'event', 'cells_cell'), [1.0, 1.0, 0.0, 0.0, 0.0, 0.0])
+
+    A record of one group with ``reduce="cells"`` keeps every cell of the region, NaN
+    outside the group. ``reduce="trace"`` is for a
+    :class:`~engramlab.circuits.TimedRegion` (see :class:`~engramlab.circuits.TDCritic`).
     """
 
     name: str
@@ -169,6 +253,11 @@ def _digest(h: bytes, item: object) -> bytes:
     return hashlib.sha256(h + repr(item).encode()).digest()
 
 
+#: The coordinates of :func:`run_protocol`'s Dataset: no record may take their names.
+RESERVED_RECORD_NAMES = ("group", "subject", "event", "session", "trial", "epoch",
+                         "context", "start_ms", "stop_ms")
+
+
 def run_protocol(circuit: Circuit, protocol: Protocol, *,
                  groups: Mapping[str, Group | Sequence[Intervention | Scheduled]] | None
                  = None, record: Any = (), seed: int, n_subjects: int = 1,
@@ -200,6 +289,39 @@ def run_protocol(circuit: Circuit, protocol: Protocol, *,
         ``"session/trial/epoch-index:epoch"``, aligned across groups by label, with
         per-group coordinates ``session``, ``trial``, ``epoch``, ``context``, ``start_ms``
         and ``stop_ms`` (empty / NaN where a group lacks the event).
+
+    Examples
+    --------
+    Tone-shock conditioning of fear cells, with AP5 in the amygdala during conditioning
+    or a lesion of the tone pathway after it (the worked example of ``docs/circuits.md``,
+    in small):
+
+    >>> from engramlab.circuits import (Circuit, Constant, Hebbian, OneToOne, Pathway,
+    ...                                 RateRegion, Sensory)
+    >>> from engramlab.interventions import ap5, lesion
+    >>> from engramlab.protocol import After, Protocol, epoch, repeat, session, trial
+    >>> senses = Sensory("senses", (("tone", 4), ("shock", 2)), context_cells=4, coding=0.5,
+    ...                  codings=(("shock", 1.0),))
+    >>> circuit = Circuit((senses, RateRegion("amygdala", (("fear", 2),), ceiling=1.0)),
+    ...     (Pathway("tone-amygdala", "senses.tone", "amygdala", Constant(0.0),
+    ...              Hebbian(0.5, w_max=0.5, gate="shock")),
+    ...      Pathway("shock-amygdala", "senses.shock", "amygdala", OneToOne())))
+    >>> pairing = trial("pairing", epoch("tone", 1000, tone=1.0),
+    ...                 epoch("tone+shock", 1000, tone=1.0, shock=1.0))
+    >>> protocol = Protocol.of(session("conditioning", repeat(pairing, 3), context="A"),
+    ...     session("test", trial("test", epoch("tone", 1000, tone=1.0)), context="B", day=1))
+    >>> groups = {"control": [], "AP5": [ap5(region="amygdala", window="conditioning")],
+    ...           "lesion": [lesion("tone-amygdala", After("conditioning"))]}
+    >>> ds = run_protocol(circuit, protocol, groups=groups, record={"fear": "amygdala.fear"},
+    ...                   seed=0, n_subjects=2)
+    >>> ds.fear.dims, ds.event.values[-2:].tolist()
+    (('group', 'subject', 'event'), ['conditioning/2/1:tone+shock', 'test/0/0:tone'])
+    >>> ds.fear.where(ds.session == "test").mean(["subject", "event"]).to_series()
+    group
+    control    0.875
+    AP5        0.000
+    lesion     0.000
+    Name: fear, dtype: float64
     """
     seed = check_seed(seed)
     if isinstance(n_subjects, bool) or not isinstance(n_subjects, int) or n_subjects < 1:
@@ -217,6 +339,10 @@ def run_protocol(circuit: Circuit, protocol: Protocol, *,
     for r in records:
         if names.count(r.name) > 1:
             raise ParameterError("record", f"names {r.name!r} twice", r.name)
+        if r.name in RESERVED_RECORD_NAMES:
+            raise ParameterError("record", f"may not be named {r.name!r}: the results' "
+                                 f"coordinates are {', '.join(RESERVED_RECORD_NAMES)}",
+                                 r.name)
     where = {r.name: _record_cells(circuit, r) for r in records}
     resolved = {k: _resolve(circuit, g.protocol or protocol, g, k) for k, g in norm.items()}
     for k, res in resolved.items():

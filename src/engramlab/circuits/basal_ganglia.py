@@ -189,7 +189,27 @@ def arbitration_weight(n_reinforced: Array | float, *, kappa: float, mb_uncertai
 
 @dataclasses.dataclass(frozen=True)
 class OpponentActor(Region):
-    """The opponent actor learning (OpAL) model as a choice region (module docstring)."""
+    """The opponent actor learning (OpAL) model as a choice region (module docstring).
+
+    Examples
+    --------
+    A choice between A (rewarded with probability 0.8) and B (0.2), with feedback on
+    every trial: the subjects come to choose A.
+
+    >>> from engramlab.circuits import Circuit, Record, run_protocol
+    >>> from engramlab.protocol import Protocol, epoch, repeat, session, trial
+    >>> actor = OpponentActor("striatum", options=("A", "B"))
+    >>> dict(actor.groups)
+    {'choice': 2, 'go': 2, 'nogo': 2, 'value': 1, 'delta': 1}
+    >>> choose = trial("AB", epoch("choice", 1000, A=0.8, B=0.2, feedback=1.0))
+    >>> ds = run_protocol(Circuit((actor,), settle=1),
+    ...                   Protocol.of(session("training", repeat(choose, 100))),
+    ...                   record={"choice": Record("choice", "striatum.choice", "cells")},
+    ...                   seed=0, n_subjects=20)
+    >>> chose_a = ds.choice.sel(group="control")[..., 0]  # (subject, trial): cell A
+    >>> float(chose_a[:, :10].mean()), float(chose_a[:, -10:].mean())  # first, last 10
+    (0.565, 0.965)
+    """
 
     name: str
     options: tuple[str, ...]
@@ -296,7 +316,23 @@ class OpponentActor(Region):
 
 @dataclasses.dataclass(frozen=True)
 class RandomRatio:
-    """Each press earns an outcome with probability ``1 / ratio`` (RR-``ratio``)."""
+    """Each press earns an outcome with probability ``1 / ratio`` (RR-``ratio``).
+
+    Examples
+    --------
+    A 10-minute RR-10 session capped at 10 outcomes: a subject that earns them has the
+    lever withdrawn.
+
+    >>> from engramlab.circuits import habit_circuit, run_protocol
+    >>> from engramlab.protocol import Protocol, epoch, minutes, session, trial
+    >>> circuit = habit_circuit({"RR": RandomRatio(10.0, cap=10)})
+    >>> p = Protocol.of(session("training", trial("lever", epoch("lever", minutes(10),
+    ...                                                          lever=1.0, RR=1.0))))
+    >>> ds = run_protocol(circuit, p, record={"outcomes": "basal_ganglia.outcomes"}, seed=0,
+    ...                   n_subjects=8)
+    >>> ds.outcomes.values[0, :, 0].tolist()  # per subject
+    [10.0, 0.0, 10.0, 10.0, 10.0, 10.0, 3.0, 10.0]
+    """
 
     ratio: float
     cap: int | None = None
@@ -311,6 +347,23 @@ class RandomInterval:
     """Outcomes are set up by time (RI-``mean_s``), one collected by the next press.
 
     An outcome is set up with probability ``dt / mean_s`` per step; at most one waits.
+
+    Examples
+    --------
+    On RI-30 s the outcomes of a 10-minute session are set by the clock (about 20 set
+    up), however fast a subject presses:
+
+    >>> from engramlab.circuits import habit_circuit, run_protocol
+    >>> from engramlab.protocol import Protocol, epoch, minutes, session, trial
+    >>> circuit = habit_circuit({"RI": RandomInterval(30.0)})
+    >>> p = Protocol.of(session("training", trial("lever", epoch("lever", minutes(10),
+    ...                                                          lever=1.0, RI=1.0))))
+    >>> ds = run_protocol(circuit, p, seed=0, n_subjects=8, record={
+    ...     "presses": "basal_ganglia.presses_per_min", "outcomes": "basal_ganglia.outcomes"})
+    >>> (10 * ds.presses.values[0, :, 0]).round().tolist()  # presses of each subject
+    [180.0, 221.0, 111.0, 149.0, 217.0, 171.0, 164.0, 161.0]
+    >>> ds.outcomes.values[0, :, 0].tolist()  # its outcomes
+    [16.0, 15.0, 15.0, 11.0, 17.0, 21.0, 17.0, 20.0]
     """
 
     mean_s: float
@@ -335,7 +388,36 @@ _CELLS = (("presses_per_min", 1), ("outcomes", 1), ("rt_ms", 1), ("goal_weight",
 
 @dataclasses.dataclass(frozen=True)
 class GoalDirected(Region):
-    """Goal-directed and habitual lever pressing with arbitration (module docstring)."""
+    """Goal-directed and habitual lever pressing with arbitration (module docstring).
+
+    Examples
+    --------
+    Outcome devaluation after 10 minutes of RR-10 training: the outcome paired with
+    illness (LiCl) loses value, and the goal-directed controller (weight 0.77 after
+    this little training) lowers pressing at once, in an extinction test:
+
+    >>> from engramlab.circuits import Circuit, Group, RandomRatio, run_protocol
+    >>> from engramlab.protocol import Protocol, epoch, minutes, session, trial
+    >>> rr = Circuit((GoalDirected(schedules={"RR": RandomRatio(10.0)}),), settle=1)
+    >>> train = session("training", trial("lever", epoch("lever", minutes(10), lever=1, RR=1)))
+    >>> test = session("test", trial("extinction", epoch("lever", minutes(5), lever=1)), day=2)
+    >>> def devaluation(illness):
+    ...     pairing = epoch("pairing", minutes(1), outcome=1, illness=illness)
+    ...     return Protocol.of(train, session("devaluation", trial("LiCl", pairing), day=1),
+    ...                        test)
+    >>> ds = run_protocol(rr, devaluation(1.0), seed=0, n_subjects=8,
+    ...                   groups={"devalued": Group(), "control": Group((), devaluation(0.0))},
+    ...                   record={"presses": "basal_ganglia.presses_per_min",
+    ...                           "value": "basal_ganglia.outcome_value",
+    ...                           "w": "basal_ganglia.goal_weight"})
+    >>> ds.presses.sel(event="test/0/0:lever").mean("subject").round(1).to_series()
+    group
+    devalued    15.8
+    control     23.2
+    Name: presses, dtype: float64
+    >>> ds.value.values[:, 0, -1].round(2).tolist(), round(float(ds.w[0, :, -1].mean()), 2)
+    ([0.4, 1.0], 0.77)
+    """
 
     name: str = "basal_ganglia"
     schedules: tuple[tuple[str, Schedule], ...] = (("RR", RandomRatio(10.0)),)
@@ -578,6 +660,20 @@ def habit_circuit(schedules: Mapping[str, Schedule] | tuple[tuple[str, Schedule]
     Its habitual actor is an :class:`OpponentActor` (the dorsolateral striatum), its
     goal-directed controller the prefrontal-dorsomedial striatal loop; ``params`` are the
     region's other constants.
+
+    Examples
+    --------
+    >>> from engramlab.circuits import RandomRatio, run_protocol
+    >>> from engramlab.protocol import Protocol, epoch, minutes, session, trial
+    >>> circuit = habit_circuit({"RR": RandomRatio(10.0)}, kappa=100.0)
+    >>> circuit.names(), circuit.regions[0].kappa
+    (('basal_ganglia',), 100.0)
+    >>> p = Protocol.of(session("training", trial("lever", epoch("lever", minutes(10),
+    ...                                                          lever=1.0, RR=1.0))))
+    >>> ds = run_protocol(circuit, p, seed=0, n_subjects=8, record={
+    ...     "presses": "basal_ganglia.presses_per_min", "rt": "basal_ganglia.rt_ms"})
+    >>> round(float(ds.presses.mean()), 1), round(float(ds.rt.mean()))  # per min, ms
+    (20.8, 623)
     """
     sch = tuple(schedules.items()) if isinstance(schedules, Mapping) else tuple(schedules)
     return Circuit((GoalDirected(name, sch, **params),), (), settle=1)

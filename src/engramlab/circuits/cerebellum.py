@@ -195,6 +195,31 @@ class Cerebellum(TimedRegion):
 
     Defaults: ``window_ms`` 50 (Yamazaki & Tanaka 2007), the rest chosen and stated in
     the experiments that use the region.
+
+    Examples
+    --------
+    Eyeblink conditioning in small: 30 pairings of a 300-ms tone (CS) ending in a 50-ms
+    air puff (US), then a CS-alone probe; the senses drive the mossy and climbing fibres
+    one-to-one. The Purkinje cell learns a pause timed just before the US:
+
+    >>> from engramlab.circuits import Circuit, OneToOne, Pathway, Record, Sensory, run_protocol
+    >>> from engramlab.protocol import Protocol, epoch, repeat, seconds, session, trial
+    >>> cb = Cerebellum(n_granule=20, step_ms=10.0, basis_ms=1000.0)
+    >>> dict(cb.groups)
+    {'mossy': 2, 'climbing': 1, 'granule': 20, 'purkinje': 1, 'nucleus': 1, 'output': 1}
+    >>> senses = Sensory("senses", (("cs", 2), ("us", 1)), coding=1.0, context_cells=1)
+    >>> circuit = Circuit((senses, cb), (
+    ...     Pathway("cs-mossy", "senses.cs", "cerebellum.mossy", OneToOne()),
+    ...     Pathway("us-climbing", "senses.us", "cerebellum.climbing", OneToOne())), settle=1)
+    >>> pairing = trial("pairing", epoch("cs", 300.0, cs=1.0), epoch("us", 50.0, cs=1.0, us=1.0))
+    >>> p = Protocol.of(session("training", repeat(pairing, 30), iti_ms=seconds(20)),
+    ...                 session("test", trial("probe", epoch("cs", 600.0, cs=1.0)), day=1))
+    >>> ds = run_protocol(circuit, p, seed=0,
+    ...                   record={"pk": Record("pk", "cerebellum.purkinje", "trace")})
+    >>> pk = ds.pk.sel(group="control", subject=0).values  # (event, 10-ms step)
+    >>> change = pk[-1, :30] - pk[0, :30]  # probe minus first pairing, first 300 ms
+    >>> int(change.argmin()) * ds.pk.attrs["dt_ms"], round(float(change.min()), 2)
+    (240.0, -1.3)
     """
 
     name: str = "cerebellum"

@@ -59,8 +59,8 @@ Units: :math:`V`, :math:`\lambda` and the prediction are in units of the US inte
 (1 = the paper's US); :math:`\alpha`, :math:`\beta` are dimensionless, in
 :math:`[0, 1]`.
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> from engramlab.circuits import Circuit, run_protocol
 >>> from engramlab.protocol import Protocol, epoch, repeat, session, trial
@@ -162,6 +162,27 @@ class RescorlaWagnerRegion(Region):
         Initial strengths (one number, a sequence or a mapping; default 0: naive CSs).
     error_term
         ``"summed"`` (Rescorla-Wagner) or ``"individual"`` (Bush-Mosteller per CS).
+
+    Examples
+    --------
+    Blocking (Kamin 1969): after A+ training, A predicts the US, so the compound AB+
+    leaves little error for B to learn from; with each CS's own error
+    (Bush-Mosteller) B is not blocked:
+
+    >>> from engramlab.circuits import Circuit, run_protocol
+    >>> from engramlab.protocol import Protocol, epoch, repeat, session, trial
+    >>> p = Protocol.of(
+    ...     session("A+", repeat(trial("A+", epoch("A+", 1000, A=1, us=1)), 20)),
+    ...     session("AB+", repeat(trial("AB+", epoch("AB+", 1000, A=1, B=1, us=1)), 10)))
+    >>> for term in ("summed", "individual"):
+    ...     rw = RescorlaWagnerRegion("rw", stimuli=("A", "B"), alpha=0.3, error_term=term)
+    ...     ds = run_protocol(Circuit((rw,), settle=1), p, seed=0,
+    ...                       record={"A": "rw.A", "B": "rw.B"})
+    ...     print(term, round(float(ds.A[0, 0, -1]), 3), round(float(ds.B[0, 0, -1]), 3))
+    summed 0.98 0.019
+    individual 0.992 0.803
+    >>> dict(rw.groups)  # the prediction, the error, then one cell per CS
+    {'cr': 1, 'error': 1, 'A': 1, 'B': 1}
     """
 
     name: str = "rw"

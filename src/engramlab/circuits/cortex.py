@@ -66,8 +66,8 @@ Effects: :class:`~engramlab.circuits.ScaleLearning` scales :math:`\phi` (any mec
 the network has one learning rate); :class:`~engramlab.circuits.Remove` (a lesion)
 silences every cell and stops learning for good.
 
-Example
--------
+Examples
+--------
 >>> from engramlab.circuits import Circuit, run_protocol
 >>> from engramlab.protocol import Protocol, epoch, repeat, session, trial
 >>> cortex = DistributedRegion.semantic(gate="feedback", epochwise=("old",))
@@ -173,6 +173,36 @@ class DistributedRegion(Region):
         them is one step on the summed gradient of what they present (the PDP
         "epoch-wise" mode); any other sweep through several patterns is one step per
         pattern, in a fresh random order for each subject (online learning).
+
+    Examples
+    --------
+    A small network of its own: two one-hot items, each to be answered by its own
+    output unit, presented together as the set ``"both"``. Fifty sweeps with feedback
+    teach it (the tests before and after change nothing):
+
+    >>> import numpy as np
+    >>> from engramlab.circuits import Circuit, run_protocol
+    >>> from engramlab.memory.distributed import Patterns
+    >>> from engramlab.protocol import Protocol, epoch, repeat, session, trial
+    >>> items = Patterns((np.eye(2), np.zeros((2, 0))), np.eye(2), ("a", "b"))
+    >>> cortex = DistributedRegion("cortex", items, (("hidden", 3), ("output", 2)),
+    ...                            sets=(("both", ("a", "b")),), learning_rate=2.0,
+    ...                            gate="feedback")
+    >>> dict(cortex.groups)
+    {'input': 2, 'hidden': 3, 'output': 2, 'target': 2, 'error': 1, 'correct': 1}
+    >>> study = trial("study", epoch("both", 1.0, both=1.0, feedback=1.0))
+    >>> test = trial("test", epoch("both", 1.0, both=1.0))
+    >>> ds = run_protocol(Circuit((cortex,), settle=1),
+    ...                   Protocol.of(session("learn", (test, *repeat(study, 50), test))),
+    ...                   record={"correct": "cortex.correct"}, seed=0, n_subjects=3)
+    >>> ds.correct.values[0][:, [0, -1]].tolist()  # per subject: first and last test
+    [[0.5, 1.0], [0.5, 1.0], [0.5, 1.0]]
+
+    The Rumelhart semantic network of McClelland et al. (1995) is ready-made:
+
+    >>> semantic = DistributedRegion.semantic()
+    >>> len(semantic.labels), semantic.labels[:2], dict(semantic.layers)
+    (34, ('pine ISA', 'pine is'), {'representation': 8, 'hidden': 15, 'attribute': 36})
     """
 
     name: str

@@ -36,8 +36,8 @@ good: output 0, no storage, no replay), :class:`~engramlab.circuits.Gain`,
 :class:`~engramlab.circuits.Drive`, :class:`~engramlab.circuits.Tag` and
 :class:`~engramlab.circuits.ScaleLearning` (AP5: ``ap5(region=..., window=...)``).
 
-Example
--------
+Examples
+--------
 >>> from engramlab.memory.associative import CA3Memory
 >>> ca3 = MemoryRegion("ca3", (("cells", 200),), memory=CA3Memory(200))
 >>> ca3.groups, ca3.encode
@@ -101,6 +101,30 @@ class MemoryRegion(_Cells):
         What a drug must block to stop storage (``"nmda"``: AP5).
     replay
         Replay a stored pattern in each sleep epoch.
+
+    Examples
+    --------
+    One episode (a place and what happened there, 4 of 20 cells each) studied once,
+    then the place alone as a cue: CA3 completes the event, unless AP5 blocked storage.
+
+    >>> from engramlab.circuits import Circuit, OneToOne, Pathway, Sensory, run_protocol
+    >>> from engramlab.interventions import ap5
+    >>> from engramlab.memory.associative import CA3Memory
+    >>> from engramlab.protocol import Protocol, epoch, session, trial
+    >>> ec = Sensory("ec", (("place", 20), ("event", 20)), context_cells=1, coding=0.2)
+    >>> ca3 = MemoryRegion("ca3", (("place", 20), ("event", 20)), memory=CA3Memory(40))
+    >>> circuit = Circuit((ec, ca3), (Pathway("place", "ec.place", "ca3.place", OneToOne()),
+    ...                               Pathway("event", "ec.event", "ca3.event", OneToOne())))
+    >>> p = Protocol.of(
+    ...     session("study", trial("study", epoch("study", 1000, place=1, event=1, encode=1))),
+    ...     session("test", trial("test", epoch("cue", 1000, place=1)), day=1))
+    >>> ds = run_protocol(circuit, p, seed=0, n_subjects=4, record={"recalled": "ca3.event"},
+    ...                   groups={"control": [], "AP5": [ap5(region="ca3", window="study")]})
+    >>> ds.recalled.sel(event="test/0/0:cue").mean("subject").to_series()  # 0.2: all 4 cells
+    group
+    control    0.2
+    AP5        0.0
+    Name: recalled, dtype: float64
     """
 
     name: str

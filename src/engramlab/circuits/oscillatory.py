@@ -46,8 +46,8 @@ structure (a subthreshold theta input, an ADP ramp peaking about one theta perio
 after the spike, gamma-paced feedback inhibition, one memory per gamma subcycle) is
 Lisman & Idiart's (1995); their own equations and values were not available here.
 
-Example
--------
+Examples
+--------
 >>> b = OscillatoryBuffer("buffer", items=("a", "b", "c"))
 >>> dict(b.groups)
 {'items': 3, 'latency': 3}
@@ -94,7 +94,31 @@ def _number(field: str, v: object, lo: float, hi: float, *, low_open: bool = Fal
 
 @dataclasses.dataclass(frozen=True)
 class OscillatoryBuffer(TimedRegion):
-    """Item units refreshed every theta cycle by an ADP, one per gamma subcycle."""
+    """Item units refreshed every theta cycle by an ADP, one per gamma subcycle.
+
+    Examples
+    --------
+    Three items presented one per theta cycle (166.5 ms at 6 Hz), then a 1-s delay:
+    each item fires once per cycle through the delay, in the order of presentation, one
+    gamma subcycle (25 ms) apart.
+
+    >>> from engramlab.circuits import Circuit, Record, run_protocol
+    >>> from engramlab.protocol import Protocol, epoch, session, trial
+    >>> buffer = OscillatoryBuffer("buffer", items=("a", "b", "c"))
+    >>> buffer.theta_ms, buffer.gamma_ms, buffer.n_subcycles
+    (166.5, 25.0, 6)
+    >>> p = Protocol.of(session("list", trial("t", epoch("a", 167.0, a=1.0),
+    ...                                       epoch("b", 167.0, b=1.0),
+    ...                                       epoch("c", 167.0, c=1.0), epoch("delay", 1000.0))))
+    >>> ds = run_protocol(Circuit((buffer,), settle=1), p, seed=0, record={
+    ...     "spikes": Record("spikes", "buffer.items", "cells"),
+    ...     "latency": Record("latency", "buffer.latency", "cells")})
+    >>> delay = {"event": "list/0/3:delay", "group": "control", "subject": 0}
+    >>> ds.spikes.sel(delay).values[:3].tolist()  # spikes of a, b, c in the delay
+    [6.0, 6.0, 6.0]
+    >>> ds.latency.sel(delay).values[3:].tolist()  # their first spikes in it (ms)
+    [14.5, 37.5, 60.5]
+    """
 
     name: str
     items: tuple[str, ...]

@@ -146,7 +146,25 @@ def _remove(region: _Cells, effect: Effect, state: Any) -> Any:
 
 @dataclasses.dataclass(frozen=True)
 class Sensory(_Cells):
-    """Stimulus channels and contexts as fixed sparse patterns (module docstring)."""
+    """Stimulus channels and contexts as fixed sparse patterns (module docstring).
+
+    Examples
+    --------
+    A tone channel (20 % of its cells), a shock channel (every cell) and the context:
+
+    >>> from engramlab.circuits import Circuit, run_protocol
+    >>> from engramlab.protocol import Protocol, epoch, session, trial
+    >>> senses = Sensory("senses", (("tone", 10), ("shock", 4)), context_cells=10,
+    ...                  coding=0.2, codings=(("shock", 1.0),))
+    >>> dict(senses.groups), senses.coding_of("tone"), senses.coding_of("shock")
+    ({'tone': 10, 'shock': 4, 'context': 10}, 0.2, 1.0)
+    >>> p = Protocol.of(session("day 1", trial("t", epoch("tone", 1000, tone=1.0),
+    ...                                        epoch("shock", 1000, shock=0.5)), context="A"))
+    >>> ds = run_protocol(Circuit((senses,)), p, seed=0, record={
+    ...     "tone": "senses.tone", "shock": "senses.shock", "ctx": "senses.context"})
+    >>> [ds[v].values[0, 0].tolist() for v in ("tone", "shock", "ctx")]  # per epoch
+    [[0.2, 0.0], [0.0, 0.5], [0.2, 0.2]]
+    """
 
     name: str
     channels: tuple[tuple[str, int], ...]
@@ -187,7 +205,6 @@ class Sensory(_Cells):
         return (*self.channels, (self.context_group, self.context_cells))
 
     def init(self, n_subjects, rng):
-        """Groups: the channels, then the context."""
         """Naive subjects (see :meth:`Region.init`)."""
         return {**self._base_state(n_subjects),
                 "seeds": rng.integers(0, 2**63 - 1, size=n_subjects)}
@@ -230,7 +247,20 @@ Activation = Literal["linear", "rectified", "kwta"]
 
 @dataclasses.dataclass(frozen=True)
 class RateRegion(_Cells):
-    """Rate cells with one activation (module docstring)."""
+    """Rate cells with one activation (module docstring).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> la = RateRegion("amygdala", (("fear", 3),), threshold=0.2, ceiling=1.0)
+    >>> la.activate(np.array([[0.1, 0.5, 3.0]])).tolist()  # [x - 0.2]+, at most 1
+    [[0.0, 0.3, 1.0]]
+    >>> cortex = RateRegion("cortex", (("cells", 5),), activation="kwta", k=2)
+    >>> cortex.activate(np.array([[0.1, 0.9, 0.3, 0.8, -1.0]])).tolist()  # the 2 largest
+    [[0.0, 1.0, 0.0, 1.0, 0.0]]
+    >>> dict(RateRegion("amygdala", {"fear": 10, "extinction": 10}).groups)
+    {'fear': 10, 'extinction': 10}
+    """
 
     name: str
     cells: tuple[tuple[str, int], ...]
@@ -279,7 +309,30 @@ class RateRegion(_Cells):
 
 @dataclasses.dataclass(frozen=True)
 class IndexRegion(RateRegion):
-    """The sparse hippocampal index with stored codes and sleep replay (module docstring)."""
+    """The sparse hippocampal index with stored codes and sleep replay (module docstring).
+
+    Examples
+    --------
+    Exploring context A stores the index code of A (3 winners of 30 cells); in the two
+    sleep epochs of the night the index replays that code:
+
+    >>> import numpy as np
+    >>> from engramlab.circuits import Circuit, Pathway, RandomSparse, Record, run_protocol
+    >>> from engramlab.protocol import Protocol, epoch, session, sleep, trial
+    >>> senses = Sensory("senses", (("tone", 1),), context_cells=20, coding=0.25)
+    >>> hpc = IndexRegion("hippocampus", (("index", 30),), k=3)
+    >>> circuit = Circuit((senses, hpc), (Pathway("ctx-hpc", "senses.context", "hippocampus",
+    ...                                           RandomSparse(0.5, distribution="uniform")),))
+    >>> p = Protocol.of(session("explore", trial("explore", epoch("explore", 60_000)),
+    ...                         context="A"), sleep("night", 60_000, events=2, day=1))
+    >>> ds = run_protocol(circuit, p, seed=0, record_sleep=True,
+    ...                   record={"index": Record("index", "hippocampus", "cells")})
+    >>> for event, x in zip(ds.event.values, ds.index.values[0, 0]):
+    ...     print(event, np.flatnonzero(x).tolist())
+    explore/0/0:explore [3, 5, 20]
+    night/0/0:sleep [3, 5, 20]
+    night/1/0:sleep [3, 5, 20]
+    """
 
     activation: Activation = "kwta"
     n_slots: int = 16
@@ -383,6 +436,33 @@ class ReplaySince(Effect):
     ``since_ms`` is absolute protocol time (ms); a code re-stored later (the same
     context met again) counts from its latest storage. Written in the protocol's words
     by :func:`engramlab.interventions.replay.replay_recent_only`.
+
+    Examples
+    --------
+    Contexts A (day 0) and B (day 1) explored, then a night of four sleep epochs: the
+    index replays both codes, or -- replaying only what was stored from day 1 on -- B's
+    alone:
+
+    >>> import numpy as np
+    >>> from engramlab.circuits import (Circuit, Pathway, RandomSparse, Record, Scheduled,
+    ...                                 run_protocol)
+    >>> from engramlab.protocol import During, Protocol, days, epoch, session, sleep, trial
+    >>> senses = Sensory("senses", (("tone", 1),), context_cells=20, coding=0.25)
+    >>> circuit = Circuit((senses, IndexRegion("hippocampus", (("index", 30),), k=3)),
+    ...                   (Pathway("ctx-hpc", "senses.context", "hippocampus",
+    ...                            RandomSparse(0.5, distribution="uniform")),))
+    >>> explore = trial("explore", epoch("explore", 60_000))
+    >>> p = Protocol.of(session("A", explore, context="A"),
+    ...                 session("B", explore, context="B", day=1),
+    ...                 sleep("night", 60_000, events=4, day=2))
+    >>> recent = Scheduled("hippocampus", ReplaySince(days(1)), During(kind="sleep"))
+    >>> ds = run_protocol(circuit, p, groups={"all": [], "recent only": [recent]}, seed=0,
+    ...                   record={"index": Record("index", "hippocampus", "cells")},
+    ...                   record_sleep=True)
+    >>> for group, x in zip(ds.group.values, ds.index.values[:, 0]):
+    ...     print(group, [np.flatnonzero(code).tolist() for code in x])
+    all [[3, 5, 20], [5, 13, 19], [5, 13, 19], [3, 5, 20], [5, 13, 19], [3, 5, 20]]
+    recent only [[3, 5, 20], [5, 13, 19], [5, 13, 19], [5, 13, 19], [5, 13, 19], [5, 13, 19]]
     """
 
     since_ms: float

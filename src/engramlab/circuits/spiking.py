@@ -178,6 +178,32 @@ class SpikingRegion(Region):
     receptors
         Receptor class (``"nmda"``, ``"ampa"``, ``"gaba_a"``) -> the ``(population,
         receptor)`` channels of the network that :class:`ScaleReceptor` scales.
+
+    Examples
+    --------
+    Eight LIF cells driven by a Poisson input that the protocol's ``tone`` switches on,
+    at the tone's intensity times the input's rate; three 50-ms epochs, two subjects:
+
+    >>> import numpy as np
+    >>> from engramlab.circuits import Circuit, run_protocol
+    >>> from engramlab.network import Network, Population, PoissonInput
+    >>> from engramlab.neurons import LIF
+    >>> from engramlab.protocol import Protocol, epoch, session, trial
+    >>> from engramlab.synapses import AMPA
+    >>> net = Network([Population("E", 8, LIF(), receptors={"exc": AMPA()})],
+    ...               inputs=[PoissonInput("tone_in", "E", "exc", n_inputs=100, rate_hz=10.0,
+    ...                                    weight=1.0)])
+    >>> region = SpikingRegion("cortex", net, (("cells", "E", np.arange(8)),),
+    ...                        stimuli=(("tone", "tone_in"),))
+    >>> dict(region.groups), region.stimuli
+    ({'cells': 8}, (('tone', 'tone_in'),))
+    >>> p = Protocol.of(session("s", trial("t", epoch("silence", 50.0), epoch("tone", 50.0, tone=1),
+    ...                                    epoch("half", 50.0, tone=0.5))))
+    >>> ds = run_protocol(Circuit((region,), settle=1), p, record={"rate": "cortex.cells"},
+    ...                   seed=0, n_subjects=2)
+    >>> silence, tone, half = ds.rate.values[0].mean(axis=0)  # mean rate (Hz) per epoch
+    >>> float(silence), bool(tone > half > 0)
+    (0.0, True)
     """
 
     name: str
@@ -572,6 +598,34 @@ def amygdala_region(params: AmygdalaParams | None = None, *, name: str = "amygda
     plasticity gated by the CS (:math:`m = 1` during each CS pulse), learning
     consolidated in epochs with the US, the CS and context weights labile with time
     constant ``extinction_tau_ms`` otherwise (inf: the model as published).
+
+    Examples
+    --------
+    A small basal amygdala (60 E, 12 I cells), three CS-US pairings in context A and a
+    CS test the next day: the fear cells' response to the CS is learned, unless AP5
+    blocked the plasticity during conditioning.
+
+    >>> from engramlab.circuits import Circuit, run_protocol
+    >>> from engramlab.interventions import ap5
+    >>> from engramlab.network import AmygdalaParams
+    >>> from engramlab.protocol import Protocol, epoch, repeat, session, trial
+    >>> region = amygdala_region(AmygdalaParams(n_e=60, n_i=12, p_ee=0.3, p_ei=1.0, p_ie=1.0,
+    ...                                         p_ii=1.0))
+    >>> dict(region.groups)
+    {'fear': 12, 'extinction': 12, 'other': 36, 'inhibitory': 12}
+    >>> region.stimuli, region.contexts, region.gate, region.reinforcer
+    ((('cs', 'cs'), ('us', 'us')), (('A', 'context_a'), ('B', 'context_b')), 'cs', 'us')
+    >>> def cs(name, **us):
+    ...     return trial(name, epoch("cs", 50.0, cs=1.0, **us), epoch("iti", 50.0))
+    >>> p = Protocol.of(session("conditioning", repeat(cs("pairing", us=1.0), 3), context="A"),
+    ...                 session("test", cs("test"), context="A", day=1))
+    >>> ds = run_protocol(Circuit((region,), settle=1), p, record={"fear": "amygdala.fear"},
+    ...                   groups={"control": [], "AP5": [ap5(region="amygdala",
+    ...                                                      window="conditioning")]},
+    ...                   seed=0, n_subjects=2)
+    >>> test = ds.fear.sel(event="test/0/0:cs").mean("subject")  # Hz
+    >>> bool(test.sel(group="control") > test.sel(group="AP5"))
+    True
     """
     p = AmygdalaParams() if params is None else params
     net = amygdala_network(p, plastic=plastic, dt_ms=dt_ms)

@@ -119,6 +119,24 @@ class TDCritic(TimedRegion):
     w_init
         Initial weight of every feature (0). PsyNeuLink's script starts, in effect, from
         0.003 on the CS steps (``w_init=0.003`` reproduces its logged errors).
+
+    Examples
+    --------
+    Fifty trials of a CS from step 2 and a reward at step 7 (100-ms steps): the
+    dopamine response moves from the reward to the CS onset (Schultz et al. 1997).
+
+    >>> from engramlab.circuits import Circuit, Record, run_protocol
+    >>> from engramlab.protocol import Protocol, repeat, session
+    >>> critic = TDCritic("critic", stimuli=("cs",), n_csc=8)
+    >>> t = td_trial("t", 10, critic.dt_ms, cues={"cs": (2, 10)}, rewards={7: 1.0})
+    >>> ds = run_protocol(Circuit((critic,), settle=1), Protocol.of(session("s", repeat(t, 50))),
+    ...                   record=[Record("da", "critic.dopamine", "trace")], seed=0)
+    >>> da = ds.da.sel(group="control", subject=0)  # (event, step within the epoch)
+    >>> for n in (0, 49):  # CS onset (first step of the "cs" epoch), reward
+    ...     onset, reward = da.sel(event=f"s/{n}/1:cs")[0], da.sel(event=f"s/{n}/2:cs+reward")[0]
+    ...     print(f"trial {n}: onset {float(onset):.2f}, reward {float(reward):.2f}")
+    trial 0: onset 0.00, reward 1.00
+    trial 49: onset 1.00, reward 0.00
     """
 
     name: str = "critic"
@@ -296,6 +314,18 @@ def td_trial(name: str, n_steps: int, dt_ms: float, *,
     after the stimuli on in it (``"blank"`` when none), e.g. PsyNeuLink's
     ``MontagueDayanSejnowski96`` trial is ``td_trial("t", 60, dt, cues={"cs": (41, 60)},
     rewards={54: 1.0})``.
+
+    Examples
+    --------
+    Ten 100-ms steps, the CS on from step 2 to the end, the reward at step 7:
+
+    >>> t = td_trial("t", 10, 100.0, cues={"cs": (2, 10)}, rewards={7: 1.0})
+    >>> for e in t.epochs:
+    ...     print(e.name, e.duration_ms, e.stimuli)
+    blank 200.0 ()
+    cs 500.0 (('cs', 1.0),)
+    cs+reward 100.0 (('cs', 1.0), ('reward', 1.0))
+    cs 200.0 (('cs', 1.0),)
     """
     cues = dict(cues or {})
     rewards = {int(k): float(v) for k, v in (rewards or {}).items()}

@@ -32,7 +32,16 @@ __all__ = ["ConductanceStep", "CurrentStep", "Network", "Normal", "Phase", "Pois
 
 
 class PoissonSource(Params):
-    """Units that fire as independent Poisson processes (a spike source population)."""
+    """Units that fire as independent Poisson processes (a spike source population).
+
+    Examples
+    --------
+    >>> from engramlab.network import Spikes, simulate
+    >>> net = Network([Population("drive", 50, PoissonSource(rate_hz=20.0))])
+    >>> ds = simulate(net, 200.0, record=[Spikes("drive")], seed=1)
+    >>> ds.attrs["n_spikes"] / (50 * 0.2)  # spikes per unit and second: about 20 Hz
+    18.7
+    """
 
     rate_hz: float = param(10.0, unit="Hz", ge=0.0, doc="Firing rate of every unit.",
                            source="user choice (no paper default)")
@@ -40,7 +49,17 @@ class PoissonSource(Params):
 
 @dataclasses.dataclass(frozen=True)
 class SpikeSource:
-    """Units that fire at given times: unit ``indices[k]`` fires at ``times_ms[k]``."""
+    """Units that fire at given times: unit ``indices[k]`` fires at ``times_ms[k]``.
+
+    Examples
+    --------
+    >>> from engramlab.network import Spikes, simulate
+    >>> stim = SpikeSource(times_ms=[1.0, 3.0, 3.0], indices=[0, 2, 1])
+    >>> ds = simulate(Network([Population("stim", 3, stim)]), 5.0,
+    ...               record=[Spikes("stim")], seed=0)
+    >>> ds["stim_spike_time"].values.tolist(), ds["stim_spike_neuron"].values.tolist()
+    ([1.0, 3.0, 3.0], [0, 2, 1])
+    """
 
     times_ms: Sequence[float] | np.ndarray
     indices: Sequence[int] | np.ndarray
@@ -61,7 +80,17 @@ NEURON_MODELS = (LIF, AdEx, HodgkinHuxley)
 
 @dataclasses.dataclass(frozen=True)
 class Normal:
-    """Values drawn from a normal distribution, clipped below at ``low`` (default 0)."""
+    """Values drawn from a normal distribution, clipped below at ``low`` (default 0).
+
+    Examples
+    --------
+    >>> w = Normal(0.5, 1.0)  # e.g. Projection(..., weight=w): no negative weight
+    >>> w.draw(4, np.random.default_rng(2)).round(2).tolist()
+    [0.69, 0.0, 0.09, 0.0]
+    >>> v0 = Normal(-65.0, 2.0, low=None)  # no clipping: initial potentials (mV)
+    >>> v0.draw(3, np.random.default_rng(0)).round(2).tolist()
+    [-64.75, -65.26, -63.72]
+    """
 
     mean: float
     std: float
@@ -75,7 +104,14 @@ class Normal:
 
 @dataclasses.dataclass(frozen=True)
 class Uniform:
-    """Values drawn uniformly from ``[low, high)``."""
+    """Values drawn uniformly from ``[low, high)``.
+
+    Examples
+    --------
+    >>> v0 = Uniform(-60.0, -50.0)  # e.g. Population(..., v0_mv=v0), in mV
+    >>> v0.draw(3, np.random.default_rng(0)).round(2).tolist()
+    [-53.63, -57.3, -59.59]
+    """
 
     low: float
     high: float
@@ -129,6 +165,17 @@ class Population:
         normal (counter-based, stream ``(seed, 1, "noise/<pop>")``), to every
         non-refractory neuron. With a mean from ``i_bias_pa`` this is the external input
         "mu + sigma xi(t)" of Mongillo, Barak & Tsodyks 2008 (and of Brunel & Hakim 1999).
+
+    Examples
+    --------
+    >>> from engramlab.neurons import LIF
+    >>> from engramlab.synapses import AMPA, GABA_A
+    >>> pop = Population("E", 40, LIF(), {"exc": AMPA(), "inh": GABA_A()},
+    ...                  v0_mv=Uniform(-60.0, -50.0), i_bias_pa=50.0)
+    >>> pop.n, sorted(pop.receptors), pop.is_source
+    (40, ['exc', 'inh'], False)
+    >>> Population("drive", 100, PoissonSource(rate_hz=5.0)).is_source
+    True
     """
 
     name: str
@@ -195,6 +242,21 @@ class Projection:
     compiled loop, the input-coincidence rule :class:`~engramlab.network.CoincidenceRule`
     (compiled too), or any :class:`~engramlab.network.PlasticityRule` (a Python hook,
     stepped once per ``dt``).
+
+    Examples
+    --------
+    >>> from engramlab.network import FixedInDegree, Simulator
+    >>> from engramlab.neurons import LIF
+    >>> from engramlab.synapses import delta
+    >>> pops = [Population("E", 20, LIF(), {"exc": delta()}),
+    ...         Population("I", 5, LIF(), {"exc": delta()})]
+    >>> proj = Projection("E", "I", "exc", FixedInDegree(4), weight=0.5,
+    ...                   delay_ms=Uniform(1.0, 2.0))
+    >>> proj.name  # the default name: pre_post_receptor
+    'E_I_exc'
+    >>> pre, post = Simulator(Network(pops, [proj]), seed=1).synapses("E_I_exc")
+    >>> pre.size  # 4 inputs onto each of the 5 I cells
+    20
     """
 
     pre: str
@@ -245,6 +307,18 @@ class PoissonInput:
     transmitting ``weight`` on ``receptor``. Drawn as one Poisson count per neuron and
     step, :math:`k \sim \mathrm{Poisson}(n_{inputs}\, \nu\, \Delta t)`, without
     representing the sources (the external population of Brunel 2000).
+
+    Examples
+    --------
+    >>> from engramlab.network import State, simulate
+    >>> from engramlab.neurons import LIF
+    >>> from engramlab.synapses import delta
+    >>> pop = Population("E", 20, LIF(v_th_mv=-40.0), {"exc": delta()})
+    >>> bkg = PoissonInput("bkg", "E", "exc", n_inputs=100, rate_hz=10.0, weight=0.2)
+    >>> ds = simulate(Network([pop], inputs=[bkg]), 200.0,
+    ...               record=[State("E", "v", neurons=None, every_ms=1.0)], seed=1)
+    >>> round(float(ds["E_v"][100:].mean()), 1)  # about -60 + 1 kHz x 0.2 mV x 20 ms
+    -56.2
     """
 
     name: str
@@ -275,6 +349,17 @@ class CurrentStep:
     number or one value per neuron targeted (a profile: a cue on a ring,
     :func:`~engramlab.network.working_memory.ring_current`). The shape of electrical
     stimulation and of a photocurrent.
+
+    Examples
+    --------
+    >>> from engramlab.network import State, simulate
+    >>> from engramlab.neurons import LIF
+    >>> step = CurrentStep("E", 80.0, start_ms=10.0, stop_ms=60.0)  # 80 pA for 50 ms
+    >>> net = Network([Population("E", 1, LIF())], stimuli=[step])
+    >>> ds = simulate(net, 80.0, record=[State("E", "v", every_ms=1.0)], seed=0)
+    >>> v = ds["E_v"].sel(E_v_neuron=0)  # charging towards -60 + 80 / 10 = -52 mV
+    >>> v.sel(E_v_time=[10.0, 60.0, 80.0]).values.round(2).tolist()
+    [-60.0, -52.66, -57.3]
     """
 
     population: str
@@ -303,6 +388,17 @@ class ConductanceStep:
 
     During ``[start_ms, stop_ms)``: :math:`I = g (E_{rev} - V)`. The shape of an opsin
     (ChR2 depolarising, a chloride pump or GtACR silencing) or a tonic shunt.
+
+    Examples
+    --------
+    >>> from engramlab.network import State, simulate
+    >>> from engramlab.neurons import LIF
+    >>> cell = Population("E", 1, LIF(), i_bias_pa=150.0)  # alone: fires at ~37 Hz
+    >>> silence = ConductanceStep("E", g_ns=10.0, e_rev_mv=-80.0)  # for the whole run
+    >>> ds = simulate(Network([cell], stimuli=[silence]), 200.0,
+    ...               record=[State("E", "v", every_ms=1.0)], seed=0)
+    >>> ds.attrs["n_spikes"], round(float(ds["E_v"][-1, 0]), 2)  # (10 E_L + 10 E + I) / 20
+    (0, -62.5)
     """
 
     population: str
@@ -325,6 +421,20 @@ class ReceptorScale:
 
     During ``[start_ms, stop_ms)``: a drug (AP5 on NMDA: ``factor=0``; a benzodiazepine
     on GABA_A: ``factor > 1``).
+
+    Examples
+    --------
+    >>> from engramlab.network import State, simulate
+    >>> from engramlab.neurons import LIF
+    >>> from engramlab.synapses import delta
+    >>> pop = Population("E", 20, LIF(), {"exc": delta()})
+    >>> bkg = PoissonInput("bkg", "E", "exc", 100, 10.0, 0.2)
+    >>> block = ReceptorScale("E", "exc", factor=0.0, stop_ms=50.0)  # washed out at 50 ms
+    >>> ds = simulate(Network([pop], inputs=[bkg], stimuli=[block]), 100.0,
+    ...               record=[State("E", "v", neurons=None, every_ms=1.0)], seed=1)
+    >>> v = ds["E_v"].mean("E_v_neuron")  # mV
+    >>> round(float(v.sel(E_v_time=50.0)), 2), round(float(v.sel(E_v_time=100.0)), 1)
+    (-60.0, -56.5)
     """
 
     population: str
@@ -348,6 +458,16 @@ class RemoveNeurons:
     """Lesion: the listed neurons of ``population`` are gone.
 
     They never integrate or fire, and every synapse from or onto them is removed.
+
+    Examples
+    --------
+    >>> from engramlab.network import Spikes, simulate
+    >>> from engramlab.neurons import LIF
+    >>> pop = Population("E", 10, LIF(), i_bias_pa=150.0)  # every neuron fires
+    >>> net = Network([pop], lesions=[RemoveNeurons("E", [0, 1])])
+    >>> ds = simulate(net, 50.0, record=[Spikes("E")], seed=0)
+    >>> np.unique(ds["E_spike_neuron"]).tolist()
+    [2, 3, 4, 5, 6, 7, 8, 9]
     """
 
     population: str
@@ -356,7 +476,20 @@ class RemoveNeurons:
 
 @dataclasses.dataclass(frozen=True)
 class RemoveSynapses:
-    """Lesion: each synapse of ``projection`` is removed with probability ``fraction``."""
+    """Lesion: each synapse of ``projection`` is removed with probability ``fraction``.
+
+    Examples
+    --------
+    >>> from engramlab.network import OneToOne, Simulator
+    >>> from engramlab.neurons import LIF
+    >>> from engramlab.synapses import delta
+    >>> pops = [Population(n, 100, LIF(), {"exc": delta()}) for n in ("A", "B")]
+    >>> net = Network(pops, [Projection("A", "B", "exc", OneToOne(), name="AB")],
+    ...               lesions=[RemoveSynapses("AB", 0.25)])
+    >>> pre, post = Simulator(net, seed=3).synapses("AB")
+    >>> pre.size  # of 100 synapses, about 75 are left
+    74
+    """
 
     projection: str
     fraction: float
@@ -369,7 +502,20 @@ class RemoveSynapses:
 
 @dataclasses.dataclass(frozen=True)
 class RemoveProjection:
-    """Lesion: the whole ``projection`` is cut."""
+    """Lesion: the whole ``projection`` is cut.
+
+    Examples
+    --------
+    >>> from engramlab.network import OneToOne, Simulator
+    >>> from engramlab.neurons import LIF
+    >>> from engramlab.synapses import delta
+    >>> pops = [Population(n, 10, LIF(), {"exc": delta()}) for n in ("A", "B")]
+    >>> net = Network(pops, [Projection("A", "B", "exc", OneToOne(), name="AB")],
+    ...               lesions=[RemoveProjection("AB")])
+    >>> pre, post = Simulator(net, seed=0).synapses("AB")
+    >>> pre.size
+    0
+    """
 
     projection: str
 
@@ -384,6 +530,18 @@ class Phase:
     The named inputs (Poisson inputs or Poisson source populations) are scaled by
     ``inputs[name]`` (0 switches one off). Every phase change is logged and recorded in
     the result.
+
+    Examples
+    --------
+    >>> from engramlab.network import Spikes, simulate
+    >>> net = Network([Population("drive", 40, PoissonSource(rate_hz=50.0))])
+    >>> phases = [Phase("on", 100.0), Phase("off", 100.0, inputs={"drive": 0.0})]
+    >>> ds = simulate(net, phases=phases, record=[Spikes("drive")], seed=2)
+    >>> ds["phase_name"].values.tolist(), ds["phase_start_ms"].values.tolist()
+    (['on', 'off'], [0.0, 100.0])
+    >>> t = ds["drive_spike_time"].values  # 40 x 50 Hz x 0.1 s = 200 expected, then none
+    >>> int((t < 100.0).sum()), int((t >= 100.0).sum())
+    (199, 0)
     """
 
     name: str
@@ -402,7 +560,32 @@ class Phase:
 
 @dataclasses.dataclass(frozen=True)
 class Network:
-    """Populations, projections, external inputs and stimuli (all validated here)."""
+    """Populations, projections, external inputs and stimuli (all validated here).
+
+    Examples
+    --------
+    >>> from engramlab.network import FixedProbability
+    >>> from engramlab.neurons import LIF
+    >>> from engramlab.synapses import delta
+    >>> E = Population("E", 40, LIF(), {"exc": delta(), "inh": delta()})
+    >>> I = Population("I", 10, LIF(), {"exc": delta()})
+    >>> net = Network([E, I], [Projection("E", "I", "exc", FixedProbability(0.2)),
+    ...                        Projection("I", "E", "inh", FixedProbability(0.5),
+    ...                                   weight=-1.0)])
+    >>> [p.name for p in net.projections], net.population("I").n
+    (['E_I_exc', 'I_E_inh'], 10)
+    >>> lesioned = net.replace(lesions=[RemoveNeurons("E", [0, 1])])  # a new network
+    >>> len(lesioned.lesions), len(net.lesions)
+    (1, 0)
+
+    A projection onto a receptor the population lacks is refused when the network is
+    made:
+
+    >>> Network([I], [Projection("I", "I", "inh", FixedProbability(0.5))])
+    Traceback (most recent call last):
+        ...
+    engramlab.core.errors.ParameterError: ... 'I' has no receptor 'inh' (has ['exc'])
+    """
 
     populations: Sequence[Population]
     projections: Sequence[Projection] = ()

@@ -54,6 +54,20 @@ class PlasticityContext:
         Current weights (read-only view; return new ones).
     post_v_mv
         Membrane potentials of the postsynaptic population after the step (mV).
+
+    Examples
+    --------
+    A rule reads the spikes at each synapse through its indices:
+
+    >>> ctx = PlasticityContext(
+    ...     t_ms=1.0, dt_ms=0.1, pre_spiked=np.array([True, False]),
+    ...     post_spiked=np.array([False, False, True]), pre=np.array([0, 0, 1]),
+    ...     post=np.array([1, 2, 2]), weights=np.array([0.5, 0.5, 0.5]),
+    ...     post_v_mv=np.array([-60.0, -55.0, -50.0]))
+    >>> ctx.pre_spiked[ctx.pre].tolist()  # synapses whose presynaptic neuron fired
+    [True, True, False]
+    >>> ctx.post_spiked[ctx.post].tolist(), ctx.post_v_mv[ctx.post].tolist()
+    ([False, True, True], [-55.0, -50.0, -50.0])
     """
 
     t_ms: float
@@ -67,7 +81,32 @@ class PlasticityContext:
 
 
 class PlasticityRule(abc.ABC):
-    """A long-term plasticity rule for one projection (see the module docstring)."""
+    """A long-term plasticity rule for one projection (see the module docstring).
+
+    Examples
+    --------
+    A rule that adds ``dw`` to a synapse at each of its presynaptic spikes:
+
+    >>> class PreGrowth(PlasticityRule):
+    ...     def __init__(self, dw):
+    ...         self.dw = dw
+    ...     def init(self, n_syn, pre, post, weights, rng):
+    ...         return None  # no state
+    ...     def step(self, state, ctx):
+    ...         return state, ctx.weights + self.dw * ctx.pre_spiked[ctx.pre]
+    >>> from engramlab.network import (Network, OneToOne, Population, Projection,
+    ...                                Simulator, SpikeSource)
+    >>> from engramlab.neurons import LIF
+    >>> from engramlab.synapses import delta
+    >>> src = SpikeSource(times_ms=[1.0, 2.0, 3.0], indices=[0, 0, 1])
+    >>> pops = [Population("src", 2, src), Population("E", 2, LIF(), {"exc": delta()})]
+    >>> net = Network(pops, [Projection("src", "E", "exc", OneToOne(), weight=0.5,
+    ...                                 plasticity=PreGrowth(0.25), name="in")])
+    >>> sim = Simulator(net, seed=0)
+    >>> _ = sim.run(5.0)
+    >>> sim.weights("in").tolist()  # two spikes from unit 0, one from unit 1
+    [1.0, 0.75]
+    """
 
     @abc.abstractmethod
     def init(self, n_syn: int, pre: np.ndarray, post: np.ndarray, weights: np.ndarray,
@@ -95,6 +134,26 @@ class GraupnerBrunelRule(PlasticityRule):
     drops the noise term. The noise is drawn from the generator the engine hands to
     ``init`` (seeded by the simulation seed and the projection's name), kept in the
     state, so snapshots continue identically.
+
+    Examples
+    --------
+    On a projection: ``Projection(..., plasticity=GraupnerBrunelRule(w_up=2.0))``.
+    What the engine does with it, by hand:
+
+    >>> rule = GraupnerBrunelRule(w_down=0.0, w_up=2.0, noise=False)
+    >>> pre, post = np.array([0, 0, 1]), np.array([1, 2, 2])
+    >>> state = rule.init(3, pre, post, np.array([0.0, 1.0, 2.0]), np.random.default_rng(0))
+    >>> state["gb"].rho.tolist()  # efficacies read back from the weights
+    [0.0, 0.5, 1.0]
+    >>> ctx = PlasticityContext(0.0, 0.1, pre_spiked=np.zeros(2, bool),
+    ...                         post_spiked=np.array([False, False, True]), pre=pre,
+    ...                         post=post, weights=np.array([0.0, 1.0, 2.0]),
+    ...                         post_v_mv=np.full(3, -60.0))
+    >>> state, w = rule.step(state, ctx)  # postsynaptic neuron 2 fired
+    >>> state["gb"].c.round(2).tolist()  # calcium: C_post = 2 into its synapses
+    [0.0, 1.99, 1.99]
+    >>> w.round(5).tolist()  # c > theta_p > theta_d: rho = 0.5 rises, rho = 1 can only fall
+    [0.0, 1.00008, 1.99973]
     """
 
     def __init__(self, params: Any = None, *, w_down: float = 0.0, w_up: float = 1.0,
@@ -167,6 +226,35 @@ class CoincidenceRule(Params):
     writes :math:`|w_{max} - w|`, :math:`|w_{min} - w|`, which pushes a weight below
     :math:`w_{min}` further down under depression; here it moves up to :math:`w_{min}`).
     An update never crosses the bound it moves towards.
+
+    Examples
+    --------
+    >>> rule = CoincidenceRule.create("doc", role="context")
+    >>> rule.role, rule.w_min, rule.w_max, rule.window_ms  # nS, nS, ms
+    ('context', 0.4, 4.0, 100.0)
+
+    A CS (cue) train at 10, 20 and 30 ms and a context train onto one neuron, with fast
+    learning rates to see the rule act in three spikes:
+
+    >>> from engramlab.network import (Network, OneToOne, Population, Projection,
+    ...                                Simulator, SpikeSource)
+    >>> from engramlab.neurons import LIF
+    >>> from engramlab.synapses import AMPA
+    >>> def cue_weight(context_ms):
+    ...     pops = [Population("cs", 1, SpikeSource([10.0, 20.0, 30.0], [0, 0, 0])),
+    ...             Population("ctx", 1, SpikeSource(context_ms, [0] * len(context_ms))),
+    ...             Population("E", 1, LIF(), {"exc": AMPA()})]
+    ...     projs = [Projection(pre, "E", "exc", OneToOne(), weight=1.0,
+    ...                         plasticity=CoincidenceRule.create(
+    ...                             "doc", role=role, alpha_ltp=0.1, alpha_ltd=0.1))
+    ...              for pre, role in (("cs", "cue"), ("ctx", "context"))]
+    ...     sim = Simulator(Network(pops, projs), seed=0)
+    ...     _ = sim.run(50.0)
+    ...     return round(float(sim.weights("cs_E_exc")[0]), 3)  # nS
+    >>> cue_weight([12.0, 22.0, 32.0])  # context 2 ms after each cue: potentiation
+    1.186
+    >>> cue_weight([])  # the cue alone: depression
+    0.922
     """
 
     role: Literal["cue", "context"] = param(

@@ -48,7 +48,20 @@ class Recorder:
 
 @dataclasses.dataclass(frozen=True)
 class Spikes(Recorder):
-    """Spike times and neuron indices of ``population`` (all neurons, or ``neurons``)."""
+    """Spike times and neuron indices of ``population`` (all neurons, or ``neurons``).
+
+    Variables ``<population>_spike_time`` (ms) and ``<population>_spike_neuron`` (local
+    indices), one entry per spike, in time order.
+
+    Examples
+    --------
+    >>> from engramlab.network import Network, Population, simulate
+    >>> from engramlab.neurons import LIF
+    >>> net = Network([Population("E", 10, LIF(), i_bias_pa=150.0)])
+    >>> ds = simulate(net, 50.0, record=[Spikes("E", neurons=[0, 1])], seed=0)
+    >>> ds["E_spike_time"].values.round(1).tolist(), ds["E_spike_neuron"].values.tolist()
+    ([21.9, 21.9, 48.9, 48.9], [0, 1, 0, 1])
+    """
 
     population: str
     neurons: Sequence[int] | np.ndarray | None = None
@@ -56,7 +69,19 @@ class Spikes(Recorder):
 
 @dataclasses.dataclass(frozen=True)
 class Rates(Recorder):
-    """The mean rate of ``population`` in bins of ``bin_ms`` (Hz)."""
+    """The mean rate of ``population`` in bins of ``bin_ms`` (Hz).
+
+    Variable ``<population>_rate``, over ``<population>_rate_time`` (the start of each
+    bin, ms).
+
+    Examples
+    --------
+    >>> from engramlab.network import Network, Population, PoissonSource, simulate
+    >>> net = Network([Population("drive", 100, PoissonSource(rate_hz=20.0))])
+    >>> ds = simulate(net, 300.0, record=[Rates("drive", bin_ms=100.0)], seed=0)
+    >>> ds["drive_rate"].values.tolist(), ds["drive_rate_time"].values.tolist()
+    ([19.4, 20.7, 20.5], [0.0, 100.0, 200.0])
+    """
 
     population: str
     bin_ms: float = 1.0
@@ -68,7 +93,25 @@ class Rates(Recorder):
 
 @dataclasses.dataclass(frozen=True)
 class State(Recorder):
-    """``variable`` of ``neurons`` of ``population``, sampled every ``every_ms``."""
+    """``variable`` of ``neurons`` of ``population``, sampled every ``every_ms``.
+
+    Variable ``<population>_<variable>`` (time, neuron), each sample stamped with the
+    end of its step; ``neurons=None`` records all of them.
+
+    Examples
+    --------
+    >>> from engramlab.network import Network, Population, simulate
+    >>> from engramlab.neurons import LIF
+    >>> net = Network([Population("E", 10, LIF(), i_bias_pa=150.0)])
+    >>> ds = simulate(net, 20.0, record=[State("E", "v", neurons=[0, 1], every_ms=5.0)],
+    ...               seed=0)
+    >>> ds["E_v"].dims, ds["E_v"].shape
+    (('E_v_time', 'E_v_neuron'), (4, 2))
+    >>> ds["E_v"].values[:, 0].round(2).tolist()  # mV, rising towards threshold
+    [-56.68, -54.1, -52.09, -50.52]
+    >>> ds["E_v_time"].values.tolist()
+    [5.0, 10.0, 15.0, 20.0]
+    """
 
     population: str
     variable: str = "v"
@@ -86,6 +129,24 @@ class Weights(Recorder):
     """Weights of ``synapses`` of ``projection``, every ``every_ms``.
 
     Synapse indices are in CSR order; all synapses by default.
+
+    Variable ``<projection>_weight`` (time, synapse), with the ``<projection>_pre`` and
+    ``<projection>_post`` neuron of each synapse.
+
+    Examples
+    --------
+    >>> from engramlab.network import Network, OneToOne, Population, Projection, simulate
+    >>> from engramlab.neurons import LIF
+    >>> from engramlab.synapses import delta
+    >>> pops = [Population("A", 4, LIF(), {"exc": delta()}),
+    ...         Population("B", 4, LIF(), {"exc": delta()})]
+    >>> net = Network(pops, [Projection("A", "B", "exc", OneToOne(), weight=0.5,
+    ...                                 name="AB")])
+    >>> ds = simulate(net, 30.0, record=[Weights("AB", every_ms=10.0)], seed=0)
+    >>> ds["AB_weight"].shape, ds["AB_weight_time"].values.tolist()
+    ((4, 4), [0.0, 10.0, 20.0, 30.0])
+    >>> ds["AB_weight"].values[-1].tolist()  # static synapses keep their weight (mV)
+    [0.5, 0.5, 0.5, 0.5]
     """
 
     projection: str
@@ -106,6 +167,23 @@ class STPState(Recorder):
 
     Variables ``<projection>_u`` and ``<projection>_x`` (time, neuron); each sample is
     taken at the start of the step it is stamped with.
+
+    Examples
+    --------
+    >>> from engramlab.network import (Network, OneToOne, Population, Projection,
+    ...                                SpikeSource, simulate)
+    >>> from engramlab.neurons import LIF
+    >>> from engramlab.synapses import TsodyksMarkram, delta
+    >>> train = SpikeSource(times_ms=[5.0, 10.0, 15.0, 20.0], indices=[0, 0, 0, 0])
+    >>> pops = [Population("pre", 1, train), Population("post", 1, LIF(), {"exc": delta()})]
+    >>> stp = TsodyksMarkram(u_se=0.5, tau_rec_ms=200.0, tau_fac_ms=0.0)  # depressing
+    >>> net = Network(pops, [Projection("pre", "post", "exc", OneToOne(), stp=stp,
+    ...                                 name="syn")])
+    >>> ds = simulate(net, 25.0, record=[STPState("syn", every_ms=5.0)], seed=0)
+    >>> ds["syn_u_time"].values.tolist()
+    [0.0, 5.0, 10.0, 15.0, 20.0, 25.0]
+    >>> ds["syn_x"].values[:, 0].round(3).tolist()  # resources left, before each spike
+    [1.0, 1.0, 0.512, 0.275, 0.159, 0.102]
     """
 
     projection: str

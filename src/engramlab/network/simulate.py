@@ -77,7 +77,24 @@ _ADEX_VARS = {"v": E.REC_V, "w": E.REC_A1}
 
 @dataclasses.dataclass(frozen=True)
 class Snapshot:
-    """The whole mutable state of a :class:`Simulator` at one step (deep copies)."""
+    """The whole mutable state of a :class:`Simulator` at one step (deep copies).
+
+    Examples
+    --------
+    >>> from engramlab.network import Network, PoissonInput, Population, Spikes
+    >>> from engramlab.neurons import LIF
+    >>> from engramlab.synapses import delta
+    >>> pop = Population("E", 20, LIF(), {"exc": delta()})
+    >>> net = Network([pop], inputs=[PoissonInput("bkg", "E", "exc", 200, 10.0, 0.4)])
+    >>> sim = Simulator(net, seed=7)
+    >>> _ = sim.run(20.0)
+    >>> snap = sim.snapshot()
+    >>> a = sim.run(30.0, record=[Spikes("E")])
+    >>> sim.restore(snap)  # back to 20 ms: the same 30 ms follow
+    >>> b = sim.run(30.0, record=[Spikes("E")])
+    >>> snap.step, a.attrs["n_spikes"], bool((a["E_spike_time"] == b["E_spike_time"]).all())
+    (200, 26, True)
+    """
 
     step: int
     arrays: dict[str, np.ndarray]
@@ -313,6 +330,24 @@ class Simulator:
         Poisson inputs and sources).
     backend
         ``"numpy"`` only: the network engine is a compiled CPU loop (Numba).
+
+    Examples
+    --------
+    >>> from engramlab.network import (FixedProbability, Network, PoissonInput,
+    ...                                Population, Projection, Spikes)
+    >>> from engramlab.neurons import LIF
+    >>> from engramlab.synapses import delta
+    >>> pop = Population("E", 20, LIF(), {"exc": delta()})
+    >>> net = Network([pop], [Projection("E", "E", "exc", FixedProbability(0.2), weight=0.5)],
+    ...               inputs=[PoissonInput("bkg", "E", "exc", 200, 10.0, 0.4)])
+    >>> sim = Simulator(net, dt_ms=0.1, seed=7)
+    >>> first = sim.run(20.0, record=[Spikes("E")])
+    >>> second = sim.run(30.0, record=[Spikes("E")])  # time continues
+    >>> sim.t_ms, second.attrs["t_start_ms"], second.attrs["t_stop_ms"]
+    (50.0, 20.0, 50.0)
+    >>> pre, post = sim.synapses("E_E_exc")
+    >>> pre.size, sim.weights("E_E_exc")[:3].tolist()  # weights in mV (delta receptor)
+    (55, [0.5, 0.5, 0.5])
     """
 
     def __init__(self, network: Network, *, dt_ms: float = 0.1, seed: int = 0,
@@ -754,6 +789,24 @@ def simulate(network: Network, duration_ms: float | None = None, *, dt_ms: float
         gates, short-term plasticity state, STDP traces, plastic weights: checked every
         ``CHECK_EVERY`` = 100 steps and at the end of each run; the error names the
         variable, its population or projection, the index, the step and the time).
+
+    Examples
+    --------
+    >>> from engramlab.network import (FixedProbability, Network, PoissonInput,
+    ...                                Population, Projection, Rates, Spikes, Uniform)
+    >>> from engramlab.neurons import LIF
+    >>> from engramlab.synapses import delta
+    >>> E = Population("E", 40, LIF(), {"exc": delta(), "inh": delta()},
+    ...                v0_mv=Uniform(-60.0, -50.0))
+    >>> I = Population("I", 10, LIF(), {"exc": delta()})
+    >>> net = Network([E, I], [Projection("E", "I", "exc", FixedProbability(0.2), weight=2.0),
+    ...                        Projection("I", "E", "inh", FixedProbability(0.2), weight=-1.0)],
+    ...               inputs=[PoissonInput("bkg", "E", "exc", 200, 10.0, 0.4)])
+    >>> ds = simulate(net, 100.0, record=[Spikes("E"), Rates("I", bin_ms=50.0)], seed=7)
+    >>> ds["E_spike_time"].size / (40 * 0.1)  # mean rate of E (Hz)
+    37.75
+    >>> ds["I_rate"].values.tolist()  # rate of I (Hz) in 50 ms bins
+    [22.0, 28.0]
     """
     sim = Simulator(network, dt_ms=dt_ms, seed=seed, backend=backend)
     return sim.run(duration_ms, record=record, phases=phases, stream_to=stream_to,
@@ -767,6 +820,12 @@ def compile_loop() -> float:
     compile``) moves the one-time compilation out of the first run. Returns the seconds
     taken (about 0.6 s when the loop is already cached, once per process; nothing is
     compiled with ``ENGRAMLAB_NO_NUMBA=1``).
+
+    Examples
+    --------
+    >>> seconds = compile_loop()  # before the first simulate() of a process
+    >>> seconds >= 0.0
+    True
     """
     t = time.perf_counter()
     if E.compiled():

@@ -80,7 +80,14 @@ _LINEAGE = ("Compte et al. 2000 as read in the code of Murray et al. 2012 (Cereb
 
 
 class CompteParams(Params):
-    """Parameters of the Compte et al. (2000) ring network (conductances per synapse)."""
+    """Parameters of the Compte et al. (2000) ring network (conductances per synapse).
+
+    Examples
+    --------
+    >>> p = CompteParams.create("doc", n_e=64, n_i=16)  # a small ring
+    >>> p.n_e, p.g_ee_ns, p.j_plus, p.sigma_deg  # 1, nS (at N_E = 2048), 1, deg
+    (64, 0.381, 1.62, 14.4)
+    """
 
     n_e: int = param(2048, unit="1", ge=8, le=65_536, doc="Pyramidal cells N_E (the ring).",
                      source=_C2000)
@@ -169,6 +176,18 @@ def compte_network(p: CompteParams | None = None, *, stimuli: Sequence[Stimulus]
     Populations ``E`` and ``I``; receptors ``ext`` (AMPA, the background), ``rec``
     (NMDA, recurrent excitation) and ``gaba``. The model has no synaptic delay; the
     engine's is at least one step: pass ``delay_ms`` = the time step.
+
+    Examples
+    --------
+    >>> cue = ring_current("E", 64, centre_deg=180.0, sigma_deg=6.0, peak_pa=375.0,
+    ...                    start_ms=100.0, stop_ms=350.0)
+    >>> net = compte_network(CompteParams.create("doc", n_e=64, n_i=16), stimuli=[cue])
+    >>> [(pop.name, pop.n) for pop in net.populations]
+    [('E', 64), ('I', 16)]
+    >>> [(pr.name, type(pr.connect).__name__) for pr in net.projections]
+    [('EE', 'DenseRing'), ('EI', 'AllToAll'), ('IE', 'AllToAll'), ('II', 'AllToAll')]
+    >>> round(net.projection("EE").weight, 3)  # g_EE x 2048 / 64 (nS): the total is kept
+    12.192
     """
     p = p or CompteParams()
     e_model = LIF(c_m_pf=500.0, g_l_ns=25.0, e_l_mv=-70.0, v_th_mv=-50.0,
@@ -206,6 +225,13 @@ def ring_rates(spike_i: np.ndarray, spike_t_ms: np.ndarray, n: int, *, t0_ms: fl
 
     The ring has ``n`` cells; spikes ``(spike_i, spike_t_ms)`` in ``[t0_ms, t1_ms)``
     count.
+
+    Examples
+    --------
+    >>> cells = np.array([0, 1, 1, 5])  # a ring of 8 cells, 4 arcs of 2 cells
+    >>> times = np.array([1.0, 2.0, 3.0, 4.0])  # ms
+    >>> ring_rates(cells, times, 8, t0_ms=0.0, t1_ms=100.0, n_bins=4).tolist()
+    [15.0, 0.0, 5.0, 0.0]
     """
     if not t1_ms > t0_ms:
         raise ParameterError("t1_ms", "must be > t0_ms", (t0_ms, t1_ms))
