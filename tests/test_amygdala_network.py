@@ -106,6 +106,12 @@ def test_protocol_phases_follow_the_replication():
     assert by_name["extinction_cs1"].inputs["context_a"] == 0.0
     assert by_name["test_cs1"].inputs["context_a"] == 1.0
     assert by_name["gap_ab"].inputs["cs"] == 0.0
+    assert [x.name for x in ph if x.name.startswith("gap")] == ["gap_ab", "gap_ba"]
+    # without extinction the gap joins A to A; a CS phase is <block>_cs<k>, nothing else
+    direct = amygdala_protocol(AmygdalaParams(n_extinction=0, n_test=1))
+    assert [x.name for x in direct if x.name.startswith("gap")] == ["gap_aa"]
+    extra = (*ph, Phase("probe_cs_off", 10.0, plasticity=False, inputs={}))
+    assert [w[0] for w in cs_windows(extra)] == [w[0] for w in wins]
 
 
 # --- the rule against a reference ---------------------------------------------------

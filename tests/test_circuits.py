@@ -283,6 +283,9 @@ def test_bad_circuits_and_calls_are_refused():
         run_protocol(_circuit(), _protocol(), seed=-1)
     with pytest.raises(ParameterError, match="names no group"):
         run_protocol(_circuit(), _protocol(), record={"f": "la.nope"}, seed=0)
+    with pytest.raises(ParameterError, match="may not be named 'context'") as err:
+        run_protocol(_circuit(), _protocol(), record={"context": "la"}, seed=0)
+    assert err.value.field == "record"
     with pytest.raises(ParameterError, match=r"lesion\.at"):
         Lesion("region", target="la")
 

@@ -387,6 +387,11 @@ def test_connectivity_rules():
     pre, post = ring.sample(100, 100, True, rng)
     d = np.abs(pre - post)
     assert np.all(np.minimum(d, 100 - d) <= 5) and pre.size == 100 * 10
+    # a width on the lattice (2 / 20 of the ring) includes its edge on every row alike
+    # (in floating point |i/20 - j/20| is a few ulps off |i - j| / 20: 70 synapses, rows
+    # of 2-4, before the edge's tolerance)
+    pre, post = RingProfile(1.0, 0.1, profile="box").sample(20, 20, True, rng)
+    assert np.bincount(pre, minlength=20).tolist() == [4] * 20
     dense = FixedProbability(0.5).sample(300, 300, True, rng)
     assert dense[0].size == pytest.approx(0.5 * 300 * 299, rel=0.02)
 

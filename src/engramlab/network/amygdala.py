@@ -47,6 +47,7 @@ What differs from the replication (and why):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
@@ -80,7 +81,16 @@ _PROTOCOL = _RE + ", Simulation protocols and code/params.py"
 
 
 class AmygdalaParams(Params):
-    """Parameters of the basal-amygdala network and its protocol (Vlachos et al. 2011)."""
+    """Parameters of the basal-amygdala network and its protocol (Vlachos et al. 2011).
+
+    Examples
+    --------
+    >>> p = AmygdalaParams.create("doc", n_e=50, n_i=10)  # a small network
+    >>> p.n_cells, p.cs_rate_hz, p.w_max_ns  # fear / extinction cells, Hz, nS
+    (10, 500.0, 4.0)
+    >>> AmygdalaParams().n_cells  # the paper's 20 % of 3400
+    680
+    """
 
     n_e: int = param(3400, unit="1", ge=10, le=1_000_000, doc="Excitatory neurons N_E.",
                      source="Vlachos et al. 2011, Methods; " + _RE)
@@ -225,6 +235,14 @@ def amygdala_cells(params: AmygdalaParams) -> Mapping[str, np.ndarray]:
     ``fear`` (A: the first ``n_cells``, onto which context A projects) and
     ``extinction`` (B: the last ``n_cells``, context B), as in the replication
     (``pop_A = E[:NA]``, ``pop_B = E[-NB:]``).
+
+    Examples
+    --------
+    >>> cells = amygdala_cells(AmygdalaParams.create("doc", n_e=50, n_i=10))
+    >>> cells["fear"].tolist()
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+    >>> cells["extinction"].tolist()
+    [40, 41, 42, 43, 44, 45, 46, 47, 48, 49]
     """
     n = params.n_cells
     return MappingProxyType({"fear": np.arange(n), "extinction":
@@ -253,6 +271,14 @@ def amygdala_network(params: AmygdalaParams | None = None, *, plastic: bool = Tr
     switches them per phase (``inputs`` factors 0 / 1). ``plastic=False`` freezes the
     CS and context weights (a control). ``dt_ms`` only sets the smallest delay kept
     after drawing (one step).
+
+    Examples
+    --------
+    >>> net = amygdala_network(AmygdalaParams.create("doc", n_e=50, n_i=10))
+    >>> [(pop.name, pop.n) for pop in net.populations]
+    [('cs', 60), ('context_a', 10), ('context_b', 10), ('E', 50), ('I', 10)]
+    >>> [pr.name for pr in net.projections if pr.plasticity is not None]
+    ['cs_E', 'context_a_E', 'context_b_E']
     """
     p = AmygdalaParams() if params is None else params
     if not isinstance(p, AmygdalaParams):
@@ -319,7 +345,20 @@ def amygdala_protocol(params: AmygdalaParams | None = None) -> tuple[Phase, ...]
     context B and no US; ``gap_ba``; ``n_test`` times ``test_cs<k>`` / ``test_iti<k>``
     with context A and no US (plasticity on during the test CS, as in the
     replication). The background is always on. Phases with no presentations are left
-    out.
+    out, and a gap is named by the contexts on either side (``gap_aa`` from
+    conditioning straight to the test).
+
+    Examples
+    --------
+    >>> phases = amygdala_protocol(AmygdalaParams(n_conditioning=2, n_extinction=1,
+    ...                                           n_test=0))
+    >>> [ph.name for ph in phases]
+    ['baseline', 'conditioning_cs1', 'conditioning_iti1', 'conditioning_cs2',
+     'conditioning_iti2', 'gap_ab', 'extinction_cs1', 'extinction_iti1']
+    >>> phases[1].duration_ms, phases[1].plasticity, dict(phases[1].inputs)
+    (50.0, True, {'cs': 1.0, 'context_a': 1.0, 'context_b': 0.0, 'us': 1.0})
+    >>> sum(ph.duration_ms for ph in phases)  # ms
+    800.0
     """
     p = AmygdalaParams() if params is None else params
     off = {"cs": 0.0, "context_a": 0.0, "context_b": 0.0, "us": 0.0}
@@ -327,12 +366,14 @@ def amygdala_protocol(params: AmygdalaParams | None = None) -> tuple[Phase, ...]
     blocks = (("conditioning", p.n_conditioning, "context_a", 1.0),
               ("extinction", p.n_extinction, "context_b", 0.0),
               ("test", p.n_test, "context_a", 0.0))
-    for b, (name, n, ctx, us) in enumerate(blocks):
+    before = None                       # the context of the last block that ran
+    for name, n, ctx, us in blocks:
         if n == 0:
             continue
-        if b > 0:
-            phases.append(Phase("gap_ab" if ctx == "context_b" else "gap_ba", p.gap_ms,
+        if before is not None:          # gap_<from><to>: gap_ab, gap_ba, or gap_aa
+            phases.append(Phase(f"gap_{before[-1]}{ctx[-1]}", p.gap_ms,
                                 plasticity=False, inputs=off))
+        before = ctx
         for k in range(1, n + 1):
             phases.append(Phase(f"{name}_cs{k}", p.cs_on_ms, plasticity=True,
                                 inputs={**off, "cs": 1.0, ctx: 1.0, "us": us}))
@@ -341,14 +382,26 @@ def amygdala_protocol(params: AmygdalaParams | None = None) -> tuple[Phase, ...]
     return tuple(phases)
 
 
+#: The CS phases' names: ``<block>_cs<k>``.
+_CS_PHASE = re.compile(r".+_cs\d+")
+
+
 def cs_windows(phases: Sequence[Phase]) -> list[tuple[str, float, float]]:
     """``(phase name, start_ms, stop_ms)`` of every CS phase of a protocol.
 
     The CS phases are those named ``*_cs<k>``; times count from the protocol's start.
+
+    Examples
+    --------
+    >>> phases = amygdala_protocol(AmygdalaParams(n_conditioning=2, n_extinction=1,
+    ...                                           n_test=0))
+    >>> cs_windows(phases)
+    [('conditioning_cs1', 100.0, 150.0), ('conditioning_cs2', 300.0, 350.0),
+     ('extinction_cs1', 600.0, 650.0)]
     """
     out, t = [], 0.0
     for ph in phases:
-        if "_cs" in ph.name:
+        if _CS_PHASE.fullmatch(ph.name):
             out.append((ph.name, t, t + ph.duration_ms))
         t += ph.duration_ms
     return out
@@ -366,6 +419,19 @@ def cs_responses(spike_times_ms: np.ndarray, spike_neurons: np.ndarray,
     the number of cells and the CS duration). ``spike_times_ms`` / ``spike_neurons``:
     the spikes of population ``E`` (local indices), e.g. ``ds["E_spike_time"]``,
     ``ds["E_spike_neuron"]``. Returns one array per set, one value per window.
+
+    Examples
+    --------
+    >>> times = np.array([10.0, 20.0, 30.0, 70.0])  # ms
+    >>> neurons = np.array([0, 1, 0, 3])
+    >>> windows = [("cs1", 0.0, 50.0), ("cs2", 50.0, 100.0)]
+    >>> cells = {"fear": np.array([0, 1]), "extinction": np.array([2, 3])}
+    >>> rates = cs_responses(times, neurons, windows, cells)  # 3 spikes / 2 cells / 50 ms
+    >>> rates["fear"].tolist(), rates["extinction"].tolist()
+    ([30.0, 0.0], [0.0, 10.0])
+
+    On a simulation: ``cs_responses(ds["E_spike_time"], ds["E_spike_neuron"],
+    cs_windows(phases), amygdala_cells(params))``.
     """
     t = np.asarray(spike_times_ms, float)
     i = np.asarray(spike_neurons, np.int64)
