@@ -3,8 +3,6 @@ presynaptic neuron, the white-noise input, and the network's build."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
@@ -139,10 +137,10 @@ def test_the_network_builds_with_its_structure():
 
 
 @pytest.mark.slow
-def test_the_full_network_builds_in_a_few_seconds():
-    t = time.perf_counter()
+def test_the_full_network_has_the_papers_twenty_million_synapses():
+    """10,000 neurons at connection probability 0.2 (the build's time is measured in
+    benchmarks/working_memory.py --mongillo, never asserted)."""
     b = build(mongillo_network(MongilloParams()), dt_ms=0.1, seed=0)
-    assert time.perf_counter() - t < 15.0
     assert b.net.proj.w.size == pytest.approx(0.2 * 10_000 ** 2, rel=0.01)
 
 
