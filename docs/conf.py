@@ -49,6 +49,51 @@ html_theme_options = {"navigation_depth": 3, "show_toc_level": 2,
 # API reference: one page per public name (autosummary), numpydoc sections
 autosummary_generate = True
 autosummary_imported_members = False
+
+
+def _home_public_names(packages: tuple[str, ...]) -> list[str]:
+    """Give each public name whose module gets no API page its package as home, in this
+    build only, as NumPy's ``set_module`` does.
+
+    Autosummary documents a module's own members, on the module's page; a module gets no
+    page when it is private (``engramlab.circuits._region``), when the package's
+    attribute of its name is something else (the function ``engramlab.network.simulate``
+    shadows the module), or under ``engramlab.experiments`` (whose template lists no
+    modules). Their public names are documented where users import them from
+    (``engramlab.circuits.Gain``, ``engramlab.network.Simulator``); a name two packages
+    export stays with the one that defines it.
+    """
+    import importlib
+    import inspect
+    import sys
+
+    homed = []
+    for package in packages:
+        module = importlib.import_module(package)
+        for name in getattr(module, "__all__", ()):
+            obj = getattr(module, name)
+            home = str(getattr(obj, "__module__", ""))
+            if not (inspect.isclass(obj) or inspect.isfunction(obj)) \
+                    or not home.startswith(package + "."):
+                continue
+            first = home[len(package) + 1:].split(".")[0]
+            pageless = (any(part.startswith("_") for part in home.split(".")[1:])
+                        or package == "engramlab.experiments"
+                        or getattr(module, first, None) is not sys.modules.get(
+                            f"{package}.{first}"))
+            if pageless:
+                obj.__module__ = package
+                homed.append(f"{package}.{name}")
+    return homed
+
+
+#: The packages of the API reference (api.rst), bottom layer first.
+API_PACKAGES = ("engramlab.core", "engramlab.neurons", "engramlab.synapses",
+                "engramlab.plasticity", "engramlab.network", "engramlab.memory",
+                "engramlab.protocol", "engramlab.circuits", "engramlab.interventions",
+                "engramlab.analysis", "engramlab.plotting", "engramlab.sweep",
+                "engramlab.experiments", "engramlab.report")
+HOMED = _home_public_names(API_PACKAGES)
 autodoc_default_options: dict[str, object] = {}
 autodoc_typehints = "none"  # the numpydoc sections carry the types
 numpydoc_show_class_members = False

@@ -199,3 +199,32 @@ def test_math_renders_offline(browser, site):
         "  if (n > 0 || Date.now() - t0 > 15000) { done(n); } else { setTimeout(poll, 200); }"
         "})();")
     assert n > 0, f"MathJax rendered nothing on {page.name}"
+
+
+def test_every_public_name_has_an_api_page(site):
+    """Every class, exception and function in a package's ``__all__`` has a page of its
+    own: under the public module that defines it, or under the package where that module
+    has no page (``docs/conf.py`` homes it there)."""
+    import importlib
+    import inspect
+    import re
+
+    packages = re.findall(r"^   (engramlab\.[a-z_]+)$",
+                          (ROOT / "docs" / "api.rst").read_text(), re.M)
+    assert len(packages) >= 10, packages
+    missing, seen = [], 0
+    for package in packages:
+        module = importlib.import_module(package)
+        for name in getattr(module, "__all__", ()):
+            obj = getattr(module, name)
+            home = str(getattr(obj, "__module__", ""))
+            if not (inspect.isclass(obj) or inspect.isfunction(obj)) \
+                    or not home.startswith("engramlab"):
+                continue
+            seen += 1
+            pages = [site / "api" / f"{where}.{obj.__qualname__}.html"
+                     for where in (home, package)]
+            if not any(page.exists() for page in pages):
+                missing.append(f"{package}.{name} ({home})")
+    assert seen > 300, seen
+    assert not missing, f"{len(missing)} public names without an API page: {missing[:10]}"
