@@ -5,7 +5,9 @@ not import with NumPy 2.4); it imports nothing from engramlab. Contract (issue 1
 
     python brian2_compte.py --duration-s 1 --target cython [--cython-cache DIR] \\
         [--n-e 2048 --n-i 512] [--seed 0] [--dt-ms 0.1] [--cue-deg 180] [--cue-pa 375] \\
-        [--cue-sigma-deg 6] [--cue-start-ms 100] [--cue-stop-ms 350] --out FILE.npz
+        [--cue-sigma-deg 6] [--cue-start-ms 100] [--cue-stop-ms 350] \\
+        [--distractor-deg D --distractor-pa 375 --distractor-start-ms T0 \\
+         --distractor-stop-ms T1] --out FILE.npz
 
 writes ``FILE.npz`` with ``spike_i`` (int64, E cells only), ``spike_t_ms`` (float64)
 and the scalars ``n_e``, ``n_i``, ``duration_ms``, ``dt_ms``, ``cue_deg``, ``seed``, and
@@ -137,6 +139,11 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--cue-sigma-deg", type=float, default=6.0)
     ap.add_argument("--cue-start-ms", type=float, default=100.0)
     ap.add_argument("--cue-stop-ms", type=float, default=350.0)
+    ap.add_argument("--distractor-deg", type=float, default=0.0)
+    ap.add_argument("--distractor-pa", type=float, default=0.0,
+                    help="peak distractor current (pA; 0: no distractor)")
+    ap.add_argument("--distractor-start-ms", type=float, default=0.0)
+    ap.add_argument("--distractor-stop-ms", type=float, default=0.0)
     ap.add_argument("--out", required=True, help="output .npz")
     args = ap.parse_args()
     checks = (
@@ -154,6 +161,13 @@ def parse_args() -> argparse.Namespace:
          "must be a finite number >= 0"),
         ("--cue-stop-ms", math.isfinite(args.cue_stop_ms)
          and args.cue_stop_ms >= args.cue_start_ms, "must be finite and >= --cue-start-ms"),
+        ("--distractor-deg", math.isfinite(args.distractor_deg), "must be a finite number"),
+        ("--distractor-pa", math.isfinite(args.distractor_pa), "must be a finite number"),
+        ("--distractor-start-ms", math.isfinite(args.distractor_start_ms)
+         and args.distractor_start_ms >= 0, "must be a finite number >= 0"),
+        ("--distractor-stop-ms", math.isfinite(args.distractor_stop_ms)
+         and args.distractor_stop_ms >= args.distractor_start_ms,
+         "must be finite and >= --distractor-start-ms"),
     )
     for name, ok, rule in checks:
         if not ok:
@@ -192,6 +206,8 @@ def main() -> None:
     jm = j_minus(p["J_plus"], sigma)
     n_on = round(args.cue_start_ms / args.dt_ms)
     n_off = round(args.cue_stop_ms / args.dt_ms)
+    d_on = round(args.distractor_start_ms / args.dt_ms)
+    d_off = round(args.distractor_stop_ms / args.dt_ms)
     common = {
         "EL": p["EL_mV"] * mV, "Vth": p["Vth_mV"] * mV, "Vreset": p["Vreset_mV"] * mV,
         "E_AMPA": p["E_AMPA_mV"] * mV, "E_NMDA": p["E_NMDA_mV"] * mV,
@@ -207,8 +223,10 @@ def main() -> None:
     """
     eqs_e = """
     dv/dt = (-gL * (v - EL) - I_ext - I_nmda - I_gaba + I_cue) / C : volt (unless refractory)
-    I_cue = I_cue_peak * int(timestep(t, dt) >= n_on) * int(timestep(t, dt) < n_off) : amp
+    I_cue = I_cue_peak * int(timestep(t, dt) >= n_on) * int(timestep(t, dt) < n_off) \
+        + I_dis_peak * int(timestep(t, dt) >= d_on) * int(timestep(t, dt) < d_off) : amp
     I_cue_peak : amp (constant)
+    I_dis_peak : amp (constant)
     dx/dt = -x / tau_x : 1
     ds_nmda/dt = -s_nmda / tau_nmda + alpha * x * (1 - s_nmda) : 1
     """ + syn_currents
@@ -221,6 +239,7 @@ def main() -> None:
         "g_ext": p["gext_E_nS"] * nS, "g_nmda": p["gEE_nS"] * nS, "g_gaba": p["gIE_nS"] * nS,
         "tau_x": p["tau_NMDA_rise_ms"] * ms, "tau_nmda": p["tau_NMDA_decay_ms"] * ms,
         "alpha": p["alpha_NMDA_per_ms"] / ms, "n_on": n_on, "n_off": n_off,
+        "d_on": d_on, "d_off": d_off,
     }
     ns_i = {
         **common, "C": p["C_I_nF"] * nF, "gL": p["gL_I_nS"] * nS,
@@ -239,6 +258,8 @@ def main() -> None:
     d_cue = ring_distance(theta, math.radians(args.cue_deg))
     sigma_cue = math.radians(args.cue_sigma_deg)
     exc.I_cue_peak = args.cue_pa * np.exp(-d_cue**2 / (2 * sigma_cue**2)) * pA
+    d_dis = ring_distance(theta, math.radians(args.distractor_deg))
+    exc.I_dis_peak = args.distractor_pa * np.exp(-d_dis**2 / (2 * sigma_cue**2)) * pA
 
     ee = b2.Synapses(exc, exc, "w : 1 (constant)\nS_nmda_post = w * s_nmda_pre : 1 (summed)",
                      name="ee")

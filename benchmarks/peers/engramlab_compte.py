@@ -4,7 +4,9 @@
 
     python engramlab_compte.py --duration-s 1 [--n-e 2048 --n-i 512] [--seed 0]
         [--dt-ms 0.1] [--cue-deg 180] [--cue-pa 375] [--cue-sigma-deg 6]
-        [--cue-start-ms 100] [--cue-stop-ms 350] --out FILE.npz
+        [--cue-start-ms 100] [--cue-stop-ms 350] [--distractor-deg D
+        --distractor-pa 375 --distractor-start-ms T0 --distractor-stop-ms T1]
+        --out FILE.npz
 
 writes ``FILE.npz`` (``spike_i`` of the E cells, ``spike_t_ms``, and the scalars) and
 prints one JSON line: ``simulator``, ``version``, ``n_e``, ``n_i``, ``dt_ms``,
@@ -48,12 +50,23 @@ def main() -> None:
     ap.add_argument("--cue-sigma-deg", type=float, default=6.0)
     ap.add_argument("--cue-start-ms", type=float, default=100.0)
     ap.add_argument("--cue-stop-ms", type=float, default=350.0)
+    ap.add_argument("--distractor-deg", type=float, default=0.0)
+    ap.add_argument("--distractor-pa", type=float, default=0.0,
+                    help="peak distractor current (pA; 0: no distractor)")
+    ap.add_argument("--distractor-start-ms", type=float, default=0.0)
+    ap.add_argument("--distractor-stop-ms", type=float, default=0.0)
     ap.add_argument("--out", required=True, help="output .npz")
     a = ap.parse_args()
     t1 = time.perf_counter()
     cue = ring_current("E", a.n_e, centre_deg=a.cue_deg, sigma_deg=a.cue_sigma_deg,
                        peak_pa=a.cue_pa, start_ms=a.cue_start_ms, stop_ms=a.cue_stop_ms)
-    net = compte_network(CompteParams(n_e=a.n_e, n_i=a.n_i), stimuli=(cue,),
+    stimuli = [cue]
+    if a.distractor_pa != 0.0:   # the distractor: the cue's profile at its own place and time
+        stimuli.append(ring_current("E", a.n_e, centre_deg=a.distractor_deg,
+                                    sigma_deg=a.cue_sigma_deg, peak_pa=a.distractor_pa,
+                                    start_ms=a.distractor_start_ms,
+                                    stop_ms=a.distractor_stop_ms))
+    net = compte_network(CompteParams(n_e=a.n_e, n_i=a.n_i), stimuli=tuple(stimuli),
                          delay_ms=a.dt_ms)
     sim = Simulator(net, dt_ms=a.dt_ms, seed=a.seed)
     t2 = time.perf_counter()
