@@ -100,6 +100,13 @@ SLOW_DETERMINISM = frozenset({"network.brunel2000", "plasticity.stdp-competition
                               "neuron.action-potential", "plasticity.hebb-oja"})
 
 
+#: The slow suite's longest tests (a full preset, twenty seeds of a quick preset: up to
+#: several minutes each) start first: started last, one of them can leave the other
+#: worker idle for its whole length.
+LONGEST_FIRST = frozenset({"test_full_preset_reproduces_targets",
+                           "test_twenty_seeds_each_check_holds_on_nineteen"})
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         experiment_id = _experiment_of(item)
@@ -108,6 +115,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if (item.originalname == "test_same_seed_same_numbers"
                 and experiment_id in SLOW_DETERMINISM):
             item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: getattr(item, "originalname", "") not in LONGEST_FIRST)
 
 
 @pytest.fixture(params=EXPERIMENT_IDS)
