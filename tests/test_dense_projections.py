@@ -32,6 +32,7 @@ from engramlab.network import (
     Spikes,
     SpikeSource,
     State,
+    Weights,
     simulate,
 )
 from engramlab.network.working_memory import ring_current
@@ -272,3 +273,16 @@ def test_bad_ring_and_matrix_are_refused():
             simulate(Network([src, post], [Projection("src", "post", "r", connect, 0.1,
                                                       name="P")]), 1.0)
         assert exc.value.field in ("P.connect", "P.connect.factors")
+
+
+def test_a_dense_projection_says_why_it_has_no_synapse_list():
+    src = Population("src", 4, PoissonSource(rate_hz=10.0))
+    post = Population("post", 6, LIF(), {"r": _nmda()})
+    net = Network([src, post], [Projection("src", "post", "r", AllToAll(), 0.1, name="P")])
+    sim = Simulator(net)
+    for call in (lambda: sim.weights("P"), lambda: sim.synapses("P"),
+                 lambda: sim.run(1.0, record=[Weights("P")])):
+        with pytest.raises(ParameterError, match=r"is dense \(AllToAll"):
+            call()
+    with pytest.raises(ParameterError, match="unknown projection"):
+        sim.weights("Q")

@@ -36,6 +36,7 @@ from engramlab.core.version import __version__
 from engramlab.network import _engine as E
 from engramlab.network._build import Built, build
 from engramlab.network._build import steps as _steps
+from engramlab.network.connectivity import Dense
 from engramlab.network.model import (
     ConductanceStep,
     CurrentStep,
@@ -73,6 +74,16 @@ _STATE_NAMES = {"stp_u": "short-term plasticity", "stp_x": "short-term plasticit
                 "c": "cue trace of the coincidence rule",
                 "h": "context trace of the coincidence rule"}
 _ADEX_VARS = {"v": E.REC_V, "w": E.REC_A1}
+
+
+def _no_synapse_list(network: Network, projection: str) -> str:
+    """Why ``projection`` has no synapse list: unknown, or dense (delivered by gates)."""
+    for pr in network.projections:
+        if pr.name == projection and isinstance(pr.connect, Dense):
+            return (f"is dense ({type(pr.connect).__name__}: delivered by presynaptic "
+                    "gates, with no synapse list); its weights are its weight times its "
+                    "connectivity's profile")
+    return "unknown projection"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -174,7 +185,8 @@ class _Collectors:
                 self.states.append((cols, every, name, tdim))
             elif isinstance(r, Weights):
                 if r.projection not in b.syn:
-                    raise ParameterError("record", "unknown projection", r.projection)
+                    raise ParameterError("record", _no_synapse_list(b.network, r.projection),
+                                         r.projection)
                 pre, post, sl = b.syn[r.projection]
                 n = sl.stop - sl.start
                 idx = index_list(f"Weights({r.projection}).synapses", r.synapses, n)
@@ -381,13 +393,15 @@ class Simulator:
     def weights(self, projection: str) -> np.ndarray:
         """A copy of the current weights of ``projection`` (CSR order)."""
         if projection not in self.built.syn:
-            raise ParameterError("projection", "unknown projection", projection)
+            raise ParameterError("projection", _no_synapse_list(self.network, projection),
+                                 projection)
         return self.built.state["w"][self.built.syn[projection][2]].copy()
 
     def synapses(self, projection: str) -> tuple[np.ndarray, np.ndarray]:
         """``(pre, post)`` local indices of the synapses of ``projection``."""
         if projection not in self.built.syn:
-            raise ParameterError("projection", "unknown projection", projection)
+            raise ParameterError("projection", _no_synapse_list(self.network, projection),
+                                 projection)
         pre, post, _ = self.built.syn[projection]
         return pre.copy(), post.copy()
 
