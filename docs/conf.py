@@ -87,12 +87,9 @@ def _home_public_names(packages: tuple[str, ...]) -> list[str]:
     return homed
 
 
-#: The packages of the API reference (api.rst), bottom layer first.
-API_PACKAGES = ("engramlab.core", "engramlab.neurons", "engramlab.synapses",
-                "engramlab.plasticity", "engramlab.network", "engramlab.memory",
-                "engramlab.protocol", "engramlab.circuits", "engramlab.interventions",
-                "engramlab.analysis", "engramlab.plotting", "engramlab.sweep",
-                "engramlab.experiments", "engramlab.report")
+#: The packages of the API reference, read from api.rst (bottom layer first).
+API_PACKAGES = tuple(line.strip() for line in (HERE / "api.rst").read_text().splitlines()
+                     if line.startswith("   engramlab."))
 HOMED = _home_public_names(API_PACKAGES)
 autodoc_default_options: dict[str, object] = {}
 autodoc_typehints = "none"  # the numpydoc sections carry the types
