@@ -798,7 +798,11 @@ def build(network: Network, *, dt_ms: float = 0.1, seed: int = 0) -> Built:
         network, dt, seed, start, chan_off)
     drive, input_names = _drive(network, dt, seed, start, channel_index)
     n_max = max([1] + [p.n for p in pops])
-    work = E.Work(np.zeros(n_max, np.int64), *(np.zeros(n_max) for _ in E.Work._fields[1:]))
+    work = E.Work(spiked=np.zeros(n_max, np.int64), dv=np.zeros(n_max),
+                  vnew=np.zeros(n_max), vpre=np.zeros(n_max), gtot=np.zeros(n_max),
+                  itot=np.zeros(n_max), bits=np.zeros(n_max, np.int64),
+                  cdf=np.zeros((max(1, drive.lam.size), 201)),
+                  cdf_lam=np.full(max(1, drive.lam.size), np.nan))
     chans = _channels(rows, n_slots, max_d)
     chans.gated[:] = [int(r["gated"]) for r in rows]
     net = E.Net(dt, table, chans, units, proj, stdp, drive, work, gates)

@@ -4,9 +4,10 @@ The loop (:mod:`engramlab.network._engine`) is compiled by ``numba.njit(cache=Tr
 the first time a process runs a network. Numba keeps the machine code in
 ``<cache>/numba-<python>-<numba>/<cpu>-<key>/`` (``<cache>``: :func:`cache_dir`), where
 ``<key>`` hashes the host CPU's features and the path and text of every source file
-compiled into the loop; a later process (any process of this Python, Numba, CPU and
-checkout) loads it. Directories of other keys are never touched: another checkout,
-version or machine sharing the cache may be using its own.
+compiled into the loop and of this module (the options it compiles with); a later
+process (any process of this Python, Numba, CPU and checkout) loads it. Directories of
+other keys are never touched: another checkout, version or machine sharing the cache
+may be using its own.
 
 A cache is trusted only with its manifest: ``compiled.json``, written last, after a
 complete build, lists every file Numba wrote (``*.nbi`` indexes, ``*.nbc`` data) with
@@ -56,7 +57,7 @@ try:
 except ImportError:  # pragma: no cover - not POSIX (Windows)
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["cache_dir", "loop", "loop_dir"]
+__all__ = ["cache_dir", "collector_paused", "loop", "loop_dir"]
 
 #: About how long the first compilation takes (s; 2 cores of a 2020s x86 server: 22-31 s
 #: measured with the engine of 2026-12, Python 3.11 and 3.13).
@@ -76,7 +77,8 @@ def cache_dir() -> str:
 def _sources() -> list[str]:
     from engramlab.network import _engine as E
 
-    return sorted({inspect.getfile(getattr(E, name)) for name in E.KERNEL + E.SHARED})
+    return sorted({inspect.getfile(getattr(E, name)) for name in E.KERNEL + E.SHARED}
+                  | {__file__})
 
 
 def _host() -> tuple[str, str]:
@@ -136,9 +138,16 @@ def _dispatchers(numba: Any, directory: str | None) -> Any:
     try:
         for name in E.SHARED:  # the components' formulas, compiled from their modules
             ns[name] = inner(ns[name])
+        # the helpers that allocate nothing are compiled without reference counting:
+        # every array slice and every table passed between them otherwise costs an
+        # atomic increment and decrement of its owner's count (~10 % of the amygdala
+        # loop, measured with perf); the arrays they see are owned by the caller
+        bare = numba.njit(no_cpython_wrapper=True, no_cfunc_wrapper=True, _nrt=False,
+                          **options)
         for name in E.KERNEL:
             f = ns[name]
-            jit = numba.njit(**options) if name == "_advance" else inner
+            jit = (numba.njit(**options) if name == "_advance"
+                   else inner if name in E.ALLOCATING else bare)
             ns[name] = jit(types.FunctionType(f.__code__, ns, f.__name__, f.__defaults__,
                                               f.__closure__))
     finally:
@@ -162,37 +171,50 @@ def _freeze_at_exit() -> None:
     gc.freeze()
 
 
-class _HideScipyLinalg:
-    """An import hook that makes ``scipy.linalg`` absent in one thread (see
+#: The SciPy modules that Numba's start-up would import for nothing here (see
+#: :func:`_without_numba_blas_probe`).
+_HIDDEN = ("scipy.linalg", "scipy.fft", "cffi")
+
+
+class _HideScipy:
+    """An import hook that makes the :data:`_HIDDEN` modules absent in one thread (see
     :func:`_without_numba_blas_probe`)."""
 
     def __init__(self) -> None:
         self.thread = threading.get_ident()
 
     def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
-        if name == "scipy.linalg" and threading.get_ident() == self.thread:
+        if name in _HIDDEN and threading.get_ident() == self.thread:
             raise ModuleNotFoundError("hidden while Numba loads the engramlab loop",
                                       name=name)
 
 
 @contextmanager
 def _without_numba_blas_probe() -> Iterator[None]:
-    """Load Numba's CPU target without importing ``scipy.linalg``.
+    """Load Numba's CPU target without importing ``scipy.linalg``, ``scipy.fft`` or
+    ``cffi``.
 
     The first function a process compiles or loads makes Numba import its NumPy
-    support, and ``numba.np.arraymath`` probes for BLAS once by importing
-    ``scipy.linalg.cython_blas``: 0.15-0.27 s here, a fifth of what loading the cached
-    loop costs, for a loop that calls no BLAS. While Numba's target initialises, this
-    thread sees no ``scipy.linalg``; the only effect is that Numba's ``np.convolve`` /
-    ``np.correlate`` use their loop instead of ``np.dot`` in this process (``np.dot`` and
-    ``np.linalg`` import scipy themselves when typed, and work as usual). Other threads,
-    and a process that imported ``scipy.linalg`` or Numba's target already, are left as
-    they are.
+    support and its extensions. ``numba.np.arraymath`` probes for BLAS once by
+    importing ``scipy.linalg.cython_blas`` (0.15-0.27 s here), and the extension
+    rocket-fft (``numpy.fft`` in the loop) imports ``scipy.fft`` to add Numba versions
+    of SciPy's transforms too (0.37 s here), and Numba's typing of CFFI functions
+    builds a ``cffi.FFI`` (importing cffi and pycparser: 0.10 s): together about 60 %
+    of what loading the cached loop costs, for a loop that calls none of them. While
+    Numba's target initialises, this thread sees none of these modules. The effects,
+    in this process only: Numba's ``np.convolve`` / ``np.correlate`` use their loop
+    instead of ``np.dot`` (``np.dot`` and ``np.linalg`` import scipy themselves when
+    typed, and work as usual), and Numba-compiled code cannot call ``scipy.fft`` or
+    CFFI functions (``numpy.fft`` works). A process that wants those in its own Numba
+    code imports ``scipy.fft`` / ``cffi`` before its first network: a module already
+    imported is not hidden. Other threads, and a process that initialised Numba's
+    target already, are left as they are.
     """
-    if "scipy.linalg" in sys.modules or "numba.np.arraymath" in sys.modules:
+    if (all(name in sys.modules for name in _HIDDEN)
+            or "numba.np.arraymath" in sys.modules):
         yield
         return
-    hook = _HideScipyLinalg()
+    hook = _HideScipy()
     sys.meta_path.insert(0, hook)
     try:
         yield
@@ -405,10 +427,30 @@ def _load(args: tuple[Any, ...]) -> Any:
         return disp
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a block that only builds long-lived
+    objects: loading the loop (Numba's registries, ~150 000 objects) or importing
+    xarray (and pandas). Allocating that many objects starts dozens of collections that
+    find no garbage and, as the heap grows, full ones that traverse all of it: 0.15 s
+    of the 2 s a process spends on the amygdala benchmark (measured with
+    :data:`gc.callbacks`). Reference counting frees memory as usual inside the block;
+    cycles that become garbage there wait for the next collection after it. A
+    collector the caller disabled stays disabled."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def loop(*args: Any) -> Any:
     """The compiled loop (compiled, or loaded from the cache, on first use for the
     argument types of ``args``, the arguments of :func:`~._engine.advance`)."""
     global _LOOP
     if _LOOP is None:
-        _LOOP = _load(args)
+        with collector_paused():
+            _LOOP = _load(args)
     return _LOOP

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from engramlab.core import ParameterError
+from engramlab.network._compile import collector_paused
 
 __all__ = ["Rates", "Recorder", "STPState", "Spikes", "State", "Weights"]
 
@@ -221,7 +222,8 @@ class MemorySink:
             self.chunks[name].append(np.array(data, copy=True))
 
     def dataset(self, attrs: dict):
-        import xarray as xr
+        with collector_paused():
+            import xarray as xr
 
         ds = xr.Dataset(attrs=attrs)
         for name, dims in self.dims.items():
@@ -306,7 +308,8 @@ class FileSink(MemorySink):
             pass
 
     def dataset(self, attrs):
-        import xarray as xr
+        with collector_paused():
+            import xarray as xr
 
         for d, size in list(self.length.items()):
             dim = self.dims[d][0]
