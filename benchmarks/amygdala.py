@@ -19,7 +19,8 @@ the run); each script also reports ``t_setup_s`` and ``t_sim_s``. Brian2 runs in
 peers' virtual environment (``benchmarks/.peers-venv``, shared with ``cuba.py``).
 
 Printed, never asserted: the speed-up of engramlab over Brian2's warm Cython run (the
-issue's target: at least 5x) and the read-outs side by side: the mean CS-evoked rate
+issue's target: at least 5x), medians of ``--repeats`` processes each (default 5: one
+process's time varies by +-10 % here) and the read-outs side by side: the mean CS-evoked rate
 of the fear and the extinction cells in every CS pulse and per phase (conditioning,
 extinction, test), the mean rates of E and I, and the final mean CS and context
 weights. The two simulators draw different random networks and inputs, so the
@@ -57,8 +58,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--quick", action="store_true", help="2 + 2 + 1 CS pulses")
     ap.add_argument("--skip-peers", action="store_true", help="engramlab only")
     ap.add_argument("--venv", type=Path, default=cuba.VENV)
+    ap.add_argument("--repeats", type=int, default=5,
+                    help="runs of engramlab and of Brian2's warm Cython run (medians)")
     ap.add_argument("--timeout", type=float, default=1800)
     args = ap.parse_args(argv)
+    if args.repeats < 1:
+        ap.error("needs --repeats >= 1")
     if args.quick:
         args.n_cond, args.n_ext, args.n_test = 2, 2, 1
     if args.n_cond < 1 or args.n_ext < 0 or args.n_test < 0:
@@ -123,13 +128,19 @@ def main(argv=None) -> int:
     cuba.run_script(sys.executable, "engramlab", "warm-up", N_NEURONS, d, args.seed,
                     ["--n-cond", "1", "--n-ext", "0", "--n-test", "0"], args.timeout, None,
                     script=SCRIPTS["engramlab"])
-    cuba.wait_idle(0.2, 60)
-    runs["engramlab"] = cuba.run_script(sys.executable, "engramlab", "numba-cache",
-                                        N_NEURONS, d, args.seed, extra, args.timeout, None,
-                                        script=SCRIPTS["engramlab"])
-    print(f"  engramlab          {describe(runs['engramlab'])}", flush=True)
+    repeats = []
+    for _ in range(args.repeats):
+        cuba.wait_idle(0.2, 60)
+        repeats.append(cuba.run_script(sys.executable, "engramlab", "numba-cache",
+                                       N_NEURONS, d, args.seed, extra, args.timeout, None,
+                                       script=SCRIPTS["engramlab"]))
+        print(f"  engramlab          {describe(repeats[-1])}", flush=True)
+    runs["engramlab"] = cuba.median_run(repeats)
+    if args.repeats > 1:
+        print(f"  engramlab          median of {args.repeats}: {describe(runs['engramlab'])}",
+              flush=True)
     cuba.run_brian2_variants(args, runs, N_NEURONS, d, extra, SCRIPTS["brian2"], describe,
-                             "amygdala")
+                             "amygdala", warm_repeats=args.repeats)
     readout_rows(runs)
 
     eng = runs["engramlab"]
