@@ -390,7 +390,8 @@ def _load(args: tuple[Any, ...]) -> Any:
         problem = _verify(directory, target)
         if problem is None:
             try:
-                disp, took, misses = _compile(numba, directory, args)
+                with collector_paused():  # a load: long-lived objects only
+                    disp, took, misses = _compile(numba, directory, args)
             except Exception as e:  # verified files that still do not load: rebuild once
                 failed = " ".join(f"it does not load ({type(e).__name__}: {e}"
                                   .split())[:200] + ")"
@@ -430,13 +431,15 @@ def _load(args: tuple[Any, ...]) -> Any:
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector for a block that only builds long-lived
-    objects: loading the loop (Numba's registries, ~150 000 objects) or importing
-    xarray (and pandas). Allocating that many objects starts dozens of collections that
-    find no garbage and, as the heap grows, full ones that traverse all of it: 0.15 s
-    of the 2 s a process spends on the amygdala benchmark (measured with
-    :data:`gc.callbacks`). Reference counting frees memory as usual inside the block;
-    cycles that become garbage there wait for the next collection after it. A
-    collector the caller disabled stays disabled."""
+    objects: loading the cached loop (Numba's registries, ~150 000 objects) or
+    importing xarray (and pandas). Allocating that many objects starts dozens of
+    collections that find no garbage and, as the heap grows, full ones that traverse
+    all of it: 0.15 s of the 2 s a process spends on the amygdala benchmark (measured
+    with :data:`gc.callbacks`), of which pausing saves 0.04-0.05 s (the first young
+    collection after the block still traverses the new objects once). Not for a
+    compilation: it leaves cyclic garbage behind for ~30 s. Reference counting frees
+    memory as usual inside the block; cycles that become garbage there wait for the
+    next collection after it. A collector the caller disabled stays disabled."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -451,6 +454,5 @@ def loop(*args: Any) -> Any:
     argument types of ``args``, the arguments of :func:`~._engine.advance`)."""
     global _LOOP
     if _LOOP is None:
-        with collector_paused():
-            _LOOP = _load(args)
+        _LOOP = _load(args)
     return _LOOP

@@ -368,7 +368,8 @@ class Drive(NamedTuple):
 
 
 class Work(NamedTuple):
-    """Scratch for one population (length: the largest population)."""
+    """Scratch for one population (length: the largest population; ``cdf`` and
+    ``cdf_lam``: one row per Poisson input)."""
 
     spiked: I8     # the units that spiked in this step, in order
     dv: F8         # delta-channel jumps
