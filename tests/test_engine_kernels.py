@@ -20,12 +20,22 @@ import numpy as np
 import pytest
 
 from engramlab.core import SimulationError
-from engramlab.network import Network, Population, Spikes, simulate
+from engramlab.network import Network, Population, Spikes, State, simulate
 from engramlab.network import _engine as E
 from engramlab.neurons import LIF
 from engramlab.synapses import AMPA
 
-EXPS = {"numba": numba.njit(error_model="numpy")(E._exps), "python": E._exps}
+
+def _compiled(name: str, *helpers: str):
+    """Engine function ``name`` compiled with its ``helpers`` (as the loop does)."""
+    ns = dict(vars(E))
+    for h in helpers:
+        ns[h] = numba.njit(error_model="numpy")(getattr(E, h))
+    f = getattr(E, name)
+    return numba.njit(error_model="numpy")(types.FunctionType(f.__code__, ns, name))
+
+
+EXPS = {"numba": _compiled("_exps", "_exp_parts"), "python": E._exps}
 
 
 def _ulps(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -64,16 +74,8 @@ def test_exps_leaves_the_tail_alone():
     assert x[2:].tolist() == [2.0, 3.0]
 
 
-def _compiled(name: str):
-    """Engine function ``name`` compiled with its helper ``_mix`` (as the loop does)."""
-    ns = dict(vars(E))
-    ns["_mix"] = numba.njit(error_model="numpy")(E._mix)
-    f = getattr(E, name)
-    return numba.njit(error_model="numpy")(types.FunctionType(f.__code__, ns, name))
-
-
 def test_uniforms_equal_the_scalar_draws_bit_for_bit():
-    uniforms = _compiled("_uniforms")
+    uniforms = _compiled("_uniforms", "_mix")
     for key, t in ((np.uint64(1), 0), (np.uint64(2**63 + 12345), 987_654_321)):
         a, b = np.empty(5000), np.empty(5000)
         uniforms(key, t, 5000, a)
@@ -147,3 +149,128 @@ def test_conductance_lif_spikes_and_refractoriness_match_the_closed_form():
     expected = m.t_ref_ms + charge
     assert isi.size > 5
     assert np.all(np.abs(isi - expected) <= 0.1 + 1e-9)  # one step of the grid
+
+
+FINITE = {"numba": numba.njit(error_model="numpy")(E._finite), "python": E._finite}
+
+
+@pytest.mark.parametrize("engine", ["numba", "python"])
+@pytest.mark.parametrize("n", [1, 4095, 4096, 4097, 10_000])
+def test_finite_finds_a_non_finite_value_anywhere(engine, n):
+    """The block-wise check (no branch within a block) finds an infinity or a NaN at
+    the first entry, at either side of a block's edge and at the last entry; extreme
+    finite values (the largest double, subnormals, -0.0) pass."""
+    finite = FINITE[engine]
+    a = np.linspace(-1e3, 1e3, n)
+    a[n // 2] = -0.0
+    a[n // 3] = 2.2e-308
+    a[0] = 1.7976931348623157e308
+    a[-1] = -5e-324
+    assert finite(a)
+    for pos in sorted({0, 4095 % n, 4096 % n, n - 1}):
+        for bad in (math.inf, -math.inf, math.nan):
+            b = a.copy()
+            b[pos] = bad
+            assert not finite(b), (pos, bad)
+
+
+def _channel_network():
+    """One conductance-LIF population with every kind of channel exponential Euler
+    steps: conductances with a rise time and with none, each with two, one and no
+    Poisson input, an NMDA conductance (Mg2+ block), a current, a delta channel."""
+    from engramlab.network import PoissonInput
+    from engramlab.synapses import NMDA, Receptor, current_exp, delta
+
+    rise = {"tau_decay_ms": 3.0, "tau_rise_ms": 1.0}
+    recs = {"rise2": Receptor.create("rise2", **rise),
+            "rise1": Receptor.create("rise1", **rise),
+            "rise0": Receptor.create("rise0", **rise),
+            "plain2": AMPA(), "plain1": AMPA(), "plain0": AMPA(),
+            "nmda": NMDA(), "cur": current_exp(2.0), "jump": delta()}
+    pop = Population("n", 37, LIF(), recs)
+    inputs = [PoissonInput("r2a", "n", "rise2", 100, 10.0, 0.5),
+              PoissonInput("r2b", "n", "rise2", 50, 20.0, 0.3),
+              PoissonInput("r1", "n", "rise1", 90, 10.0, 0.45),
+              PoissonInput("p2a", "n", "plain2", 80, 10.0, 0.4),
+              PoissonInput("p2b", "n", "plain2", 70, 10.0, 0.35),
+              PoissonInput("p1", "n", "plain1", 75, 10.0, 0.3),
+              PoissonInput("m1", "n", "nmda", 40, 10.0, 0.2),
+              PoissonInput("c1", "n", "cur", 60, 10.0, 20.0),
+              PoissonInput("j1", "n", "jump", 60, 10.0, 0.1)]
+    return Network([pop], inputs=inputs)
+
+
+def test_channel_step_equals_the_separate_passes():
+    """:func:`_channel_step` (each channel's arrivals, Poisson counts, share of the
+    totals and decay in one pass where it can) against the separate passes it
+    replaced, written out here with NumPy in their order: the same numbers, bit for
+    bit, for every kind of channel, and for a channel set by the gates (totals only)."""
+    from engramlab.network._build import build
+    from engramlab.synapses.receptors import mg_unblocked_fraction
+
+    b = build(_channel_network(), dt_ms=0.1, seed=3)
+    _, pops, ch, _, _, _, dr, wk, _ = b.net
+    rng = np.random.default_rng(11)
+    n = pops.stop[0] - pops.start[0]
+    slot = 1 % ch.buf.shape[0]
+    chans = [c for c in range(pops.ch0[0], pops.ch1[0]) if ch.kind[c] != E.C_DELTA]
+    assert sorted(int(ch.kind[c]) for c in chans) == [E.C_CURRENT] + [E.C_COND] * 7
+    assert any(ch.mg[c] == 1 for c in chans) and any(ch.rise[c] > 0 for c in chans)
+    for gated in (None, chans[1]):
+        ch.g[:] = rng.uniform(0.0, 3.0, ch.g.size)
+        ch.h[:] = rng.uniform(0.0, 3.0, ch.h.size)
+        ch.buf[:] = rng.uniform(0.0, 2.0, ch.buf.shape)
+        ch.gated[:] = 0
+        if gated is not None:
+            ch.gated[gated] = 1
+        wk.kin[:] = rng.poisson(1.5, wk.kin.shape)
+        wk.vpre[:] = rng.uniform(-80.0, -40.0, wk.vpre.size)
+        wk.gtot[:] = rng.uniform(10.0, 20.0, wk.gtot.size)
+        wk.itot[:] = rng.uniform(-900.0, -800.0, wk.itot.size)
+        g, h, buf = ch.g.copy(), ch.h.copy(), ch.buf.copy()
+        gt, it = wk.gtot[:n].copy(), wk.itot[:n].copy()
+        for c in chans:  # the passes before: arrivals, inputs, totals, decay
+            s = slice(ch.off[c], ch.off[c] + n)
+            rise = ch.rise[c] > 0.0
+            if not ch.gated[c]:
+                tv = h if rise else g
+                tv[s] += buf[slot, s] * (ch.scale[c] * ch.norm[c] if rise else ch.scale[c])
+                buf[slot, s] = 0.0
+                for q in range(dr.first[0], dr.last[0]):
+                    if dr.chan[q] == c and dr.lam[q] > 0.0:
+                        kv = wk.kin[q - dr.first[0], :n]
+                        if rise:
+                            tv[s] += kv * dr.weight[q] * ch.scale[c] * ch.norm[c]
+                        else:
+                            tv[s] += kv * dr.weight[q] * ch.scale[c]
+            if ch.kind[c] == E.C_CURRENT:
+                it += g[s]
+            else:
+                gb = g[s].copy()
+                if ch.mg[c]:
+                    gb = gb * np.array([mg_unblocked_fraction(v, ch.mg_mm[c], math.exp)
+                                        for v in wk.vpre[:n]])
+                gt += gb
+                it += gb * ch.e_rev[c]
+            if not ch.gated[c]:
+                if rise:
+                    g[s] = g[s] * ch.decay[c] + h[s] * ch.coef[c]
+                    h[s] *= ch.rise[c]
+                else:
+                    g[s] *= ch.decay[c]
+        for c in chans:
+            E._channel_step(0, c, slot, n, pops, dr, ch, wk)
+        for name, x, y in (("g", ch.g, g), ("h", ch.h, h), ("buf", ch.buf, buf),
+                           ("gtot", wk.gtot[:n], gt), ("itot", wk.itot[:n], it)):
+            assert np.array_equal(x, y), (name, gated)
+
+
+def test_python_engine_equals_compiled_on_every_channel_kind(monkeypatch):
+    net = _channel_network()
+    rec = [Spikes("n"), State("n", "v", [0, 5, 36])]
+    a = simulate(net, 30.0, seed=4, record=rec)
+    monkeypatch.setenv("ENGRAMLAB_NO_NUMBA", "1")
+    b = simulate(net, 30.0, seed=4, record=rec)
+    assert b.attrs["engine"] == "python" and a["n_spike_time"].size > 0
+    np.testing.assert_array_equal(a["n_spike_time"], b["n_spike_time"])
+    np.testing.assert_array_equal(a["n_v"], b["n_v"])

@@ -802,7 +802,8 @@ def build(network: Network, *, dt_ms: float = 0.1, seed: int = 0) -> Built:
                   vnew=np.zeros(n_max), vpre=np.zeros(n_max), gtot=np.zeros(n_max),
                   itot=np.zeros(n_max), bits=np.zeros(n_max, np.int64),
                   cdf=np.zeros((max(1, drive.lam.size), 201)),
-                  cdf_lam=np.full(max(1, drive.lam.size), np.nan))
+                  cdf_lam=np.full(max(1, drive.lam.size), np.nan),
+                  kin=np.zeros((max(1, int(np.max(drive.last - drive.first, initial=0))), n_max)))
     chans = _channels(rows, n_slots, max_d)
     chans.gated[:] = [int(r["gated"]) for r in rows]
     net = E.Net(dt, table, chans, units, proj, stdp, drive, work, gates)
