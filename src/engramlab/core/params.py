@@ -201,8 +201,11 @@ class Params(BaseModel):
     get their bounds enforced item by item.
     """
 
+    # defer_build: a class's validator is built when it is first used, not when its
+    # module is imported (a process that uses a few of the ~70 parameter classes, such
+    # as the amygdala benchmark, imported engramlab.network ~0.045 s faster)
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True,
-                              allow_inf_nan=False, protected_namespaces=())
+                              allow_inf_nan=False, protected_namespaces=(), defer_build=True)
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
