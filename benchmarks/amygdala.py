@@ -20,7 +20,9 @@ peers' virtual environment (``benchmarks/.peers-venv``, shared with ``cuba.py``)
 
 Printed, never asserted: the speed-up of engramlab over Brian2's warm Cython run (the
 issue's target: at least 5x), medians of ``--repeats`` processes each (default 5: one
-process's time varies by +-10 % here) and the read-outs side by side: the mean CS-evoked rate
+process's time varies by +-10 % here), the two simulators' processes alternating after
+Brian2's cold run (so that both meet the same drift of a shared machine), with the
+speed-up of each such pair; and the read-outs side by side: the mean CS-evoked rate
 of the fear and the extinction cells in every CS pulse and per phase (conditioning,
 extinction, test), the mean rates of E and I, and the final mean CS and context
 weights. The two simulators draw different random networks and inputs, so the
@@ -124,23 +126,30 @@ def main(argv=None) -> int:
           f"{N_NEURONS} neurons, {args.n_cond} + {args.n_ext} + {args.n_test} CS pulses, "
           f"{d / 1e3:g} s, seed {args.seed}")
     runs: dict[str, cuba.Run] = {}
-    # warm-up (untimed): page cache, and engramlab's compiled loop
+    # warm-up (untimed): byte code, page cache, and engramlab's compiled loop
+    cuba.byte_compile_engramlab()
     cuba.run_script(sys.executable, "engramlab", "warm-up", N_NEURONS, d, args.seed,
                     ["--n-cond", "1", "--n-ext", "0", "--n-test", "0"], args.timeout, None,
                     script=SCRIPTS["engramlab"])
-    repeats = []
-    for _ in range(args.repeats):
+    repeats: list[cuba.Run] = []
+
+    def engramlab_once() -> None:
         cuba.wait_idle(0.2, 60)
         repeats.append(cuba.run_script(sys.executable, "engramlab", "numba-cache",
                                        N_NEURONS, d, args.seed, extra, args.timeout, None,
                                        script=SCRIPTS["engramlab"]))
         print(f"  engramlab          {describe(repeats[-1])}", flush=True)
-    runs["engramlab"] = cuba.median_run(repeats)
+
+    # Brian2 cold; then engramlab and Brian2 warm alternate, one process each in turn
+    peers = cuba.run_brian2_variants(args, runs, N_NEURONS, d, extra, SCRIPTS["brian2"],
+                                     describe, "amygdala", warm_repeats=args.repeats,
+                                     before_warm=engramlab_once)
+    while len(repeats) < args.repeats:  # without Brian2 (skipped or unavailable)
+        engramlab_once()
+    runs = {"engramlab": cuba.median_run(repeats), **runs}
     if args.repeats > 1:
         print(f"  engramlab          median of {args.repeats}: {describe(runs['engramlab'])}",
               flush=True)
-    cuba.run_brian2_variants(args, runs, N_NEURONS, d, extra, SCRIPTS["brian2"], describe,
-                             "amygdala", warm_repeats=args.repeats)
     readout_rows(runs)
 
     eng = runs["engramlab"]
@@ -148,6 +157,13 @@ def main(argv=None) -> int:
         print("\nengramlab failed: no ratios")
         return 1
     cuba.print_brian2_ratios(runs, SPEEDUP_TARGET)
+    ratios = sorted(b.wall_s / e.wall_s
+                    for e, b in zip(repeats, peers.get("cython-warm", []), strict=False)
+                    if e.wall_s and b.wall_s and not (e.error or b.error))
+    if len(ratios) > 1:
+        print(f"    per pair (engramlab's run i, then Brian2's warm run i): "
+              f"{' '.join(f'{r:.1f}x' for r in ratios)} (sorted; median "
+              f"{ratios[(len(ratios) - 1) // 2]:.1f}x)")
     return 0
 
 

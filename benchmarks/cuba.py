@@ -286,6 +286,22 @@ def run_script(
     return run
 
 
+def byte_compile_engramlab() -> None:
+    """Byte-compile engramlab's modules (untimed, before the timed runs).
+
+    An editable checkout has no byte code until a process writes it, and
+    PYTHONDONTWRITEBYTECODE (set on some machines) stops every process from doing so:
+    each engramlab process would then compile its ~26 modules from source (~0.07 s of
+    the amygdala benchmark's 2 s), while the peers' packages were byte-compiled by pip.
+    Compiled once here, as pip does for an installed package and as any user's first
+    import does."""
+    import compileall
+
+    import engramlab
+
+    compileall.compile_dir(Path(engramlab.__file__).parent, quiet=1)
+
+
 def machine_busy_s() -> float | None:
     """CPU seconds the whole machine has spent busy since boot (Linux), else None."""
     try:
@@ -408,19 +424,25 @@ def median_run(repeats: list[Run]) -> Run:
 
 def run_brian2_variants(args: argparse.Namespace, runs: dict, n: int, duration: float,
                         extra: list[str], script: Path, describe: Callable[[Any], str],
-                        name: str, warm_repeats: int = 1) -> None:
+                        name: str, warm_repeats: int = 1,
+                        before_warm: Callable[[], None] | None = None) -> dict[str, list[Run]]:
     """Run Brian2's Cython target cold then warm (and numpy with ``args.numpy``), each in
     its own process with ``script``, into ``runs["brian2 <variant>"]``; a line each.
-    The warm run is repeated ``warm_repeats`` times; the median one is kept.
+    The warm run is repeated ``warm_repeats`` times; the median one is kept. Returns
+    every run, by variant.
 
+    ``before_warm`` is called before each warm run: a caller runs its own repeat there,
+    so that the two simulators alternate and meet the same state of the machine (a
+    shared machine's speed drifts by +-10 % over minutes, more than within a pair).
     Nothing runs under ``args.skip_peers``; an unavailable Brian2 is said and skipped.
     """
+    done: dict[str, list[Run]] = {}
     if args.skip_peers:
-        return
+        return done
     status = ensure_peers(args.venv, False)["brian2"]
     print(f"brian2: {status['version'] or 'UNAVAILABLE'} ({status['why']})")
     if not status["python"]:
-        return
+        return done
     env = peer_env()
     cache = Path(tempfile.mkdtemp(prefix=f"{name}-cython-"))
     try:
@@ -431,17 +453,21 @@ def run_brian2_variants(args: argparse.Namespace, runs: dict, n: int, duration: 
         for variant, more in variants:
             repeats = []
             for _ in range(warm_repeats if variant == "cython-warm" else 1):
+                if variant == "cython-warm" and before_warm is not None:
+                    before_warm()
                 wait_idle(0.2, 60)
                 r = run_script(status["python"], "brian2", variant, n, duration, args.seed,
                                extra + more, args.timeout, env, script=script)
                 repeats.append(r)
                 print(f"  brian2 {variant:<11} {describe(r)}", flush=True)
             runs[f"brian2 {variant}"] = median_run(repeats)
+            done[variant] = repeats
             if len(repeats) > 1:
                 print(f"  brian2 {variant:<11} median of {len(repeats)}: "
                       f"{describe(runs[f'brian2 {variant}'])}", flush=True)
     finally:
         shutil.rmtree(cache, ignore_errors=True)
+    return done
 
 
 def print_brian2_ratios(runs: dict, target: float) -> None:
@@ -650,15 +676,7 @@ def main(argv=None) -> int:
         return 1
 
     if engramlab_ok:
-        # An editable checkout has no byte code until a process writes it, and
-        # PYTHONDONTWRITEBYTECODE (set on some machines) stops every process from doing
-        # so; the peers' packages were byte-compiled by pip. Compile engramlab's once,
-        # as pip does for an installed package and as any user's first import does.
-        import compileall
-
-        import engramlab
-
-        compileall.compile_dir(Path(engramlab.__file__).parent, quiet=1)
+        byte_compile_engramlab()
 
     # Untimed warm-up: loads every interpreter and library into the page cache, and
     # lets engramlab fill its own JIT caches (the peers' Cython caches are controlled).

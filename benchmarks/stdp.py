@@ -90,7 +90,8 @@ def main(argv=None) -> int:
           f"python {platform.python_version()}, {os.cpu_count()} CPUs; {N_INPUTS} inputs, "
           f"{d / 1e3:g} s, seed {args.seed}")
     runs: dict[str, cuba.Run] = {}
-    # warm-up (untimed): page cache, and engramlab's compiled loop
+    # warm-up (untimed): byte code, page cache, and engramlab's compiled loop
+    cuba.byte_compile_engramlab()
     cuba.run_script(sys.executable, "engramlab", "warm-up", N_INPUTS, 100.0, args.seed, [],
                     args.timeout, None, script=SCRIPTS["engramlab"])
     cuba.wait_idle(0.2, 60)
