@@ -1490,6 +1490,8 @@ def _channel_step(p, c, slot, n_p, pops, dr, ch, wk):
             coef = ch.coef[c]
             scn = sc * nm
             hv = ch.h[off:off + n_p]
+            # with and without an input: adding counts of 0 would read one more array
+            # per unit and turn a -0.0 into +0.0
             if n_in == 1:
                 for jl in range(n_p):
                     hn = hv[jl] + rv[jl] * scn
