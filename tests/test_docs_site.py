@@ -135,9 +135,9 @@ def browser(site):
 
 
 def _open(browser, path: Path) -> None:
+    from test_report_browser import open_page
     assert path.exists(), path
-    browser.get(path.as_uri())
-    assert browser.execute_script("return document.readyState") == "complete"
+    open_page(browser, path.as_uri())
 
 
 def _images_decode(browser) -> int:

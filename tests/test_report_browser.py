@@ -26,6 +26,28 @@ REPORTED = tuple(i for i in ("synapse.transmission", "network.cuba",
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 REQUIRED = os.environ.get("ENGRAMLAB_REQUIRE_BROWSER") == "1"
+#: How long a page may take to finish loading (a report embeds every figure as data).
+LOAD_TIMEOUT_S = 60
+
+
+def open_page(driver, url: str) -> None:
+    """Open ``url`` and wait until its document has finished loading.
+
+    ChromeDriver's ``get`` can return while a large ``file://`` page is still parsing
+    (``document.readyState == "loading"``; seen once in CI on the validate report), so the
+    load is awaited explicitly; a page that does not finish in ``LOAD_TIMEOUT_S`` fails.
+    """
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(url)
+    try:
+        WebDriverWait(driver, LOAD_TIMEOUT_S, poll_frequency=0.1).until(
+            lambda d: d.execute_script("return document.readyState") == "complete")
+    except TimeoutException:
+        state = driver.execute_script("return document.readyState")
+        pytest.fail(f"{url} did not finish loading in {LOAD_TIMEOUT_S} s "
+                    f"(document.readyState is {state!r})")
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +77,7 @@ def test_report_renders_in_chromium(browser, tmp_path):
     if not REPORTED:
         pytest.skip("none of the reported experiments is selected in this session")
     result = write_validation([quick_run(i) for i in REPORTED], tmp_path / "results")
-    browser.get(f"file://{result.report}")
-    assert browser.execute_script("return document.readyState") == "complete"
+    open_page(browser, f"file://{result.report}")
     assert browser.title == "engramlab validate report"
 
     images = browser.execute_script(
