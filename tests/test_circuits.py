@@ -257,8 +257,14 @@ def test_the_index_replays_what_it_stored_during_sleep():
     ({"g": [lesion("thalamus", "conditioning")]}, "group[g].target"),
     ({"g": [Scheduled("cs-la", Tag("x"), During("test"))]}, "cs-la"),
     ({"g": [Scheduled("senses", Unknown(), "test")]}, "senses"),
-    ({"g": [ap5(region="la", window="no such session")]}, "session"),
+    ({"g": [ap5(region="la", window="no such session")]}, "group[g].window"),
     ({"g": [Scheduled("la", Gain(0.0, cells="engram"), During("test"))]}, "group[g].cells"),
+    ({"g": [ap5(region="la", window=During(epoch="no such epoch"))]}, "group[g].window"),
+    # a lesion or drug that opens once the protocol is over would never act
+    ({"g": [lesion("la", After("test"))]}, "group[g].window"),
+    ({"g": [lesion("la", After("conditioning", delay_ms=days(30)))]}, "group[g].window"),
+    ({"g": [anisomycin(region="la", window=Interval(days(5), days(6)))]},
+     "group[g].window"),
 ])
 def test_bad_interventions_are_refused_before_any_work(groups, field):
     with pytest.raises(ParameterError) as err:
@@ -273,6 +279,10 @@ def test_bad_circuits_and_calls_are_refused():
         Circuit((RateRegion("a", (("x", 2),)),), (Pathway("p", "a.y", "a"),))
     with pytest.raises(ParameterError, match="twice"):
         Circuit((RateRegion("a", (("x", 2),)), RateRegion("a", (("x", 2),))))
+    with pytest.raises(ParameterError, match="as many source as target") as err:
+        Circuit((RateRegion("a", (("x", 2),)), RateRegion("b", (("y", 3),))),
+                (Pathway("p", "a.x", "b", OneToOne()),))  # refused when built, by name
+    assert err.value.field == "pathway[p].weights"
     with pytest.raises(ParameterError, match="k"):
         RateRegion("a", (("x", 2),), activation="kwta", k=3)
     with pytest.raises(ParameterError, match="rate"):

@@ -123,8 +123,9 @@ class Circuit:
                 raise ParameterError("circuit", f"names {n!r} twice: regions and pathways "
                                      "need distinct names", n)
         for p in pathways:
-            for end in ("source", "target"):
-                self._find_end(p, end)
+            (_, pre), (_, post) = (self._find_end(p, end) for end in ("source", "target"))
+            p.weights.check_shape(f"pathway[{p.name}].weights", post.stop - post.start,
+                                  pre.stop - pre.start)
         if isinstance(self.settle, bool) or not isinstance(self.settle, int) or \
                 self.settle < 1:
             raise ParameterError("circuit.settle", "must be an integer >= 1", self.settle)

@@ -58,7 +58,10 @@ class WeightInit(abc.ABC):
     """How a pathway's weights ``(subjects, post, pre)`` start.
 
     A subclass implements :meth:`draw`; :meth:`Circuit.init <engramlab.circuits.Circuit.init>`
-    calls it once per pathway with the pathway's own generator.
+    calls it once per pathway with the pathway's own generator. A subclass that fits only
+    some sizes also overrides :meth:`check_shape`, which the
+    :class:`~engramlab.circuits.Circuit` calls when it is built, so that a pathway whose
+    ends do not fit is refused by name before any work.
 
     Examples
     --------
@@ -80,6 +83,12 @@ class WeightInit(abc.ABC):
     def draw(self, n_subjects: int, n_post: int, n_pre: int,
              rng: np.random.Generator) -> np.ndarray:
         """The initial weights."""
+
+    def check_shape(self, field: str, n_post: int, n_pre: int) -> None:
+        """Refuse ends of ``n_pre`` source and ``n_post`` target cells that this
+        initialisation cannot connect (a :class:`ParameterError` on ``field``); the
+        default takes any sizes."""
+        return None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -117,6 +126,11 @@ class OneToOne(WeightInit):
     """
 
     weight: float = 1.0
+
+    def check_shape(self, field, n_post, n_pre):
+        if n_post != n_pre:
+            raise ParameterError(field, f"one-to-one needs as many source as target cells "
+                                 f"(source {n_pre}, target {n_post})", self)
 
     def draw(self, n_subjects, n_post, n_pre, rng):
         if n_post != n_pre:

@@ -232,10 +232,10 @@ def _resolve(circuit: Circuit, protocol: Protocol, group: Group, name: str) -> _
                 raise ParameterError(f"group[{name}].target", f"names no region or pathway "
                                      f"of the circuit ({list(circuit.names())})", s.target)
             circuit.check_effect(s.target, s.effect, windowed=not s.instant)
+            spans = _window_spans(s, tl, name)  # an unknown session is an error now
             if s.instant:
-                instants.append((s.window.resolve(tl)[0][0], s.target, s.effect))
+                instants.append((spans[0][0], s.target, s.effect))
             else:
-                s.window.resolve(tl)  # an unknown session is an error now
                 windowed.append(s)
     instants.sort(key=lambda x: x[0])
     tags = {s.effect.name for s in windowed if isinstance(s.effect, Tag)}
@@ -247,6 +247,21 @@ def _resolve(circuit: Circuit, protocol: Protocol, group: Group, name: str) -> _
                                  f"{s.target!r} ({list(circuit.region(s.target).groups)}) "
                                  f"and no set tagged in this group ({sorted(tags)})", cells)
     return _Resolved(tl, tuple(instants), tuple(windowed))
+
+
+def _window_spans(s: Scheduled, tl: Timeline,
+                  group: str) -> tuple[tuple[float, float], ...]:
+    """``s.window`` resolved on ``tl``: refused, naming the group, if it matches nothing
+    or opens only when the protocol is over (an intervention that could never act)."""
+    try:
+        spans = s.window.resolve(tl)
+    except ParameterError as err:
+        raise ParameterError(f"group[{group}].window", err.rule, err.value) from None
+    if spans[0][0] >= tl.end_ms:
+        raise ParameterError(f"group[{group}].window", f"opens at {spans[0][0]:g} ms, when "
+                             f"the protocol has ended ({tl.end_ms:g} ms): the "
+                             f"intervention on {s.target!r} would never act", s.window)
+    return spans
 
 
 def _digest(h: bytes, item: object) -> bytes:
