@@ -89,5 +89,9 @@ def test_bad_parameters_name_their_field():
     exp = get_experiment("hippocampus.episodic-index")
     with pytest.raises(ParameterError, match="index_k"):
         exp.params("quick", index_k=3000, index_cells=2000)
-    with pytest.raises(ParameterError, match="postop_days"):
+    with pytest.raises(ParameterError, match="must be < test_delay_days = 14 d") as err:
         exp.params("quick", postop_days=20.0, test_delay_days=14.0)
+    assert err.value.field == "postop_days"  # the one changed from its default
+    with pytest.raises(ParameterError, match="must be > postop_days = 7 d") as err:
+        exp.params("quick", test_delay_days=2.0)
+    assert err.value.field == "test_delay_days"

@@ -160,8 +160,11 @@ class EpisodicIndexParams(Params):
             raise broken_rule(self, ("index_k", "index_cells"),
                               "must have index_k < index_cells (a sparse index)")
         if self.postop_days >= self.test_delay_days:
-            raise broken_rule(self, ("postop_days", "test_delay_days"),
-                              "must encode the post-operative episodes before the test")
+            raise broken_rule(self, ("postop_days", "test_delay_days"), {
+                "postop_days": f"must be < test_delay_days = {self.test_delay_days:g} d: "
+                               "the post-operative episodes come before the test",
+                "test_delay_days": f"must be > postop_days = {self.postop_days:g} d: the "
+                                   "test comes after the post-operative episodes"})
         return self
 
 
